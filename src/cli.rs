@@ -1,0 +1,83 @@
+//! The command line (clap derive): subcommands, options and their help texts.
+
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0   success
+  2   usage error (unknown option, bad option value)
+  3   success, but some input rows were rejected (within --max-errors; see rejects.csv)
+  65  invalid input data: bad header, bad rows beyond --max-errors, invalid catalog (nothing written)
+  66  an input file (or catalog file) is missing or unreadable (nothing written)
+  74  the reports could not be written (an existing report set is left untouched)";
+
+const RUN_HELP: &str = "\
+Input files, all required, in --input (UTF-8 CSV, comma-separated, header row):
+  customers.csv             customer_id, company_name [, domain, country, account_manager]
+  subscriptions.csv         subscription_id, customer_id, offer, status, quantity [, channel]
+  admin_relationships.csv   customer_id, status, services [, start_date, end_date, relationship_id]
+  license_assignments.csv   customer_id, user_principal_name, offer [, disabled_services]
+
+Reports, all written to --out on every successful run (header-only when empty):
+  eligible_upgrades.csv, blocked_upgrades.csv, reassignments.csv, rejects.csv, summary.json
+A failed run writes no report and leaves an existing set untouched.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "upgrade-recon",
+    version,
+    about = "Finds which Office 365 subscriptions a CSP partner can upgrade, which are blocked and why, \
+             and which user accounts need license reassignment.",
+    after_help = EXIT_CODES
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Evaluate every subscription against Partner Center's upgrade rules and write the reports.
+    #[command(after_help = format!("{RUN_HELP}\n\n{EXIT_CODES}"))]
+    Run(RunArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// Folder holding the four input CSV files.
+    #[arg(long, value_name = "DIR", default_value = "fixtures/sample")]
+    pub input: PathBuf,
+
+    /// Folder to write the reports to (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub out: PathBuf,
+
+    /// Day on which relationships must be valid (YYYY-MM-DD) [default: today, local time].
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+    pub as_of: Option<NaiveDate>,
+
+    /// Folder with offers.csv and upgrade_paths.csv replacing the built-in catalog.
+    #[arg(long, value_name = "DIR")]
+    pub catalog: Option<PathBuf>,
+
+    /// Rejected rows tolerated: up to N are skipped and listed in rejects.csv (exit 3); more fail the run (exit 65).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub max_errors: u64,
+
+    /// Worker threads for the evaluation [default: all cores].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<NonZeroUsize>,
+
+    /// No progress bars and no summary line on stderr (errors are still printed).
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+fn parse_as_of(value: &str) -> Result<NaiveDate, String> {
+    crate::input::parse_iso_date(value.trim())
+        .ok_or_else(|| format!("\"{value}\" is not a date in the form YYYY-MM-DD"))
+}

@@ -1,0 +1,145 @@
+//! Evaluates every subscription of every customer, customers in parallel (rayon).
+//!
+//! The result is in dataset order whatever the number of threads: rayon's ordered
+//! `collect` puts each customer's outcome at its own position.
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::catalog::{Catalog, OfferIdx};
+use crate::model::{Channel, CustomerIdx, CustomerView, Dataset};
+use crate::rules::{
+    self, Failure, UpgradePair, UpgradeType, UserReassignment, admin_access, users_holding,
+};
+
+/// Outcomes per customer, indexed like `Dataset::customers`.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Evaluation {
+    pub customers: Vec<CustomerOutcome>,
+}
+
+/// Outcomes per subscription, indexed like the customer's `subscriptions`.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct CustomerOutcome {
+    pub subscriptions: Vec<SubscriptionOutcome>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum SubscriptionOutcome {
+    /// Sold by another partner or direct: context only, not evaluated.
+    OtherChannel,
+    /// Evaluated, but its offer is unknown or has no upgrade path.
+    NotUpgradable,
+    /// One outcome per target on the offer's upgrade path, in path order.
+    Evaluated(Vec<PairOutcome>),
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct PairOutcome {
+    pub target: OfferIdx,
+    pub verdict: Verdict,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Eligible(EligibleUpgrade),
+    /// Every failing check, in contract order (never empty).
+    Blocked(Vec<Failure>),
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct EligibleUpgrade {
+    pub upgrade_type: UpgradeType,
+    /// Users of the customer holding a license of the source offer.
+    pub assigned_users: usize,
+    /// Those of them that need attention, ordered by user principal name.
+    pub reassignments: Vec<UserReassignment>,
+}
+
+/// Customers handed to a rayon task at a time: enough to amortise scheduling,
+/// small enough to balance two cores.
+const CUSTOMERS_PER_TASK: usize = 256;
+
+/// Evaluates every customer; `on_progress` is told how many customers each task finished.
+pub fn evaluate(
+    dataset: &Dataset,
+    catalog: &Catalog,
+    as_of: NaiveDate,
+    on_progress: &(dyn Fn(u64) + Sync),
+) -> Evaluation {
+    let count = dataset.customers.len();
+    let chunks: Vec<Vec<CustomerOutcome>> = (0..count.div_ceil(CUSTOMERS_PER_TASK))
+        .into_par_iter()
+        .map(|chunk| {
+            let start = chunk * CUSTOMERS_PER_TASK;
+            let end = (start + CUSTOMERS_PER_TASK).min(count);
+            let outcomes: Vec<CustomerOutcome> = (start..end)
+                .map(|i| evaluate_customer(catalog, dataset.customer(CustomerIdx(i as u32)), as_of))
+                .collect();
+            on_progress((end - start) as u64);
+            outcomes
+        })
+        .collect();
+    Evaluation {
+        customers: chunks.into_iter().flatten().collect(),
+    }
+}
+
+/// Evaluates the subscriptions of one customer.
+pub fn evaluate_customer(
+    catalog: &Catalog,
+    customer: CustomerView<'_>,
+    as_of: NaiveDate,
+) -> CustomerOutcome {
+    let access = admin_access(customer.relationships, as_of);
+    let subscriptions = customer
+        .subscriptions
+        .iter()
+        .enumerate()
+        .map(|(subject, subscription)| {
+            if subscription.channel != Channel::ThisPartner {
+                return SubscriptionOutcome::OtherChannel;
+            }
+            let Some(source) = subscription.offer else {
+                return SubscriptionOutcome::NotUpgradable;
+            };
+            let path = catalog.upgrade_path(source);
+            if path.is_empty() {
+                return SubscriptionOutcome::NotUpgradable;
+            }
+            let pairs = path
+                .iter()
+                .map(|&target| {
+                    let pair = UpgradePair {
+                        catalog,
+                        customer,
+                        access,
+                        subject,
+                        source,
+                        target,
+                    };
+                    PairOutcome {
+                        target,
+                        verdict: decide(&pair),
+                    }
+                })
+                .collect();
+            SubscriptionOutcome::Evaluated(pairs)
+        })
+        .collect();
+    CustomerOutcome { subscriptions }
+}
+
+fn decide(pair: &UpgradePair<'_>) -> Verdict {
+    let failures = rules::blocking_failures(pair);
+    if !failures.is_empty() {
+        return Verdict::Blocked(failures);
+    }
+    let licenses = pair.customer.licenses;
+    let assigned_users = users_holding(licenses, pair.source);
+    Verdict::Eligible(EligibleUpgrade {
+        upgrade_type: UpgradeType::for_assigned_users(assigned_users),
+        assigned_users,
+        reassignments: rules::reassignments(pair.catalog, licenses, pair.source, pair.target),
+    })
+}

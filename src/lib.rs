@@ -1,0 +1,18 @@
+//! upgrade-recon: evaluates a CSP partner's exported subscriptions against Partner
+//! Center's Office 365 upgrade rules and writes the reports a partner acts on.
+//!
+//! The pipeline runs one way, one module per stage:
+//! [`cli`] → [`config`] → [`input`] (read + validate CSV, with the [`catalog`]) →
+//! [`model`] (indexed dataset) → [`rules`] (pure functions) → [`engine`] (rayon) →
+//! [`report`] (writers) → [`run`] (summary and exit code).
+
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod input;
+pub mod model;
+pub mod progress;
+pub mod report;
+pub mod rules;
+pub mod run;

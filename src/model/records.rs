@@ -1,0 +1,171 @@
+//! The accepted input records and their enum values, as the rules see them.
+
+use chrono::NaiveDate;
+
+use crate::catalog::{OfferIdx, ServiceSet};
+
+/// An enum whose values are written in input files.
+pub trait KnownValues: Copy + Sized + 'static {
+    /// Every value with its spelling in input files (and reports), in contract order.
+    const VALUES: &'static [(&'static str, Self)];
+
+    fn as_str(self) -> &'static str
+    where
+        Self: PartialEq,
+    {
+        Self::VALUES
+            .iter()
+            .find(|(_, value)| *value == self)
+            .map_or("", |(name, _)| name)
+    }
+}
+
+/// Index of a customer in its [`Dataset`](super::Dataset).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CustomerIdx(pub u32);
+
+/// Index of an interned user principal name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UserIdx(pub u32);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SubscriptionStatus {
+    Active,
+    Pending,
+    Suspended,
+    Disabled,
+    Expired,
+    Deleted,
+    Cancelled,
+}
+
+impl KnownValues for SubscriptionStatus {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("active", Self::Active),
+        ("pending", Self::Pending),
+        ("suspended", Self::Suspended),
+        ("disabled", Self::Disabled),
+        ("expired", Self::Expired),
+        ("deleted", Self::Deleted),
+        ("cancelled", Self::Cancelled),
+    ];
+}
+
+impl SubscriptionStatus {
+    /// A customer *holds* a subscription in these states (contract §4).
+    pub fn is_held(self) -> bool {
+        matches!(self, Self::Active | Self::Pending | Self::Suspended)
+    }
+}
+
+/// Who sold a subscription.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Channel {
+    ThisPartner,
+    OtherPartner,
+    Direct,
+}
+
+impl KnownValues for Channel {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("this_partner", Self::ThisPartner),
+        ("other_partner", Self::OtherPartner),
+        ("direct", Self::Direct),
+    ];
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RelationshipStatus {
+    Active,
+    Expiring,
+    ApprovalPending,
+    Approved,
+    Activating,
+    Created,
+    Expired,
+    Terminated,
+    Terminating,
+    TerminationRequested,
+}
+
+impl KnownValues for RelationshipStatus {
+    const VALUES: &'static [(&'static str, Self)] = &[
+        ("active", Self::Active),
+        ("expiring", Self::Expiring),
+        ("approvalpending", Self::ApprovalPending),
+        ("approved", Self::Approved),
+        ("activating", Self::Activating),
+        ("created", Self::Created),
+        ("expired", Self::Expired),
+        ("terminated", Self::Terminated),
+        ("terminating", Self::Terminating),
+        ("terminationrequested", Self::TerminationRequested),
+    ];
+}
+
+impl RelationshipStatus {
+    /// Statuses under which a relationship grants access (contract §2).
+    pub fn grants_access(self) -> bool {
+        matches!(self, Self::Active | Self::Expiring)
+    }
+}
+
+/// The services a delegated-admin relationship covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Coverage {
+    /// `*`: every service.
+    All,
+    Services(ServiceSet),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Customer {
+    pub id: Box<str>,
+    pub company_name: Box<str>,
+    pub domain: Box<str>,
+    pub country: Box<str>,
+    pub account_manager: Box<str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subscription {
+    pub id: Box<str>,
+    pub customer: CustomerIdx,
+    /// `None` when the catalog does not know the offer.
+    pub offer: Option<OfferIdx>,
+    /// The offer as written in the input, trimmed.
+    pub offer_text: Box<str>,
+    pub status: SubscriptionStatus,
+    pub quantity: u64,
+    pub channel: Channel,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relationship {
+    /// Empty when the input has none.
+    pub id: Box<str>,
+    pub customer: CustomerIdx,
+    pub status: RelationshipStatus,
+    pub services: Coverage,
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+}
+
+impl Relationship {
+    /// Valid on `day`: a granting status and `start ≤ day ≤ end` (absent bounds are open).
+    pub fn is_active_on(&self, day: NaiveDate) -> bool {
+        self.status.grants_access()
+            && self.start.is_none_or(|start| start <= day)
+            && self.end.is_none_or(|end| day <= end)
+    }
+}
+
+/// One user's license of one offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct License {
+    pub customer: CustomerIdx,
+    pub user: UserIdx,
+    /// `None` when the catalog does not know the offer (such licenses are ignored by the rules).
+    pub offer: Option<OfferIdx>,
+    pub disabled: ServiceSet,
+}

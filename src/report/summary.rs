@@ -1,0 +1,190 @@
+//! `summary.json`: the run's counts, for dashboards and for checking that every
+//! subscription is accounted for exactly once.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde::ser::SerializeMap;
+
+use crate::engine::{Evaluation, SubscriptionOutcome, Verdict};
+use crate::input::InputFileReport;
+use crate::model::{Channel, Dataset};
+use crate::rules::{BlockReason, ReassignmentReason};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub as_of: String,
+    pub catalog: String,
+    pub subscriptions: SubscriptionCounts,
+    pub upgrade_pairs: PairCounts,
+    /// Blocked pairs by their first failing code, every code listed in rule order.
+    pub blocked_by_reason: Counts,
+    pub reassignments: ReassignmentCounts,
+    /// Subscriptions whose offer the catalog does not know, by the offer as written.
+    pub unknown_offers: BTreeMap<String, u64>,
+    /// License rows whose offer the catalog does not know (ignored by the rules).
+    pub unknown_license_offers: BTreeMap<String, u64>,
+    pub rejected_rows: u64,
+    pub inputs: Vec<InputSummary>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SubscriptionCounts {
+    pub total: u64,
+    pub evaluated: u64,
+    pub eligible: u64,
+    pub blocked: u64,
+    pub not_upgradable: u64,
+    pub other_channel: u64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct PairCounts {
+    pub eligible: u64,
+    pub blocked: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReassignmentCounts {
+    pub total: u64,
+    pub by_reason: Counts,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputSummary {
+    pub file: String,
+    pub rows: u64,
+    pub rejected: u64,
+    pub sha256: String,
+}
+
+/// Counts by code, serialised as a JSON object in a fixed (rule) order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counts(pub Vec<(&'static str, u64)>);
+
+impl Counts {
+    fn zeroed(codes: impl Iterator<Item = &'static str>) -> Counts {
+        Counts(codes.map(|code| (code, 0)).collect())
+    }
+
+    fn add(&mut self, code: &str) {
+        if let Some(entry) = self.0.iter_mut().find(|(known, _)| *known == code) {
+            entry.1 += 1;
+        }
+    }
+
+    pub fn get(&self, code: &str) -> u64 {
+        self.0
+            .iter()
+            .find(|(known, _)| *known == code)
+            .map_or(0, |e| e.1)
+    }
+}
+
+impl Serialize for Counts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (code, count) in &self.0 {
+            map.serialize_entry(code, count)?;
+        }
+        map.end()
+    }
+}
+
+/// What the summary is computed from.
+pub struct SummaryInput<'a> {
+    pub as_of: NaiveDate,
+    pub catalog: &'a str,
+    pub dataset: &'a Dataset,
+    pub evaluation: &'a Evaluation,
+    pub files: &'a [InputFileReport],
+    pub unknown_license_offers: &'a BTreeMap<String, u64>,
+    pub rejected_rows: u64,
+}
+
+impl Summary {
+    pub fn compute(input: &SummaryInput<'_>) -> Summary {
+        let mut subscriptions = SubscriptionCounts::default();
+        let mut pairs = PairCounts::default();
+        let mut blocked_by_reason = Counts::zeroed(BlockReason::ALL.iter().map(|r| r.code()));
+        let mut reassignments = ReassignmentCounts {
+            total: 0,
+            by_reason: Counts::zeroed(ReassignmentReason::ALL.iter().map(|r| r.code())),
+        };
+        let mut unknown_offers = BTreeMap::new();
+        for subscription in &input.dataset.subscriptions {
+            subscriptions.total += 1;
+            if subscription.offer.is_none() {
+                *unknown_offers
+                    .entry(subscription.offer_text.to_string())
+                    .or_insert(0) += 1;
+            }
+            if subscription.channel != Channel::ThisPartner {
+                subscriptions.other_channel += 1;
+            }
+        }
+        let outcomes = input
+            .evaluation
+            .customers
+            .iter()
+            .flat_map(|c| &c.subscriptions);
+        for outcome in outcomes {
+            let pairs_of = match outcome {
+                SubscriptionOutcome::OtherChannel => continue,
+                SubscriptionOutcome::NotUpgradable => {
+                    subscriptions.evaluated += 1;
+                    subscriptions.not_upgradable += 1;
+                    continue;
+                }
+                SubscriptionOutcome::Evaluated(pairs) => pairs,
+            };
+            subscriptions.evaluated += 1;
+            let mut any_eligible = false;
+            for pair in pairs_of {
+                match &pair.verdict {
+                    Verdict::Eligible(eligible) => {
+                        any_eligible = true;
+                        pairs.eligible += 1;
+                        for finding in eligible.reassignments.iter().flat_map(|u| &u.findings) {
+                            reassignments.total += 1;
+                            reassignments.by_reason.add(finding.reason.code());
+                        }
+                    }
+                    Verdict::Blocked(failures) => {
+                        pairs.blocked += 1;
+                        if let Some(first) = failures.first() {
+                            blocked_by_reason.add(first.reason().code());
+                        }
+                    }
+                }
+            }
+            if any_eligible {
+                subscriptions.eligible += 1;
+            } else {
+                subscriptions.blocked += 1;
+            }
+        }
+        Summary {
+            as_of: input.as_of.to_string(),
+            catalog: input.catalog.to_owned(),
+            subscriptions,
+            upgrade_pairs: pairs,
+            blocked_by_reason,
+            reassignments,
+            unknown_offers,
+            unknown_license_offers: input.unknown_license_offers.clone(),
+            rejected_rows: input.rejected_rows,
+            inputs: input
+                .files
+                .iter()
+                .map(|f| InputSummary {
+                    file: f.file.clone(),
+                    rows: f.rows,
+                    rejected: f.rejected,
+                    sha256: f.sha256.clone(),
+                })
+                .collect(),
+        }
+    }
+}

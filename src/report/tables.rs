@@ -1,0 +1,258 @@
+//! The four CSV reports: their columns and one row per decision, in report order.
+
+use std::io::Write;
+
+use chrono::NaiveDate;
+
+use super::details::DetailContext;
+use crate::catalog::Catalog;
+use crate::engine::{Evaluation, SubscriptionOutcome, Verdict};
+use crate::input::RejectedRow;
+use crate::model::{CustomerView, Dataset};
+
+pub const ELIGIBLE_HEADER: [&str; 11] = [
+    "customer_id",
+    "company_name",
+    "subscription_id",
+    "offer_id",
+    "offer",
+    "target_offer_id",
+    "target_offer",
+    "quantity",
+    "upgrade_type",
+    "assigned_users",
+    "users_needing_reassignment",
+];
+
+pub const BLOCKED_HEADER: [&str; 11] = [
+    "customer_id",
+    "company_name",
+    "subscription_id",
+    "offer_id",
+    "offer",
+    "target_offer_id",
+    "target_offer",
+    "quantity",
+    "reason_code",
+    "reason_codes",
+    "details",
+];
+
+pub const REASSIGNMENTS_HEADER: [&str; 10] = [
+    "customer_id",
+    "company_name",
+    "subscription_id",
+    "offer_id",
+    "target_offer_id",
+    "target_offer",
+    "user_principal_name",
+    "reason_code",
+    "services",
+    "details",
+];
+
+pub const REJECTS_HEADER: [&str; 4] = ["file", "line", "error", "record"];
+
+/// Which of the three decision reports to write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecisionReport {
+    Eligible,
+    Blocked,
+    Reassignments,
+}
+
+impl DecisionReport {
+    pub fn header(self) -> &'static [&'static str] {
+        match self {
+            Self::Eligible => &ELIGIBLE_HEADER,
+            Self::Blocked => &BLOCKED_HEADER,
+            Self::Reassignments => &REASSIGNMENTS_HEADER,
+        }
+    }
+}
+
+/// Everything a decision report is written from.
+#[derive(Clone, Copy)]
+pub struct ReportInput<'a> {
+    pub catalog: &'a Catalog,
+    pub dataset: &'a Dataset,
+    pub evaluation: &'a Evaluation,
+    pub as_of: NaiveDate,
+}
+
+/// Writes one decision report, rows ordered by customer, subscription, target
+/// (path order), user and reason.
+pub fn write_decisions<W: Write>(
+    report: DecisionReport,
+    input: ReportInput<'_>,
+    out: W,
+) -> csv::Result<()> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out);
+    writer.write_record(report.header())?;
+    for (customer, outcome) in input
+        .dataset
+        .customer_views()
+        .zip(&input.evaluation.customers)
+    {
+        for (position, (subscription, outcome)) in customer
+            .subscriptions
+            .iter()
+            .zip(&outcome.subscriptions)
+            .enumerate()
+        {
+            let SubscriptionOutcome::Evaluated(pairs) = outcome else {
+                continue;
+            };
+            let Some(source) = subscription.offer else {
+                continue;
+            };
+            for pair in pairs {
+                let rows = Rows {
+                    input,
+                    customer,
+                    subscription_position: position,
+                    source,
+                    target: pair.target,
+                };
+                match (&pair.verdict, report) {
+                    (Verdict::Eligible(eligible), DecisionReport::Eligible) => {
+                        rows.eligible(&mut writer, eligible)?
+                    }
+                    (Verdict::Eligible(eligible), DecisionReport::Reassignments) => {
+                        rows.reassignments(&mut writer, eligible)?
+                    }
+                    (Verdict::Blocked(failures), DecisionReport::Blocked) => {
+                        rows.blocked(&mut writer, failures)?
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+/// The rows of one (subscription, target) pair.
+struct Rows<'a> {
+    input: ReportInput<'a>,
+    customer: CustomerView<'a>,
+    subscription_position: usize,
+    source: crate::catalog::OfferIdx,
+    target: crate::catalog::OfferIdx,
+}
+
+impl Rows<'_> {
+    fn leading(&self) -> [String; 3] {
+        let subscription = &self.customer.subscriptions[self.subscription_position];
+        [
+            self.customer.customer.id.to_string(),
+            self.customer.customer.company_name.to_string(),
+            subscription.id.to_string(),
+        ]
+    }
+
+    fn eligible<W: Write>(
+        &self,
+        writer: &mut csv::Writer<W>,
+        eligible: &crate::engine::EligibleUpgrade,
+    ) -> csv::Result<()> {
+        let catalog = self.input.catalog;
+        let subscription = &self.customer.subscriptions[self.subscription_position];
+        let [customer_id, company, subscription_id] = self.leading();
+        writer.write_record([
+            customer_id.as_str(),
+            &company,
+            &subscription_id,
+            &catalog.offer(self.source).id,
+            &subscription.offer_text,
+            &catalog.offer(self.target).id,
+            &catalog.offer(self.target).name,
+            &subscription.quantity.to_string(),
+            eligible.upgrade_type.code(),
+            &eligible.assigned_users.to_string(),
+            &eligible.reassignments.len().to_string(),
+        ])
+    }
+
+    fn blocked<W: Write>(
+        &self,
+        writer: &mut csv::Writer<W>,
+        failures: &[crate::rules::Failure],
+    ) -> csv::Result<()> {
+        let catalog = self.input.catalog;
+        let subscription = &self.customer.subscriptions[self.subscription_position];
+        let [customer_id, company, subscription_id] = self.leading();
+        let codes: Vec<&str> = failures.iter().map(|f| f.reason().code()).collect();
+        let details = self.details().blocked(failures, self.target);
+        writer.write_record([
+            customer_id.as_str(),
+            &company,
+            &subscription_id,
+            &catalog.offer(self.source).id,
+            &subscription.offer_text,
+            &catalog.offer(self.target).id,
+            &catalog.offer(self.target).name,
+            &subscription.quantity.to_string(),
+            codes.first().copied().unwrap_or_default(),
+            &codes.join(";"),
+            &details,
+        ])
+    }
+
+    fn reassignments<W: Write>(
+        &self,
+        writer: &mut csv::Writer<W>,
+        eligible: &crate::engine::EligibleUpgrade,
+    ) -> csv::Result<()> {
+        let catalog = self.input.catalog;
+        let [customer_id, company, subscription_id] = self.leading();
+        let details = self.details();
+        for user in &eligible.reassignments {
+            let upn = &self.input.dataset.users[user.user.0 as usize];
+            for finding in &user.findings {
+                writer.write_record([
+                    customer_id.as_str(),
+                    &company,
+                    &subscription_id,
+                    &catalog.offer(self.source).id,
+                    &catalog.offer(self.target).id,
+                    &catalog.offer(self.target).name,
+                    upn,
+                    finding.reason.code(),
+                    &catalog.vocabulary().join(finding.services, ";"),
+                    &details.reassignment(finding, self.source, self.target),
+                ])?;
+            }
+        }
+        Ok(())
+    }
+
+    fn details(&self) -> DetailContext<'_> {
+        DetailContext {
+            catalog: self.input.catalog,
+            customer: self.customer,
+            as_of: self.input.as_of,
+        }
+    }
+}
+
+/// Writes `rejects.csv`: one row per rejected row, every problem in `error`.
+pub fn write_rejects<W: Write>(rejected: &[RejectedRow], out: W) -> csv::Result<()> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out);
+    writer.write_record(REJECTS_HEADER)?;
+    for row in rejected {
+        writer.write_record([
+            row.file.as_str(),
+            &row.line.to_string(),
+            &row.joined_problems(),
+            &row.record,
+        ])?;
+    }
+    writer.flush()?;
+    Ok(())
+}

@@ -1,0 +1,117 @@
+//! Accounts that need license reassignment after an eligible upgrade (Partner
+//! Center's step 4): which users hold the source offer and what the upgrade
+//! would change for each of them.
+
+use super::ReassignmentReason;
+use crate::catalog::{Catalog, OfferIdx, ServiceSet};
+use crate::model::{License, UserIdx};
+
+/// One reason a user needs attention, with the services concerned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReassignmentFinding {
+    pub reason: ReassignmentReason,
+    pub services: ServiceSet,
+    /// For [`ReassignmentReason::ConflictingLicense`]: the user's other offers that
+    /// provide the services, in catalog order; empty otherwise.
+    pub conflicting_offers: Vec<OfferIdx>,
+}
+
+/// A user of the source offer and every reason that applies to them, in reason order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserReassignment {
+    pub user: UserIdx,
+    pub findings: Vec<ReassignmentFinding>,
+}
+
+/// How many users in `licenses` (one customer's) hold a license of `offer`.
+pub fn users_holding(licenses: &[License], offer: OfferIdx) -> usize {
+    // Licenses are unique per (user, offer), so counting licenses counts users.
+    licenses.iter().filter(|l| l.offer == Some(offer)).count()
+}
+
+/// For each user holding `source` (licenses ordered by user), the findings of an
+/// upgrade to `target`; users with no finding are left out.
+pub fn reassignments(
+    catalog: &Catalog,
+    licenses: &[License],
+    source: OfferIdx,
+    target: OfferIdx,
+) -> Vec<UserReassignment> {
+    licenses
+        .chunk_by(|a, b| a.user == b.user)
+        .filter_map(|user_licenses| {
+            let held = user_licenses.iter().find(|l| l.offer == Some(source))?;
+            let others = user_licenses
+                .iter()
+                .filter_map(|l| l.offer)
+                .filter(|&offer| offer != source && offer != target);
+            let findings = user_findings(catalog, source, target, held.disabled, others);
+            (!findings.is_empty()).then_some(UserReassignment {
+                user: held.user,
+                findings,
+            })
+        })
+        .collect()
+}
+
+/// What upgrading one user's license of `source` to `target` changes, given the
+/// services disabled in that license and the user's licenses of other offers.
+pub fn user_findings(
+    catalog: &Catalog,
+    source: OfferIdx,
+    target: OfferIdx,
+    disabled: ServiceSet,
+    other_offers: impl Iterator<Item = OfferIdx>,
+) -> Vec<ReassignmentFinding> {
+    let source_services = catalog.offer(source).services;
+    let target_services = catalog.offer(target).services;
+    let additional = target_services.minus(source_services);
+    let mut findings = Vec::new();
+
+    let reset = disabled.intersection(target_services);
+    if !reset.is_empty() {
+        findings.push(finding(
+            ReassignmentReason::DisabledServicesReset,
+            reset,
+            Vec::new(),
+        ));
+    }
+    let dropped = source_services.minus(disabled).minus(target_services);
+    if !dropped.is_empty() {
+        findings.push(finding(
+            ReassignmentReason::ServicesDropped,
+            dropped,
+            Vec::new(),
+        ));
+    }
+    let mut duplicated = ServiceSet::EMPTY;
+    let mut offers: Vec<OfferIdx> = other_offers
+        .filter(|&offer| {
+            let overlap = catalog.offer(offer).services.intersection(additional);
+            duplicated = duplicated.union(overlap);
+            !overlap.is_empty()
+        })
+        .collect();
+    if !offers.is_empty() {
+        offers.sort_unstable();
+        offers.dedup();
+        findings.push(finding(
+            ReassignmentReason::ConflictingLicense,
+            duplicated,
+            offers,
+        ));
+    }
+    findings
+}
+
+fn finding(
+    reason: ReassignmentReason,
+    services: ServiceSet,
+    conflicting_offers: Vec<OfferIdx>,
+) -> ReassignmentFinding {
+    ReassignmentFinding {
+        reason,
+        services,
+        conflicting_offers,
+    }
+}

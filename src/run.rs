@@ -1,0 +1,185 @@
+//! One run of the batch job, end to end: catalog → input → model → engine →
+//! reports, and the exit code that tells cron how it went.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::catalog::{Catalog, CatalogError};
+use crate::config::{CatalogSource, Config};
+use crate::engine;
+use crate::input::{self, LoadError, RejectedRow};
+use crate::model::Dataset;
+use crate::progress::Progress;
+use crate::report::{self, ReportError, ReportInput, Summary, SummaryInput};
+
+/// Exit codes (contract §1), after BSD's sysexits where one fits.
+pub mod exit {
+    pub const SUCCESS: u8 = 0;
+    pub const USAGE: u8 = 2;
+    pub const ROWS_REJECTED: u8 = 3;
+    pub const DATA_INVALID: u8 = 65;
+    pub const NO_INPUT: u8 = 66;
+    pub const OS_ERROR: u8 = 71;
+    pub const CANT_WRITE: u8 = 74;
+}
+
+/// Problems printed for a run rejected for too many bad rows; the rest are counted.
+pub const MAX_PROBLEM_LINES: usize = 100;
+
+/// A run that wrote its reports.
+#[derive(Debug)]
+pub struct RunOutcome {
+    pub summary: Summary,
+    pub elapsed: Duration,
+}
+
+impl RunOutcome {
+    pub fn exit_code(&self) -> u8 {
+        if self.summary.rejected_rows > 0 {
+            exit::ROWS_REJECTED
+        } else {
+            exit::SUCCESS
+        }
+    }
+
+    /// The one line a run leaves on stderr when it succeeds.
+    pub fn summary_line(&self, out: &Path) -> String {
+        let s = &self.summary.subscriptions;
+        let rejected = match self.summary.rejected_rows {
+            0 => String::new(),
+            n => format!("; {n} rejected rows in rejects.csv"),
+        };
+        format!(
+            "upgrade-recon: {} subscriptions, {} evaluated: {} eligible, {} blocked, {} not upgradable; \
+             {} upgrade pairs eligible, {} blocked; {} reassignments{rejected}; reports in {} ({:.2} s)",
+            s.total,
+            s.evaluated,
+            s.eligible,
+            s.blocked,
+            s.not_upgradable,
+            self.summary.upgrade_pairs.eligible,
+            self.summary.upgrade_pairs.blocked,
+            self.summary.reassignments.total,
+            out.display(),
+            self.elapsed.as_secs_f64()
+        )
+    }
+}
+
+/// Why a run wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error("{} rows rejected, more than --max-errors {max_errors}; nothing written", rejected.len())]
+    TooManyRejected {
+        rejected: Vec<RejectedRow>,
+        max_errors: u64,
+    },
+    #[error("cannot start {threads} worker threads: {message}")]
+    Threads { threads: usize, message: String },
+    #[error("cannot write reports: {0}")]
+    Report(#[from] ReportError),
+}
+
+impl RunError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            RunError::Catalog(error) if error.is_unreadable() => exit::NO_INPUT,
+            RunError::Load(error) if error.is_unreadable() => exit::NO_INPUT,
+            RunError::Catalog(_) | RunError::Load(_) | RunError::TooManyRejected { .. } => {
+                exit::DATA_INVALID
+            }
+            RunError::Threads { .. } => exit::OS_ERROR,
+            RunError::Report(_) => exit::CANT_WRITE,
+        }
+    }
+
+    /// The lines to print on stderr: one per problem, at most [`MAX_PROBLEM_LINES`]
+    /// problems of bad rows, then a count of the rest and the verdict.
+    pub fn problem_lines(&self) -> Vec<String> {
+        match self {
+            RunError::Load(error) => error.0.iter().map(ToString::to_string).collect(),
+            RunError::TooManyRejected { rejected, .. } => {
+                let total: usize = rejected.iter().map(|row| row.problems.len()).sum();
+                let mut lines: Vec<String> = rejected
+                    .iter()
+                    .flat_map(RejectedRow::problem_lines)
+                    .take(MAX_PROBLEM_LINES)
+                    .collect();
+                if total > MAX_PROBLEM_LINES {
+                    lines.push(format!(
+                        "... and {} more problems",
+                        total - MAX_PROBLEM_LINES
+                    ));
+                }
+                lines.push(self.to_string());
+                lines
+            }
+            other => vec![other.to_string()],
+        }
+    }
+}
+
+/// Runs the job described by `config`.
+pub fn run(config: &Config, progress: Progress) -> Result<RunOutcome, RunError> {
+    let started = Instant::now();
+    let (catalog, catalog_name) = match &config.catalog {
+        CatalogSource::Builtin => (Catalog::builtin()?, "built-in".to_owned()),
+        CatalogSource::Dir(dir) => (Catalog::from_dir(dir)?, dir.display().to_string()),
+    };
+
+    let spinner = progress.spinner("reading input");
+    let loaded = input::load(&config.input, &catalog, &mut |file| {
+        spinner.set_message(format!("reading {file}"));
+    })?;
+    spinner.finish_and_clear();
+    if loaded.rejected.len() as u64 > config.max_errors {
+        return Err(RunError::TooManyRejected {
+            rejected: loaded.rejected,
+            max_errors: config.max_errors,
+        });
+    }
+
+    let dataset = Dataset::new(
+        loaded.customers,
+        loaded.subscriptions,
+        loaded.relationships,
+        loaded.licenses,
+        loaded.users,
+    );
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads.get())
+        .build()
+        .map_err(|error| RunError::Threads {
+            threads: config.threads.get(),
+            message: error.to_string(),
+        })?;
+    let bar = progress.bar(dataset.customers.len() as u64, "evaluating");
+    let evaluation =
+        pool.install(|| engine::evaluate(&dataset, &catalog, config.as_of, &|done| bar.inc(done)));
+    bar.finish_and_clear();
+
+    let summary = Summary::compute(&SummaryInput {
+        as_of: config.as_of,
+        catalog: &catalog_name,
+        dataset: &dataset,
+        evaluation: &evaluation,
+        files: &loaded.files,
+        unknown_license_offers: &loaded.unknown_license_offers,
+        rejected_rows: loaded.rejected.len() as u64,
+    });
+    let report_input = ReportInput {
+        catalog: &catalog,
+        dataset: &dataset,
+        evaluation: &evaluation,
+        as_of: config.as_of,
+    };
+    pool.install(|| report::write_all(&config.out, report_input, &loaded.rejected, &summary))?;
+    Ok(RunOutcome {
+        summary,
+        elapsed: started.elapsed(),
+    })
+}
