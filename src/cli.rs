@@ -44,6 +44,23 @@ pub enum Command {
     /// Evaluate every subscription against Partner Center's upgrade rules and write the reports.
     #[command(after_help = format!("{RUN_HELP}\n\n{EXIT_CODES}"))]
     Run(RunArgs),
+    /// Write deterministic synthetic input files (for benchmarks and load tests).
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GenerateArgs {
+    /// Number of customers to generate (about 2.5 subscriptions and 40 license rows each).
+    #[arg(long, value_name = "N")]
+    pub customers: u64,
+
+    /// Seed of the generator: the same seed and count give byte-identical files.
+    #[arg(long, value_name = "S", default_value_t = 42)]
+    pub seed: u64,
+
+    /// Folder to write the four input files to (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Clone, Args)]

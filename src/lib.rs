@@ -5,11 +5,14 @@
 //! [`cli`] → [`config`] → [`input`] (read + validate CSV, with the [`catalog`]) →
 //! [`model`] (indexed dataset) → [`rules`] (pure functions) → [`engine`] (rayon) →
 //! [`report`] (writers) → [`run`] (summary and exit code).
+//!
+//! [`generate`] writes synthetic exports for benchmarks and tests.
 
 pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod engine;
+pub mod generate;
 pub mod input;
 pub mod model;
 pub mod progress;

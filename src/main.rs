@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use upgrade_recon::cli::{Cli, Command};
+use upgrade_recon::cli::{Cli, Command, GenerateArgs};
 use upgrade_recon::config::Config;
 use upgrade_recon::progress::Progress;
 use upgrade_recon::run;
@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Command::Generate(args) => generate(args),
         Command::Run(args) => {
             let config = Config::from_args(args);
             match run::run(&config, Progress::new(config.quiet)) {
@@ -40,6 +41,35 @@ fn main() -> ExitCode {
                     ExitCode::from(error.exit_code())
                 }
             }
+        }
+    }
+}
+
+fn generate(args: GenerateArgs) -> ExitCode {
+    let options = upgrade_recon::generate::GenerateOptions {
+        customers: args.customers,
+        seed: args.seed,
+        out: args.out,
+    };
+    match upgrade_recon::generate::generate(&options) {
+        Ok(stats) => {
+            eprintln!(
+                "upgrade-recon: generated {} customers, {} subscriptions, {} relationships, {} license rows ({} bytes) in {}",
+                stats.customers,
+                stats.subscriptions,
+                stats.relationships,
+                stats.licenses,
+                stats.bytes,
+                options.out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!(
+                "upgrade-recon: cannot write {}: {error}",
+                options.out.display()
+            );
+            ExitCode::from(run::exit::CANT_WRITE)
         }
     }
 }

@@ -71,8 +71,8 @@ pub(super) fn parse(
 }
 
 fn read_offers(catalog: &mut Catalog, file: &str, csv: &[u8]) -> Result<(), CatalogError> {
-    let mut table = Table::from_reader(csv, file, OFFER_COLUMNS).map_err(CatalogError::Table)?;
-    while let Some(row) = table.next_row().map_err(CatalogError::Table)? {
+    let mut table = Table::from_bytes(csv, file, OFFER_COLUMNS).map_err(CatalogError::Table)?;
+    while let Some(row) = table.next_row() {
         let line = row.line;
         let invalid = |message: String| CatalogError::Invalid {
             file: file.to_owned(),
@@ -154,8 +154,8 @@ fn read_offers(catalog: &mut Catalog, file: &str, csv: &[u8]) -> Result<(), Cata
 }
 
 fn read_paths(catalog: &mut Catalog, file: &str, csv: &[u8]) -> Result<(), CatalogError> {
-    let mut table = Table::from_reader(csv, file, PATH_COLUMNS).map_err(CatalogError::Table)?;
-    while let Some(row) = table.next_row().map_err(CatalogError::Table)? {
+    let mut table = Table::from_bytes(csv, file, PATH_COLUMNS).map_err(CatalogError::Table)?;
+    while let Some(row) = table.next_row() {
         let line = row.line;
         let invalid = |message: String| CatalogError::Invalid {
             file: file.to_owned(),
@@ -241,7 +241,7 @@ mod tests {
             (
                 "a,Alpha,,,,X,\n",
                 "a,zzz\n",
-                "upgrade_paths.csv:2: to_offer: unknown offer \"zzz\"",
+                "upgrade_paths.csv:2: to_offer: unknown offer \"zzz\" (not in offers.csv)",
             ),
             (
                 "a,Alpha,,,,X,\nb,Beta,,,,Y,alpha\n",

@@ -65,10 +65,8 @@ impl RejectedRow {
 /// An input error that stops the run before any report is written.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
-    #[error("{file}: cannot open: {source}")]
-    Open { file: String, source: io::Error },
     #[error("{file}: cannot read: {source}")]
-    Read { file: String, source: io::Error },
+    Open { file: String, source: io::Error },
     #[error("{file}: the file is empty; expected a header row")]
     Empty { file: String },
     #[error("{file}:1: missing required column \"{column}\"")]
@@ -80,19 +78,13 @@ pub enum InputError {
         first: usize,
         second: usize,
     },
-    #[error("{file}:{line}: malformed CSV: {message}")]
-    Malformed {
-        file: String,
-        line: u64,
-        message: String,
-    },
 }
 
 impl InputError {
     /// True when the file could not be opened or read at all (exit 66), false when
     /// its content is invalid (exit 65).
     pub fn is_unreadable(&self) -> bool {
-        matches!(self, InputError::Open { .. } | InputError::Read { .. })
+        matches!(self, InputError::Open { .. })
     }
 }
 

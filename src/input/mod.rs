@@ -10,17 +10,17 @@ mod error;
 mod fields;
 mod licenses;
 mod lookup;
+mod records;
 mod relationships;
 mod subscriptions;
 mod table;
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Read;
 use std::path::Path;
 
 pub use error::{FieldProblem, InputError, RejectedRow};
 pub use fields::parse_iso_date;
-pub use table::{ColumnSpec, FileDigest, Row, Table};
+pub use table::{ColumnSpec, Row, Table, sha256_hex};
 
 use crate::catalog::Catalog;
 use crate::model::{Customer, CustomerIdx, License, Relationship, Subscription};
@@ -83,12 +83,36 @@ pub fn load(
     catalog: &Catalog,
     on_file: &mut dyn FnMut(&str),
 ) -> Result<LoadedInput, LoadError> {
-    let open = |file: &str, specs| Table::open(&dir.join(file), file, specs);
+    let read = |file: &str| {
+        std::fs::read(dir.join(file)).map_err(|source| InputError::Open {
+            file: file.to_owned(),
+            source,
+        })
+    };
+    let bytes = match [
+        read(CUSTOMERS),
+        read(SUBSCRIPTIONS),
+        read(RELATIONSHIPS),
+        read(LICENSES),
+    ] {
+        [Ok(c), Ok(s), Ok(r), Ok(l)] => [c, s, r, l],
+        results => {
+            return Err(LoadError(
+                results.into_iter().filter_map(Result::err).collect(),
+            ));
+        }
+    };
+    let [
+        customer_bytes,
+        subscription_bytes,
+        relationship_bytes,
+        license_bytes,
+    ] = &bytes;
     let tables = (
-        open(CUSTOMERS, customers::COLUMNS),
-        open(SUBSCRIPTIONS, subscriptions::COLUMNS),
-        open(RELATIONSHIPS, relationships::COLUMNS),
-        open(LICENSES, licenses::COLUMNS),
+        Table::from_bytes(customer_bytes, CUSTOMERS, customers::COLUMNS),
+        Table::from_bytes(subscription_bytes, SUBSCRIPTIONS, subscriptions::COLUMNS),
+        Table::from_bytes(relationship_bytes, RELATIONSHIPS, relationships::COLUMNS),
+        Table::from_bytes(license_bytes, LICENSES, licenses::COLUMNS),
     );
     let (customer_table, subscription_table, relationship_table, license_table) = match tables {
         (Ok(c), Ok(s), Ok(r), Ok(l)) => (c, s, r, l),
@@ -148,34 +172,32 @@ pub fn load(
 
 /// Reads all rows of one file into accepted values, recording its rejected rows
 /// and its [`InputFileReport`] in `loaded`.
-fn read_file<R: Read, T>(
-    mut table: Table<R>,
+fn read_file<T>(
+    mut table: Table<'_>,
     loaded: &mut LoadedInput,
     parse: impl FnMut(&Row<'_>, &mut RowProblems) -> Option<T>,
 ) -> Result<Vec<T>, LoadError> {
     let rejected_before = loaded.rejected.len();
-    let accepted = read_rows(&mut table, &mut loaded.rejected, parse)?;
-    let file = table.file().to_owned();
-    let digest = table.finish()?;
+    let accepted = read_rows(&mut table, &mut loaded.rejected, parse);
     loaded.files.push(InputFileReport {
-        file,
-        rows: digest.rows,
+        file: table.file().to_owned(),
+        rows: table.rows(),
         rejected: (loaded.rejected.len() - rejected_before) as u64,
-        sha256: digest.sha256,
+        sha256: sha256_hex(table.input()),
     });
     Ok(accepted)
 }
 
 /// Reads every row of `table`, handing each to `parse` together with the problems
 /// found in its shape; accepted values are returned, rejected rows appended to `rejected`.
-fn read_rows<R: Read, T>(
-    table: &mut Table<R>,
+fn read_rows<T>(
+    table: &mut Table<'_>,
     rejected: &mut Vec<RejectedRow>,
     mut parse: impl FnMut(&Row<'_>, &mut RowProblems) -> Option<T>,
-) -> Result<Vec<T>, InputError> {
+) -> Vec<T> {
     let file = table.file().to_owned();
     let mut accepted = Vec::new();
-    while let Some(row) = table.next_row()? {
+    while let Some(row) = table.next_row() {
         let mut problems = RowProblems::default();
         if let Some(problem) = row.shape_problem() {
             problems.push(problem);
@@ -190,5 +212,5 @@ fn read_rows<R: Read, T>(
             }),
         }
     }
-    Ok(accepted)
+    accepted
 }

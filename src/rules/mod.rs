@@ -12,7 +12,9 @@ pub use checks::{
     AdminAccess, admin_access, check_admin_access, check_conflicting_services, check_quantity,
     check_status, check_target_owned,
 };
-pub use reassign::{ReassignmentFinding, UserReassignment, reassignments, users_holding};
+pub use reassign::{
+    ReassignmentFinding, UserReassignment, reassignments, user_findings, users_holding,
+};
 
 use crate::catalog::{Catalog, OfferIdx, ServiceSet};
 use crate::model::{CustomerView, SubscriptionStatus};

@@ -1,1 +1,648 @@
+//! Table-driven tests of every check and reassignment reason, on the built-in
+//! catalog and small hand-built customers.
 
+use chrono::NaiveDate;
+
+use super::*;
+use crate::catalog::Catalog;
+use crate::model::{
+    Channel, Coverage, Customer, CustomerIdx, Dataset, License, Relationship, RelationshipStatus,
+    Subscription, UserIdx,
+};
+
+fn day(text: &str) -> NaiveDate {
+    crate::input::parse_iso_date(text).expect("test dates are valid")
+}
+
+const AS_OF: &str = "2026-11-24";
+
+fn catalog() -> Catalog {
+    Catalog::builtin().expect("built-in catalog")
+}
+
+fn offer(catalog: &Catalog, key: &str) -> OfferIdx {
+    catalog
+        .resolve(key)
+        .unwrap_or_else(|| panic!("offer {key}"))
+}
+
+fn services(catalog: &Catalog, names: &str) -> ServiceSet {
+    names
+        .split(';')
+        .filter(|n| !n.is_empty())
+        .fold(ServiceSet::EMPTY, |set, n| {
+            set.with(
+                catalog
+                    .vocabulary()
+                    .lookup(n)
+                    .unwrap_or_else(|| panic!("service {n}")),
+            )
+        })
+}
+
+/// One customer, written compactly.
+#[derive(Default)]
+struct Customer1 {
+    /// (id, offer, status, quantity, channel)
+    subscriptions: Vec<(&'static str, &'static str, SubscriptionStatus, u64, Channel)>,
+    /// (status, services or "*", start, end)
+    relationships: Vec<(
+        RelationshipStatus,
+        &'static str,
+        Option<&'static str>,
+        Option<&'static str>,
+    )>,
+    /// (user, offer, disabled services)
+    licenses: Vec<(&'static str, &'static str, &'static str)>,
+}
+
+use Channel::{Direct, OtherPartner, ThisPartner};
+use SubscriptionStatus::{Active, Cancelled, Deleted, Disabled, Expired, Pending, Suspended};
+
+impl Customer1 {
+    fn with_full_access() -> Customer1 {
+        Customer1 {
+            relationships: vec![(RelationshipStatus::Active, "*", None, None)],
+            ..Customer1::default()
+        }
+    }
+
+    fn sub(
+        mut self,
+        id: &'static str,
+        offer: &'static str,
+        status: SubscriptionStatus,
+        quantity: u64,
+        channel: Channel,
+    ) -> Self {
+        self.subscriptions
+            .push((id, offer, status, quantity, channel));
+        self
+    }
+
+    fn license(mut self, user: &'static str, offer: &'static str, disabled: &'static str) -> Self {
+        self.licenses.push((user, offer, disabled));
+        self
+    }
+
+    fn dataset(&self, catalog: &Catalog) -> Dataset {
+        let c = CustomerIdx(0);
+        let subscriptions = self
+            .subscriptions
+            .iter()
+            .map(|&(id, offer, status, quantity, channel)| Subscription {
+                id: id.into(),
+                customer: c,
+                offer: catalog.resolve(offer),
+                offer_text: offer.into(),
+                status,
+                quantity,
+                channel,
+            })
+            .collect();
+        let relationships = self
+            .relationships
+            .iter()
+            .map(|&(status, scope, start, end)| Relationship {
+                id: "rel".into(),
+                customer: c,
+                status,
+                services: if scope == "*" {
+                    Coverage::All
+                } else {
+                    Coverage::Services(services(catalog, scope))
+                },
+                start: start.map(day),
+                end: end.map(day),
+            })
+            .collect();
+        let mut users: Vec<Box<str>> = Vec::new();
+        let licenses = self
+            .licenses
+            .iter()
+            .map(|&(user, offer, disabled)| {
+                let position = users.iter().position(|u| &**u == user).unwrap_or_else(|| {
+                    users.push(user.into());
+                    users.len() - 1
+                });
+                License {
+                    customer: c,
+                    user: UserIdx(position as u32),
+                    offer: catalog.resolve(offer),
+                    disabled: services(catalog, disabled),
+                }
+            })
+            .collect();
+        let customer = Customer {
+            id: "c1".into(),
+            company_name: "Müller GmbH".into(),
+            domain: "".into(),
+            country: "DE".into(),
+            account_manager: "".into(),
+        };
+        Dataset::new(
+            vec![customer],
+            subscriptions,
+            relationships,
+            licenses,
+            users,
+        )
+    }
+
+    /// The reasons blocking subscription `subject` → `target`.
+    fn reasons(&self, subject: &str, target: &str) -> Vec<BlockReason> {
+        let catalog = catalog();
+        let dataset = self.dataset(&catalog);
+        let customer = dataset.customer(CustomerIdx(0));
+        let position = customer
+            .subscriptions
+            .iter()
+            .position(|s| &*s.id == subject)
+            .expect("subject exists");
+        let pair = UpgradePair {
+            catalog: &catalog,
+            customer,
+            access: admin_access(customer.relationships, day(AS_OF)),
+            subject: position,
+            source: customer.subscriptions[position].offer.expect("known offer"),
+            target: offer(&catalog, target),
+        };
+        blocking_failures(&pair)
+            .iter()
+            .map(Failure::reason)
+            .collect()
+    }
+}
+
+#[test]
+fn check_status_per_status() {
+    let cases = [
+        (Active, None),
+        (Pending, Some(BlockReason::SubscriptionNotProvisioned)),
+        (Suspended, Some(BlockReason::SubscriptionStatusNotActive)),
+        (Disabled, Some(BlockReason::SubscriptionStatusNotActive)),
+        (Expired, Some(BlockReason::SubscriptionStatusNotActive)),
+        (Deleted, Some(BlockReason::SubscriptionStatusNotActive)),
+        (Cancelled, Some(BlockReason::SubscriptionStatusNotActive)),
+    ];
+    for (status, expected) in cases {
+        assert_eq!(
+            check_status(status).map(|f| f.reason()),
+            expected,
+            "{status:?}"
+        );
+    }
+}
+
+#[test]
+fn held_means_active_pending_or_suspended() {
+    let held: Vec<SubscriptionStatus> = [
+        Active, Pending, Suspended, Disabled, Expired, Deleted, Cancelled,
+    ]
+    .into_iter()
+    .filter(|s| s.is_held())
+    .collect();
+    assert_eq!(held, [Active, Pending, Suspended]);
+}
+
+#[test]
+fn relationship_validity_on_the_as_of_date() {
+    use RelationshipStatus as R;
+    // (status, start, end, active on AS_OF?)
+    let cases = [
+        (R::Active, None, None, true),
+        (R::Active, Some("2026-11-24"), None, true), // first day
+        (R::Active, None, Some("2026-11-24"), true), // last day
+        (R::Active, Some("2026-11-24"), Some("2026-11-24"), true),
+        (R::Active, None, Some("2026-11-23"), false), // ended the day before
+        (R::Active, Some("2026-11-25"), None, false), // starts tomorrow
+        (R::Expiring, Some("2025-01-01"), Some("2026-12-31"), true),
+        (R::Approved, None, None, false),
+        (R::ApprovalPending, None, None, false),
+        (R::Activating, None, None, false),
+        (R::Created, None, None, false),
+        (R::Expired, None, None, false),
+        (R::Terminated, None, None, false),
+        (R::Terminating, None, None, false),
+        (R::TerminationRequested, None, None, false),
+    ];
+    for (status, start, end, expected) in cases {
+        let relationship = Relationship {
+            id: "r".into(),
+            customer: CustomerIdx(0),
+            status,
+            services: Coverage::All,
+            start: start.map(day),
+            end: end.map(day),
+        };
+        assert_eq!(
+            relationship.is_active_on(day(AS_OF)),
+            expected,
+            "{status:?} {start:?}..{end:?}"
+        );
+    }
+}
+
+#[test]
+fn admin_checks_are_exclusive_and_use_the_union_of_active_relationships() {
+    use RelationshipStatus as R;
+    let c = catalog();
+    let e3 = c.offer(offer(&c, "o365-e3")).services;
+    let rel = |status, scope: &'static str, end: Option<&'static str>| (status, scope, None, end);
+    // (relationships, expected reason, expected missing services)
+    let cases: Vec<(Vec<_>, Option<BlockReason>, &str)> = vec![
+        (
+            vec![],
+            Some(BlockReason::DelegatedAdminPermissionsDisabled),
+            "",
+        ),
+        (
+            vec![rel(R::Expired, "*", None)],
+            Some(BlockReason::DelegatedAdminPermissionsDisabled),
+            "",
+        ),
+        (
+            vec![rel(R::Active, "*", Some("2026-01-01"))],
+            Some(BlockReason::DelegatedAdminPermissionsDisabled),
+            "",
+        ),
+        (vec![rel(R::Active, "*", None)], None, ""),
+        (
+            vec![rel(
+                R::Active,
+                "Exchange;SharePoint;OneDrive;OfficeWeb;Teams;Yammer;Planner;Bookings;Stream",
+                None,
+            )],
+            Some(BlockReason::InsufficientGranularAdminPermissions),
+            "OfficeApps;InformationProtection",
+        ),
+        (
+            vec![
+                rel(
+                    R::Active,
+                    "Exchange;SharePoint;OneDrive;OfficeWeb;Teams",
+                    None,
+                ),
+                rel(
+                    R::Expiring,
+                    "Yammer;Planner;Bookings;Stream;OfficeApps;InformationProtection",
+                    None,
+                ),
+            ],
+            None,
+            "",
+        ),
+        (
+            vec![
+                rel(
+                    R::Active,
+                    "Exchange;SharePoint;OneDrive;OfficeWeb;Teams",
+                    None,
+                ),
+                rel(
+                    R::Terminated,
+                    "Yammer;Planner;Bookings;Stream;OfficeApps;InformationProtection",
+                    None,
+                ),
+            ],
+            Some(BlockReason::InsufficientGranularAdminPermissions),
+            "OfficeApps;Yammer;Planner;Bookings;Stream;InformationProtection",
+        ),
+        (
+            vec![rel(R::Active, "Exchange", None), rel(R::Active, "*", None)],
+            None,
+            "",
+        ),
+    ];
+    for (relationships, expected, missing) in cases {
+        let customer = Customer1 {
+            relationships: relationships.clone(),
+            ..Customer1::default()
+        };
+        let dataset = customer.dataset(&c);
+        let access = admin_access(dataset.customer(CustomerIdx(0)).relationships, day(AS_OF));
+        let failure = check_admin_access(access, e3);
+        assert_eq!(
+            failure.as_ref().map(Failure::reason),
+            expected,
+            "{relationships:?}"
+        );
+        if let Some(Failure::MissingAdminServices { missing: got }) = failure {
+            assert_eq!(c.vocabulary().join(got, ";"), missing);
+        }
+    }
+}
+
+#[test]
+fn target_owned_counts_held_subscriptions_of_any_channel() {
+    // (status of the E3 subscription, its channel, blocked?)
+    let cases = [
+        (Active, OtherPartner, true),
+        (Pending, Direct, true),
+        (Suspended, ThisPartner, true),
+        (Expired, OtherPartner, false),
+        (Cancelled, Direct, false),
+        (Deleted, OtherPartner, false),
+        (Disabled, OtherPartner, false),
+    ];
+    for (status, channel, blocked) in cases {
+        let customer = Customer1::with_full_access()
+            .sub("s1", "Office 365 Business Premium", Active, 10, ThisPartner)
+            .sub("s2", "ENTERPRISEPACK", status, 10, channel);
+        let reasons = customer.reasons("s1", "o365-e3");
+        assert_eq!(
+            reasons.contains(&BlockReason::TargetOfferAlreadyOwned),
+            blocked,
+            "{status:?} {channel:?}"
+        );
+    }
+}
+
+#[test]
+fn conflicting_services_are_only_the_targets_additional_ones() {
+    // Other subscription held by a Business Essentials customer, target, blocked?
+    let cases = [
+        // SharePoint is in Essentials already: not an additional service of Business Premium.
+        (
+            "SharePoint Online (Plan 1)",
+            Active,
+            "o365-business-premium",
+            false,
+        ),
+        ("Exchange Online (Plan 2)", Active, "o365-e3", false),
+        ("Power BI Pro", Active, "o365-e5", true),
+        ("Power BI Pro", Active, "o365-e3", false),
+        ("Power BI Pro", Expired, "o365-e5", false),
+        ("Power BI Pro", Suspended, "o365-e5", true),
+        ("MCOEV", Pending, "o365-e5", true),
+        (
+            "Microsoft 365 Apps for enterprise",
+            Active,
+            "o365-business-premium",
+            true,
+        ),
+        ("Office 365 Business Essentials", Active, "o365-e3", false),
+        ("Azure plan", Active, "o365-e5", false),
+    ];
+    for (other, status, target, blocked) in cases {
+        let customer = Customer1::with_full_access()
+            .sub("s1", "o365-business-essentials", Active, 10, ThisPartner)
+            .sub("s2", other, status, 5, Direct);
+        let reasons = customer.reasons("s1", target);
+        assert_eq!(
+            reasons.contains(&BlockReason::ConflictingServiceTypes),
+            blocked,
+            "{other} {status:?} → {target}"
+        );
+    }
+}
+
+#[test]
+fn conflict_evidence_names_subscription_and_services() {
+    let c = catalog();
+    let customer = Customer1::with_full_access()
+        .sub("s1", "o365-business-essentials", Active, 10, ThisPartner)
+        .sub("s2", "Power BI Pro", Active, 5, Direct)
+        .sub("s3", "Audio Conferencing", Active, 5, OtherPartner);
+    let dataset = customer.dataset(&c);
+    let view = dataset.customer(CustomerIdx(0));
+    let e5 = offer(&c, "o365-e5");
+    let additional = c
+        .offer(e5)
+        .services
+        .minus(c.offer(offer(&c, "o365-business-essentials")).services);
+    let Some(Failure::ConflictingServices { conflicts }) =
+        check_conflicting_services(&c, view.subscriptions, 0, additional)
+    else {
+        panic!("expected a conflict");
+    };
+    let named: Vec<(&str, String)> = conflicts
+        .iter()
+        .map(|k| {
+            (
+                &*view.subscriptions[k.subscription].id,
+                c.vocabulary().join(k.services, ";"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        named,
+        [
+            ("s2", "PowerBI".to_owned()),
+            ("s3", "AudioConferencing".to_owned())
+        ]
+    );
+}
+
+#[test]
+fn quantity_limit_of_the_target() {
+    let cases = [
+        (300, Some(300), false),
+        (301, Some(300), true),
+        (0, Some(300), false),
+        (5000, None, false),
+    ];
+    for (quantity, limit, blocked) in cases {
+        assert_eq!(
+            check_quantity(quantity, limit).is_some(),
+            blocked,
+            "{quantity} vs {limit:?}"
+        );
+    }
+    let customer = Customer1::with_full_access().sub(
+        "s1",
+        "O365_BUSINESS_ESSENTIALS",
+        Active,
+        320,
+        ThisPartner,
+    );
+    assert_eq!(
+        customer.reasons("s1", "o365-business-premium"),
+        [BlockReason::QuantityExceedsTargetLimit]
+    );
+    assert!(
+        customer.reasons("s1", "o365-e1").is_empty(),
+        "E1 has no seat limit"
+    );
+}
+
+#[test]
+fn every_failing_code_in_rule_order() {
+    let customer = Customer1::default()
+        .sub(
+            "s1",
+            "Office 365 Business Essentials",
+            Suspended,
+            400,
+            ThisPartner,
+        )
+        .sub("s2", "Office 365 Business Premium", Active, 5, OtherPartner);
+    assert_eq!(
+        customer.reasons("s1", "o365-business-premium"),
+        [
+            BlockReason::SubscriptionStatusNotActive,
+            BlockReason::DelegatedAdminPermissionsDisabled,
+            BlockReason::TargetOfferAlreadyOwned,
+            BlockReason::ConflictingServiceTypes,
+            BlockReason::QuantityExceedsTargetLimit,
+        ]
+    );
+    let clean = Customer1::with_full_access().sub(
+        "s1",
+        "Office 365 Business Essentials",
+        Active,
+        10,
+        ThisPartner,
+    );
+    assert!(clean.reasons("s1", "o365-business-premium").is_empty());
+}
+
+#[test]
+fn rename_trap_and_india_paths() {
+    let c = catalog();
+    let path = |from: &str| -> Vec<&str> {
+        c.upgrade_path(offer(&c, from))
+            .iter()
+            .map(|&o| &*c.offer(o).id)
+            .collect()
+    };
+    // "Microsoft 365 Business Standard" is the former Office 365 Business Premium.
+    assert_eq!(
+        path("Microsoft 365 Business Standard"),
+        ["o365-e3", "o365-e5"]
+    );
+    // "Microsoft 365 Business Premium" is SPB: no path.
+    assert!(path("Microsoft 365 Business Premium").is_empty());
+    assert_eq!(
+        path("Microsoft 365 Business Basic India")[0],
+        "o365-business-premium-india"
+    );
+    assert_eq!(
+        path("Microsoft 365 Apps for business India")[0],
+        "o365-business-premium-india"
+    );
+}
+
+/// Reassignment findings of every user holding `source`, as (user, reason, services).
+fn findings(
+    customer: &Customer1,
+    source: &str,
+    target: &str,
+) -> Vec<(String, ReassignmentReason, String)> {
+    let c = catalog();
+    let dataset = customer.dataset(&c);
+    let view = dataset.customer(CustomerIdx(0));
+    reassignments(&c, view.licenses, offer(&c, source), offer(&c, target))
+        .into_iter()
+        .flat_map(|u| {
+            let user = dataset.users[u.user.0 as usize].to_string();
+            let c = &c;
+            u.findings
+                .into_iter()
+                .map(move |f| (user.clone(), f.reason, c.vocabulary().join(f.services, ";")))
+        })
+        .collect()
+}
+
+#[test]
+fn reassignment_reasons() {
+    use ReassignmentReason::*;
+    let owned =
+        |items: &[(&str, ReassignmentReason, &str)]| -> Vec<(String, ReassignmentReason, String)> {
+            items
+                .iter()
+                .map(|&(u, r, s)| (u.to_owned(), r, s.to_owned()))
+                .collect()
+        };
+    // (customer's licenses, source, target, expected findings)
+    let cases: Vec<(Customer1, &str, &str, Vec<_>)> = vec![
+        (
+            Customer1::default().license("a@x", "o365-business-essentials", ""),
+            "o365-business-essentials",
+            "o365-e3",
+            vec![],
+        ),
+        (
+            Customer1::default().license("a@x", "o365-business-essentials", "Yammer;Planner"),
+            "o365-business-essentials",
+            "o365-e3",
+            owned(&[("a@x", DisabledServicesReset, "Yammer;Planner")]),
+        ),
+        (
+            // Power BI Pro duplicates E5's PowerBI; Exchange Online does not (Exchange is not additional).
+            Customer1::default()
+                .license("a@x", "o365-business-essentials", "")
+                .license("a@x", "Power BI Pro", "")
+                .license("a@x", "EXCHANGEENTERPRISE", ""),
+            "o365-business-essentials",
+            "o365-e5",
+            owned(&[("a@x", ConflictingLicense, "PowerBI")]),
+        ),
+        (
+            Customer1::default()
+                .license("b@x", "o365-business-essentials", "Teams")
+                .license("b@x", "Power BI Pro", "")
+                .license("b@x", "MCOEV", "")
+                .license("a@x", "o365-business-essentials", "")
+                .license("c@x", "Power BI Pro", ""),
+            "o365-business-essentials",
+            "o365-e5",
+            owned(&[
+                ("b@x", DisabledServicesReset, "Teams"),
+                ("b@x", ConflictingLicense, "PhoneSystem;PowerBI"),
+            ]),
+        ),
+        (
+            // The target itself is never a "conflicting license".
+            Customer1::default()
+                .license("a@x", "o365-business-essentials", "")
+                .license("a@x", "o365-e3", ""),
+            "o365-business-essentials",
+            "o365-e3",
+            vec![],
+        ),
+    ];
+    for (customer, source, target, expected) in cases {
+        assert_eq!(
+            findings(&customer, source, target),
+            expected,
+            "{source} → {target}"
+        );
+    }
+}
+
+#[test]
+fn services_dropped_when_the_target_lacks_an_enabled_service() {
+    // No default path drops a service, so test the function directly: Business Premium → E1
+    // loses OfficeApps unless it was disabled for the user.
+    let c = catalog();
+    let (bp, e1) = (offer(&c, "o365-business-premium"), offer(&c, "o365-e1"));
+    let dropped = user_findings(&c, bp, e1, ServiceSet::EMPTY, std::iter::empty());
+    assert_eq!(dropped.len(), 1);
+    assert_eq!(dropped[0].reason, ReassignmentReason::ServicesDropped);
+    assert_eq!(c.vocabulary().join(dropped[0].services, ";"), "OfficeApps");
+    let disabled = services(&c, "OfficeApps");
+    assert!(user_findings(&c, bp, e1, disabled, std::iter::empty()).is_empty());
+}
+
+#[test]
+fn upgrade_type_follows_assigned_users() {
+    assert_eq!(UpgradeType::for_assigned_users(0), UpgradeType::UpgradeOnly);
+    assert_eq!(
+        UpgradeType::for_assigned_users(3),
+        UpgradeType::UpgradeWithLicenseTransfer
+    );
+    let c = catalog();
+    let customer = Customer1::default()
+        .license("a@x", "o365-business", "")
+        .license("b@x", "o365-business", "")
+        .license("b@x", "Power BI Pro", "");
+    let dataset = customer.dataset(&c);
+    assert_eq!(
+        users_holding(
+            dataset.customer(CustomerIdx(0)).licenses,
+            offer(&c, "o365-business")
+        ),
+        2
+    );
+}

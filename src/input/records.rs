@@ -1,0 +1,198 @@
+//! Splits CSV bytes into records with `csv-core`, counting physical lines itself.
+//!
+//! The csv crate's `Position` is off after blank lines and CRLF line ends, and
+//! every error must name the right line, so records are read here: blank lines are
+//! skipped before a record starts, and the record's line is one plus the number of
+//! `\n` bytes before its first byte. A reader works on any slice that starts at a
+//! record boundary, so a file can be cut into chunks read in parallel.
+
+use csv_core::ReadRecordResult;
+
+/// One record: its fields, its first line and its raw bytes' span in the input.
+#[derive(Debug, Default, Clone)]
+pub struct Record {
+    data: Vec<u8>,
+    ends: Vec<usize>,
+    len: usize,
+    pub line: u64,
+    pub span: std::ops::Range<usize>,
+}
+
+impl Record {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn get(&self, index: usize) -> Option<&[u8]> {
+        if index >= self.len {
+            return None;
+        }
+        let start = if index == 0 { 0 } else { self.ends[index - 1] };
+        Some(&self.data[start..self.ends[index]])
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        (0..self.len).filter_map(|i| self.get(i))
+    }
+
+    /// True when every field is empty or white space (a blank or `,,,` line).
+    pub fn is_blank(&self) -> bool {
+        self.data[..self
+            .ends
+            .get(self.len.wrapping_sub(1))
+            .copied()
+            .unwrap_or(0)]
+            .iter()
+            .all(u8::is_ascii_whitespace)
+    }
+}
+
+/// Reads records from a slice that starts at a record boundary.
+pub struct RecordReader<'b> {
+    core: csv_core::Reader,
+    input: &'b [u8],
+    pos: usize,
+    /// Line number of `input[pos]`.
+    line: u64,
+}
+
+impl<'b> RecordReader<'b> {
+    /// `first_line` is the line number of `input[0]` in its file.
+    pub fn new(input: &'b [u8], first_line: u64, delimiter: u8) -> RecordReader<'b> {
+        RecordReader {
+            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            input,
+            pos: 0,
+            line: first_line,
+        }
+    }
+
+    /// Reads the next record into `record`; false at the end of the input.
+    pub fn read(&mut self, record: &mut Record) -> bool {
+        while let Some(&byte) = self.input.get(self.pos) {
+            match byte {
+                b'\n' => self.line += 1,
+                b'\r' => {}
+                _ => break,
+            }
+            self.pos += 1;
+        }
+        if self.pos >= self.input.len() {
+            return false;
+        }
+        self.core.reset();
+        let start = self.pos;
+        record.line = self.line;
+        if record.data.is_empty() {
+            record.data.resize(1024, 0);
+            record.ends.resize(32, 0);
+        }
+        let (mut out, mut ends) = (0, 0);
+        loop {
+            let (result, nin, nout, nend) = self.core.read_record(
+                &self.input[self.pos..],
+                &mut record.data[out..],
+                &mut record.ends[ends..],
+            );
+            self.pos += nin;
+            // csv-core reports field ends from the start of the record, across calls.
+            out += nout;
+            ends += nend;
+            match result {
+                ReadRecordResult::InputEmpty => {
+                    if self.pos >= self.input.len() {
+                        // End of the slice: let csv-core finish the last record.
+                        continue;
+                    }
+                }
+                ReadRecordResult::OutputFull => {
+                    let grown = record.data.len() * 2;
+                    record.data.resize(grown, 0);
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    let grown = record.ends.len() * 2;
+                    record.ends.resize(grown, 0);
+                }
+                ReadRecordResult::Record | ReadRecordResult::End => break,
+            }
+        }
+        record.len = ends;
+        let consumed = &self.input[start..self.pos];
+        self.line += memchr::memchr_iter(b'\n', consumed).count() as u64;
+        let trimmed = consumed
+            .iter()
+            .rposition(|b| !matches!(b, b'\r' | b'\n'))
+            .map_or(0, |last| last + 1);
+        record.span = start..start + trimmed;
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_and_fields(text: &str) -> Vec<(u64, Vec<String>)> {
+        let mut reader = RecordReader::new(text.as_bytes(), 1, b',');
+        let mut record = Record::default();
+        let mut out = Vec::new();
+        while reader.read(&mut record) {
+            let fields = record
+                .iter()
+                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .collect();
+            out.push((record.line, fields));
+        }
+        out
+    }
+
+    #[test]
+    fn lines_survive_blank_lines_crlf_and_quoted_newlines() {
+        let cases: &[(&str, &[u64])] = &[
+            ("h\n1\n2\n", &[1, 2, 3]),
+            ("h\n1\n\n2\n", &[1, 2, 4]),
+            ("h\r\n1\r\n\r\n2\r\n", &[1, 2, 4]),
+            ("h\n\"a\nb\"\n2\n", &[1, 2, 4]),
+            ("h\r\n\"a\r\nb\",x\r\n2", &[1, 2, 4]),
+            ("\n\nh\n1", &[3, 4]),
+        ];
+        for (text, expected) in cases {
+            let lines: Vec<u64> = lines_and_fields(text)
+                .iter()
+                .map(|(line, _)| *line)
+                .collect();
+            assert_eq!(&lines, expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn fields_are_unquoted() {
+        let records = lines_and_fields("a,\"b,c\",\"d \"\"e\"\"\"\nx,,\n");
+        assert_eq!(records[0].1, ["a", "b,c", "d \"e\""]);
+        assert_eq!(records[1].1, ["x", "", ""]);
+    }
+
+    #[test]
+    fn long_records_grow_the_buffers() {
+        let long = "x".repeat(100_000);
+        let many = vec!["y"; 500].join(",");
+        let text = format!("{long},z\n{many}\n");
+        let records = lines_and_fields(&text);
+        assert_eq!(records[0].1[0].len(), 100_000);
+        assert_eq!(records[0].1[1], "z");
+        assert_eq!(records[1].1.len(), 500);
+        assert_eq!(records[1].0, 2);
+    }
+
+    #[test]
+    fn span_is_the_raw_line_without_terminator() {
+        let text = "a,\"b\"\r\nc\n";
+        let mut reader = RecordReader::new(text.as_bytes(), 1, b',');
+        let mut record = Record::default();
+        assert!(reader.read(&mut record));
+        assert_eq!(&text[record.span.clone()], "a,\"b\"");
+        assert!(reader.read(&mut record));
+        assert_eq!(&text[record.span.clone()], "c");
+        assert!(!reader.read(&mut record));
+    }
+}
