@@ -88,11 +88,13 @@ fn stage(
         path: out.join(file),
         source,
     };
-    let temp = tempfile::Builder::new()
-        .prefix(&format!(".{file}."))
-        .suffix(".tmp")
-        .tempfile_in(out)
-        .map_err(failed)?;
+    let prefix = format!(".{file}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // tempfile creates files readable by the owner only; reports are meant to be shared.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let temp = builder.tempfile_in(out).map_err(failed)?;
     let mut buffered = BufWriter::with_capacity(1 << 20, temp.as_file());
     write(&mut buffered).map_err(failed)?;
     buffered.flush().map_err(failed)?;

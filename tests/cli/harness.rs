@@ -1,0 +1,443 @@
+//! A small harness for running `upgrade-recon` against a folder of input files in
+//! a temporary directory and reading what it wrote.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+/// The as-of date every test runs with unless it is about `--as-of`.
+pub const AS_OF: &str = "2026-11-24";
+
+pub const CUSTOMERS: &str = "customers.csv";
+pub const SUBSCRIPTIONS: &str = "subscriptions.csv";
+pub const RELATIONSHIPS: &str = "admin_relationships.csv";
+pub const LICENSES: &str = "license_assignments.csv";
+pub const INPUT_FILES: [&str; 4] = [CUSTOMERS, SUBSCRIPTIONS, RELATIONSHIPS, LICENSES];
+
+pub const ELIGIBLE: &str = "eligible_upgrades.csv";
+pub const BLOCKED: &str = "blocked_upgrades.csv";
+pub const REASSIGNMENTS: &str = "reassignments.csv";
+pub const REJECTS: &str = "rejects.csv";
+pub const SUMMARY: &str = "summary.json";
+pub const REPORT_CSVS: [&str; 4] = [ELIGIBLE, BLOCKED, REASSIGNMENTS, REJECTS];
+pub const REPORT_FILES: [&str; 5] = [ELIGIBLE, BLOCKED, REASSIGNMENTS, REJECTS, SUMMARY];
+
+pub const REJECTS_HEADER: &str = "file,line,error,record\n";
+
+/// A path inside the crate (`fixtures/sample`, `tests/cases/...`).
+pub fn repo_path(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+/// `tests/cases/<case>`.
+pub fn case_dir(case: &str) -> PathBuf {
+    repo_path("tests/cases").join(case)
+}
+
+/// The content of `tests/cases/<case>/expected/<file>`.
+pub fn expected(case: &str, file: &str) -> String {
+    let path = case_dir(case).join("expected").join(file);
+    fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// What one run of the binary did.
+#[derive(Debug)]
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Outcome {
+    pub fn stderr_lines(&self) -> Vec<&str> {
+        self.stderr.lines().collect()
+    }
+
+    /// Panics, showing stderr, unless the run exited with `code`.
+    pub fn assert_code(&self, code: i32) -> &Outcome {
+        assert_eq!(
+            self.code, code,
+            "expected exit code {code}, got {}\n--- stderr ---\n{}--- stdout ---\n{}",
+            self.code, self.stderr, self.stdout
+        );
+        self
+    }
+
+    /// Panics unless stderr holds exactly this line.
+    pub fn assert_stderr_line(&self, line: &str) -> &Outcome {
+        assert!(
+            self.stderr.lines().any(|l| l == line),
+            "stderr lacks the line\n  {line}\n--- stderr ---\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    /// Panics unless some stderr line starts with `prefix`.
+    pub fn assert_stderr_line_starting(&self, prefix: &str) -> &Outcome {
+        assert!(
+            self.stderr.lines().any(|l| l.starts_with(prefix)),
+            "stderr has no line starting with\n  {prefix}\n--- stderr ---\n{}",
+            self.stderr
+        );
+        self
+    }
+}
+
+/// A temporary directory with an `input/` folder (and optionally `catalog/`);
+/// reports go to `out/` unless a test names another folder.
+pub struct Workspace {
+    dir: TempDir,
+}
+
+impl Workspace {
+    /// An empty workspace (an empty `input/`).
+    pub fn empty() -> Workspace {
+        let dir = tempfile::Builder::new()
+            .prefix("upgrade-recon-cli.")
+            .tempdir()
+            .expect("create temp dir");
+        fs::create_dir(dir.path().join("input")).expect("create input dir");
+        Workspace { dir }
+    }
+
+    /// A workspace whose input is a copy of the CSV files directly in `source`.
+    pub fn from_dir(source: &Path) -> Workspace {
+        let ws = Workspace::empty();
+        copy_csv_files(source, &ws.input());
+        ws
+    }
+
+    /// A workspace holding `tests/cases/<case>`: its input files and, when the case
+    /// has one, its `catalog/` folder.
+    pub fn from_case(case: &str) -> Workspace {
+        let source = case_dir(case);
+        let ws = Workspace::from_dir(&source);
+        if source.join("catalog").is_dir() {
+            fs::create_dir(ws.catalog()).expect("create catalog dir");
+            copy_csv_files(&source.join("catalog"), &ws.catalog());
+        }
+        ws
+    }
+
+    /// The sample data set shipped in `fixtures/sample`.
+    pub fn sample() -> Workspace {
+        Workspace::from_dir(&repo_path("fixtures/sample"))
+    }
+
+    /// A workspace with the given input files (name, content).
+    pub fn with_inputs(files: &[(&str, &str)]) -> Workspace {
+        let ws = Workspace::empty();
+        for (name, content) in files {
+            ws.write_input(name, content);
+        }
+        ws
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn input(&self) -> PathBuf {
+        self.path().join("input")
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.path().join("out")
+    }
+
+    pub fn catalog(&self) -> PathBuf {
+        self.path().join("catalog")
+    }
+
+    pub fn write_input(&self, name: &str, content: &str) {
+        fs::write(self.input().join(name), content).expect("write input file");
+    }
+
+    /// `upgrade-recon run --input <input> --out <out>`, run in the workspace.
+    pub fn bare_command(&self, out: &Path) -> Command {
+        let mut cmd = Command::cargo_bin("upgrade-recon").expect("binary upgrade-recon");
+        cmd.arg("run")
+            .arg("--input")
+            .arg(self.input())
+            .arg("--out")
+            .arg(out)
+            .current_dir(self.path());
+        cmd
+    }
+
+    /// `upgrade-recon run --input <input> --out <out> --as-of 2026-11-24 --quiet`.
+    pub fn command_with_out(&self, out: &Path) -> Command {
+        let mut cmd = self.bare_command(out);
+        cmd.args(["--as-of", AS_OF, "--quiet"]);
+        cmd
+    }
+
+    /// Runs with the standard arguments and `extra`, reports into `out/`.
+    pub fn run(&self, extra: &[&str]) -> Outcome {
+        self.run_with_out(&self.out(), extra)
+    }
+
+    pub fn run_with_out(&self, out: &Path, extra: &[&str]) -> Outcome {
+        outcome(self.command_with_out(out).args(extra))
+    }
+
+    /// Runs with the built-in catalog replaced by this workspace's `catalog/`.
+    pub fn run_with_catalog(&self, extra: &[&str]) -> Outcome {
+        let catalog = self.catalog();
+        let mut args = vec!["--catalog", catalog.to_str().expect("utf-8 path")];
+        args.extend_from_slice(extra);
+        self.run(&args)
+    }
+
+    /// A report written into `out/`.
+    pub fn report(&self, file: &str) -> String {
+        read_text(&self.out().join(file))
+    }
+
+    pub fn summary(&self) -> serde_json::Value {
+        serde_json::from_str(&self.report(SUMMARY)).expect("summary.json is JSON")
+    }
+}
+
+/// Runs a prepared command and collects its exit code and output.
+pub fn outcome(cmd: &mut Command) -> Outcome {
+    let output = cmd.output().expect("run upgrade-recon");
+    Outcome {
+        code: output
+            .status
+            .code()
+            .expect("exit code (not killed by a signal)"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+pub fn read_text(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+fn copy_csv_files(from: &Path, to: &Path) {
+    let entries = fs::read_dir(from).unwrap_or_else(|e| panic!("read {}: {e}", from.display()));
+    for entry in entries {
+        let path = entry.expect("dir entry").path();
+        if path.is_file() && path.extension().is_some_and(|ext| ext == "csv") {
+            fs::copy(&path, to.join(path.file_name().expect("file name"))).expect("copy file");
+        }
+    }
+}
+
+/// Panics with a line-by-line account of the first differences unless equal.
+pub fn assert_text_eq(actual: &str, expected: &str, what: &str) {
+    if actual == expected {
+        return;
+    }
+    let actual_lines: Vec<&str> = actual.lines().collect();
+    let expected_lines: Vec<&str> = expected.lines().collect();
+    let mut report = String::new();
+    let mut shown = 0;
+    for i in 0..actual_lines.len().max(expected_lines.len()) {
+        let (a, e) = (actual_lines.get(i), expected_lines.get(i));
+        if a != e && shown < 8 {
+            shown += 1;
+            report.push_str(&format!(
+                "line {}:\n  expected: {}\n  actual:   {}\n",
+                i + 1,
+                e.unwrap_or(&"<none>"),
+                a.unwrap_or(&"<none>")
+            ));
+        }
+    }
+    if shown == 0 {
+        report.push_str("(the lines are equal; line endings or a final newline differ)\n");
+    }
+    panic!(
+        "{what} differs ({} lines expected, {} actual)\n{report}",
+        expected_lines.len(),
+        actual_lines.len()
+    );
+}
+
+/// Compares the four report CSVs in `ws`'s `out/` with `tests/cases/<case>/expected/`.
+pub fn assert_reports_match(ws: &Workspace, case: &str) {
+    for file in REPORT_CSVS {
+        assert_text_eq(
+            &ws.report(file),
+            &expected(case, file),
+            &format!("{case}: {file}"),
+        );
+    }
+}
+
+/// The `subscriptions` counts of a summary, checked to add up:
+/// total = evaluated + other_channel, evaluated = eligible + blocked + not_upgradable.
+pub fn subscription_counts(summary: &serde_json::Value) -> SubscriptionCounts {
+    let s = &summary["subscriptions"];
+    let get = |key: &str| {
+        s[key]
+            .as_u64()
+            .unwrap_or_else(|| panic!("summary.subscriptions.{key} is not a number: {s}"))
+    };
+    let counts = SubscriptionCounts {
+        total: get("total"),
+        evaluated: get("evaluated"),
+        eligible: get("eligible"),
+        blocked: get("blocked"),
+        not_upgradable: get("not_upgradable"),
+        other_channel: get("other_channel"),
+    };
+    assert_eq!(
+        counts.total,
+        counts.evaluated + counts.other_channel,
+        "total = evaluated + other_channel: {counts:?}"
+    );
+    assert_eq!(
+        counts.evaluated,
+        counts.eligible + counts.blocked + counts.not_upgradable,
+        "evaluated = eligible + blocked + not_upgradable: {counts:?}"
+    );
+    counts
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SubscriptionCounts {
+    pub total: u64,
+    pub evaluated: u64,
+    pub eligible: u64,
+    pub blocked: u64,
+    pub not_upgradable: u64,
+    pub other_channel: u64,
+}
+
+/// A summary's counts object (e.g. `blocked_by_reason`) as key → count.
+pub fn counts(summary: &serde_json::Value, pointer: &str) -> BTreeMap<String, u64> {
+    summary
+        .pointer(pointer)
+        .and_then(|v| v.as_object())
+        .unwrap_or_else(|| panic!("summary has no object at {pointer}: {summary}"))
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_u64().expect("count")))
+        .collect()
+}
+
+pub fn number(summary: &serde_json::Value, pointer: &str) -> u64 {
+    summary
+        .pointer(pointer)
+        .and_then(|v| v.as_u64())
+        .unwrap_or_else(|| panic!("summary has no number at {pointer}: {summary}"))
+}
+
+/// Data rows of a report CSV (header dropped), each as its fields.
+pub fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    reader
+        .records()
+        .map(|r| r.expect("report row").iter().map(str::to_owned).collect())
+        .collect()
+}
+
+/// A key → count map, for comparing with [`counts`].
+pub fn named(values: &[(&str, u64)]) -> BTreeMap<String, u64> {
+    values.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect()
+}
+
+/// Every entry of a folder (recursively, hidden files included) with its bytes;
+/// folders map to an empty marker.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
+    let mut files = BTreeMap::new();
+    fn walk(root: &Path, dir: &Path, files: &mut BTreeMap<String, Option<Vec<u8>>>) {
+        for entry in fs::read_dir(dir).expect("read dir") {
+            let path = entry.expect("dir entry").path();
+            let name = path
+                .strip_prefix(root)
+                .expect("below root")
+                .display()
+                .to_string();
+            if path.is_dir() {
+                files.insert(format!("{name}/"), None);
+                walk(root, &path, files);
+            } else {
+                files.insert(name, Some(fs::read(&path).expect("read file")));
+            }
+        }
+    }
+    walk(dir, dir, &mut files);
+    files
+}
+
+/// Writes a complete, recognisable report set from an earlier run into `dir`.
+pub fn plant_report_set(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
+    fs::create_dir_all(dir).expect("create report dir");
+    for file in REPORT_FILES {
+        let content = if file == SUMMARY {
+            "{\n  \"as_of\": \"2026-11-23\",\n  \"note\": \"report set of yesterday's run\"\n}\n"
+                .to_owned()
+        } else {
+            format!("yesterday's {file}\nline 2 of {file}\n")
+        };
+        fs::write(dir.join(file), content).expect("write planted report");
+    }
+    snapshot(dir)
+}
+
+/// Runs `ws` with `extra` twice and checks that the run fails with `code` both
+/// times: into a fresh `--out` (which must stay absent or empty) and into a
+/// folder holding an earlier report set (which must stay byte-for-byte as it was,
+/// with no temporary files left behind). Returns the first run.
+pub fn assert_fails_writing_nothing(ws: &Workspace, extra: &[&str], code: i32) -> Outcome {
+    assert_command_fails_writing_nothing(
+        ws,
+        |out| {
+            let mut cmd = ws.command_with_out(out);
+            cmd.args(extra);
+            cmd
+        },
+        code,
+    )
+}
+
+/// [`assert_fails_writing_nothing`] for a command built by `command` for a given `--out`.
+pub fn assert_command_fails_writing_nothing(
+    ws: &Workspace,
+    command: impl Fn(&Path) -> Command,
+    code: i32,
+) -> Outcome {
+    let fresh = ws.path().join("fresh-out");
+    let first = outcome(&mut command(&fresh));
+    first.assert_code(code);
+    if fresh.exists() {
+        let left = snapshot(&fresh);
+        assert!(
+            left.is_empty(),
+            "a failed run wrote into a fresh --out: {:?}",
+            left.keys().collect::<Vec<_>>()
+        );
+        std::fs::remove_dir(&fresh).expect("remove empty fresh --out");
+    }
+
+    let planted = ws.path().join("planted-out");
+    let before = plant_report_set(&planted);
+    let second = outcome(&mut command(&planted));
+    second.assert_code(code);
+    assert_eq!(
+        first.stderr, second.stderr,
+        "the same failure should be reported the same way"
+    );
+    let after = snapshot(&planted);
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        before.keys().collect::<Vec<_>>(),
+        "a failed run changed the set of files in --out"
+    );
+    assert!(
+        after == before,
+        "a failed run changed an existing report in --out"
+    );
+    std::fs::remove_dir_all(&planted).expect("remove planted --out");
+    first
+}

@@ -1,0 +1,10 @@
+//! Integration tests of the `upgrade-recon` binary, in one test binary (the
+//! ripgrep / xsv layout): `cargo test --test cli`.
+//!
+//! Cases with input files and reviewed expected reports live in `tests/cases/`.
+
+mod catalog;
+mod determinism;
+mod errors;
+mod golden;
+mod harness;
