@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::cli::RunArgs;
+use crate::input::ReadOptions;
 
 /// Where the catalog comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +24,7 @@ pub struct Config {
     pub max_errors: u64,
     pub threads: NonZeroUsize,
     pub quiet: bool,
+    pub read: ReadOptions,
 }
 
 impl Config {
@@ -41,6 +43,7 @@ impl Config {
                 std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN)
             }),
             quiet: args.quiet,
+            read: ReadOptions::default(),
         }
     }
 }

@@ -73,7 +73,10 @@ pub enum RunError {
     Catalog(#[from] CatalogError),
     #[error(transparent)]
     Load(#[from] LoadError),
-    #[error("{} rows rejected, more than --max-errors {max_errors}; nothing written", rejected.len())]
+    #[error(
+        "{} rejected, more than --max-errors {max_errors}; nothing written",
+        plural(rejected.len(), "row", "rows")
+    )]
     TooManyRejected {
         rejected: Vec<RejectedRow>,
         max_errors: u64,
@@ -131,25 +134,6 @@ pub fn run(config: &Config, progress: Progress) -> Result<RunOutcome, RunError> 
         CatalogSource::Dir(dir) => (Catalog::from_dir(dir)?, dir.display().to_string()),
     };
 
-    let spinner = progress.spinner("reading input");
-    let loaded = input::load(&config.input, &catalog, &mut |file| {
-        spinner.set_message(format!("reading {file}"));
-    })?;
-    spinner.finish_and_clear();
-    if loaded.rejected.len() as u64 > config.max_errors {
-        return Err(RunError::TooManyRejected {
-            rejected: loaded.rejected,
-            max_errors: config.max_errors,
-        });
-    }
-
-    let dataset = Dataset::new(
-        loaded.customers,
-        loaded.subscriptions,
-        loaded.relationships,
-        loaded.licenses,
-        loaded.users,
-    );
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads.get())
         .build()
@@ -157,14 +141,48 @@ pub fn run(config: &Config, progress: Progress) -> Result<RunOutcome, RunError> 
             threads: config.threads.get(),
             message: error.to_string(),
         })?;
+    pool.install(|| run_in_pool(config, progress, &catalog, &catalog_name, started))
+}
+
+fn run_in_pool(
+    config: &Config,
+    progress: Progress,
+    catalog: &Catalog,
+    catalog_name: &str,
+    started: Instant,
+) -> Result<RunOutcome, RunError> {
+    let spinner = progress.spinner("reading input");
+    let mut loaded = input::load(&config.input, catalog, config.read, &mut |file| {
+        spinner.set_message(format!("reading {file}"));
+    })?;
+    spinner.finish_and_clear();
+
+    let (dataset, duplicates) = Dataset::build(
+        std::mem::take(&mut loaded.customers),
+        std::mem::take(&mut loaded.subscriptions),
+        std::mem::take(&mut loaded.relationships),
+        std::mem::take(&mut loaded.licenses),
+        std::mem::take(&mut loaded.users),
+        &loaded.unknown_license_offer_keys,
+    );
+    if !duplicates.is_empty() {
+        input::reject_duplicate_licenses(&config.input, &duplicates, &mut loaded)
+            .map_err(LoadError::from)?;
+    }
+    if loaded.rejected.len() as u64 > config.max_errors {
+        return Err(RunError::TooManyRejected {
+            rejected: loaded.rejected,
+            max_errors: config.max_errors,
+        });
+    }
+
     let bar = progress.bar(dataset.customers.len() as u64, "evaluating");
-    let evaluation =
-        pool.install(|| engine::evaluate(&dataset, &catalog, config.as_of, &|done| bar.inc(done)));
+    let evaluation = engine::evaluate(&dataset, catalog, config.as_of, &|done| bar.inc(done));
     bar.finish_and_clear();
 
     let summary = Summary::compute(&SummaryInput {
         as_of: config.as_of,
-        catalog: &catalog_name,
+        catalog: catalog_name,
         dataset: &dataset,
         evaluation: &evaluation,
         files: &loaded.files,
@@ -172,14 +190,19 @@ pub fn run(config: &Config, progress: Progress) -> Result<RunOutcome, RunError> 
         rejected_rows: loaded.rejected.len() as u64,
     });
     let report_input = ReportInput {
-        catalog: &catalog,
+        catalog,
         dataset: &dataset,
         evaluation: &evaluation,
         as_of: config.as_of,
     };
-    pool.install(|| report::write_all(&config.out, report_input, &loaded.rejected, &summary))?;
+    report::write_all(&config.out, report_input, &loaded.rejected, &summary)?;
     Ok(RunOutcome {
         summary,
         elapsed: started.elapsed(),
     })
+}
+
+/// `1 row`, `2 rows`.
+fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
 }

@@ -2,9 +2,9 @@
 
 use super::error::RowProblems;
 use super::fields::required;
-use super::lookup::CustomerIndex;
+use super::parallel::RowParser;
 use super::table::{ColumnSpec, Row};
-use crate::model::{Customer, CustomerIdx};
+use crate::model::Customer;
 
 pub const COLUMNS: &[ColumnSpec] = &[
     ColumnSpec::required("customer_id"),
@@ -19,31 +19,51 @@ const DOMAIN: usize = 2;
 const COUNTRY: usize = 3;
 const ACCOUNT_MANAGER: usize = 4;
 
-/// Parses one row; registers its id (accepted as `next`, or rejected) in `index`.
-pub fn parse(
-    row: &Row<'_>,
-    problems: &mut RowProblems,
-    index: &mut CustomerIndex,
-    next: CustomerIdx,
-) -> Option<Customer> {
-    let field = |spec| row.get(spec, COLUMNS);
-    let name = COLUMNS[CUSTOMER_ID].name;
-    let id = problems.take(field(CUSTOMER_ID).and_then(|v| required(name, v)));
-    let company =
-        problems.take(field(COMPANY_NAME).and_then(|v| required(COLUMNS[COMPANY_NAME].name, v)));
-    let domain = problems.take(field(DOMAIN));
-    let country = problems.take(field(COUNTRY));
-    let manager = problems.take(field(ACCOUNT_MANAGER));
-    let id = id?;
-    let accepted = problems.is_empty().then_some(next);
-    if let Err(problem) = index.register(name, id, row.line, accepted) {
-        problems.push(problem);
+/// An accepted customer row with its line (ids are registered in file order later).
+#[derive(Debug)]
+pub struct CustomerRow {
+    pub line: u64,
+    pub customer: Customer,
+}
+
+/// Ids of rejected rows, so that rows referring to them can say so.
+#[derive(Debug, Default)]
+pub struct RejectedIds(pub Vec<(u64, Box<str>)>);
+
+pub struct CustomerParser;
+
+impl RowParser for CustomerParser {
+    type Item = CustomerRow;
+    type Local = RejectedIds;
+
+    fn parse(
+        &self,
+        row: &Row<'_>,
+        problems: &mut RowProblems,
+        local: &mut RejectedIds,
+    ) -> Option<CustomerRow> {
+        let field = |spec: usize| row.get(spec, COLUMNS);
+        let id =
+            problems.take(field(CUSTOMER_ID).and_then(|v| required(COLUMNS[CUSTOMER_ID].name, v)));
+        let company = problems
+            .take(field(COMPANY_NAME).and_then(|v| required(COLUMNS[COMPANY_NAME].name, v)));
+        let domain = problems.take(field(DOMAIN));
+        let country = problems.take(field(COUNTRY));
+        let manager = problems.take(field(ACCOUNT_MANAGER));
+        let id = id?;
+        if !problems.is_empty() {
+            local.0.push((row.line, id.into()));
+            return None;
+        }
+        Some(CustomerRow {
+            line: row.line,
+            customer: Customer {
+                id: id.into(),
+                company_name: company?.into(),
+                domain: domain?.into(),
+                country: country?.into(),
+                account_manager: manager?.into(),
+            },
+        })
     }
-    Some(Customer {
-        id: id.into(),
-        company_name: company?.into(),
-        domain: domain?.into(),
-        country: country?.into(),
-        account_manager: manager?.into(),
-    })
 }

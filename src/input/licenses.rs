@@ -1,13 +1,15 @@
-//! Rows of `license_assignments.csv`.
+//! Rows of `license_assignments.csv`, the largest file: parsed per chunk with
+//! chunk-local user names and unknown offer spellings, merged afterwards.
 
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
 
-use super::error::{FieldProblem, RowProblems};
+use super::error::RowProblems;
 use super::fields::{required, services};
-use super::lookup::{CustomerIndex, OfferResolver, UserInterner};
+use super::lookup::{CustomerIndex, OfferCache, UserInterner};
+use super::parallel::RowParser;
 use super::table::{ColumnSpec, Row};
-use crate::catalog::{Catalog, ServiceSet, lookup_key};
-use crate::model::{Coverage, License};
+use crate::catalog::{Catalog, ServiceSet};
+use crate::model::{Coverage, License, LicenseOffer};
 
 pub const COLUMNS: &[ColumnSpec] = &[
     ColumnSpec::required("customer_id"),
@@ -17,77 +19,73 @@ pub const COLUMNS: &[ColumnSpec] = &[
 ];
 const CUSTOMER_ID: usize = 0;
 const USER: usize = 1;
-const OFFER: usize = 2;
+pub const OFFER: usize = 2;
 const DISABLED: usize = 3;
 
-/// State that spans the rows of the file.
 pub struct LicenseParser<'a> {
     pub catalog: &'a Catalog,
-    pub customers: &'a mut CustomerIndex,
-    pub offers: &'a mut OfferResolver,
-    pub users: UserInterner,
-    /// (customer, user, offer key) → first line, for duplicate detection.
-    pub seen: HashMap<(u32, u32, u32), u64>,
-    /// Lower-case unknown offer → its number in the duplicate key space.
-    pub unknown_keys: HashMap<String, u32>,
-    /// Unknown offers as written (trimmed) → license rows.
-    pub unknown_offers: BTreeMap<String, u64>,
+    pub customers: &'a CustomerIndex,
 }
 
-/// Known offers use their index as duplicate key, unknown ones a number above every index.
-const UNKNOWN_OFFER_BASE: u32 = 1 << 16;
+/// What one chunk interned: its users and its unknown offer spellings, which the
+/// chunk's licenses index.
+#[derive(Debug, Default)]
+pub struct LicenseChunk {
+    pub users: UserInterner,
+    pub offers: OfferCache,
+    pub unknown_spellings: Vec<Box<str>>,
+    unknown_index: FxHashMap<Box<str>, u32>,
+}
 
-impl LicenseParser<'_> {
-    pub fn parse(&mut self, row: &Row<'_>, problems: &mut RowProblems) -> Option<License> {
+impl RowParser for LicenseParser<'_> {
+    type Item = License;
+    type Local = LicenseChunk;
+
+    fn parse(
+        &self,
+        row: &Row<'_>,
+        problems: &mut RowProblems,
+        chunk: &mut LicenseChunk,
+    ) -> Option<License> {
         let name = |spec: usize| COLUMNS[spec].name;
-        let field = |spec: usize| row.get(spec, COLUMNS);
-        let customer = problems.take(
-            field(CUSTOMER_ID)
-                .and_then(|v| required(name(CUSTOMER_ID), v))
-                .and_then(|v| self.customers.resolve(name(CUSTOMER_ID), v)),
-        );
-        let user_text = problems.take(field(USER).and_then(|v| required(name(USER), v)));
-        let offer_text = problems.take(field(OFFER).and_then(|v| required(name(OFFER), v)));
+        let text = |spec: usize| row.get(spec, COLUMNS).and_then(|v| required(name(spec), v));
+        let customer = problems
+            .take(text(CUSTOMER_ID).and_then(|v| self.customers.resolve(name(CUSTOMER_ID), v)));
+        let user = problems.take(text(USER));
+        let offer = problems.take(text(OFFER));
         let disabled = problems.take(
-            field(DISABLED)
+            row.get(DISABLED, COLUMNS)
                 .and_then(|v| services(name(DISABLED), v, self.catalog.vocabulary(), false)),
         );
-        let (customer, user_text, offer_text) = (customer?, user_text?, offer_text?);
-        let user = self.users.intern(user_text);
-        let offer = self.offers.resolve(self.catalog, offer_text);
-        let offer_key = match offer {
-            Some(offer) => u32::from(offer.0),
-            None => {
-                let next = UNKNOWN_OFFER_BASE + self.unknown_keys.len() as u32;
-                *self
-                    .unknown_keys
-                    .entry(lookup_key(offer_text))
-                    .or_insert(next)
-            }
-        };
-        if let Some(&first) = self.seen.get(&(customer.0, user.0, offer_key)) {
-            problems.push(FieldProblem::new(
-                name(USER),
-                format!("duplicate license of \"{user_text}\" for offer \"{offer_text}\" (first on line {first})"),
-            ));
+        let (customer, user, offer_text, disabled) = (customer?, user?, offer?, disabled?);
+        if !problems.is_empty() {
             return None;
         }
-        self.seen.insert((customer.0, user.0, offer_key), row.line);
-        if offer.is_none() && problems.is_empty() {
-            *self
-                .unknown_offers
-                .entry(offer_text.to_owned())
-                .or_default() += 1;
-        }
-        let disabled = match disabled? {
-            Coverage::Services(set) => set,
-            Coverage::All => ServiceSet::EMPTY,
+        let offer = match chunk.offers.resolve(self.catalog, offer_text) {
+            Some(known) => LicenseOffer::known(known),
+            None => LicenseOffer::unknown(chunk.unknown_spelling(offer_text)),
         };
         Some(License {
             customer,
-            user,
+            user: chunk.users.intern(user),
             offer,
-            disabled,
+            line: u32::try_from(row.line).unwrap_or(u32::MAX),
+            disabled: match disabled {
+                Coverage::Services(set) => set,
+                Coverage::All => ServiceSet::EMPTY,
+            },
         })
+    }
+}
+
+impl LicenseChunk {
+    fn unknown_spelling(&mut self, spelling: &str) -> u32 {
+        if let Some(&index) = self.unknown_index.get(spelling) {
+            return index;
+        }
+        let index = self.unknown_spellings.len() as u32;
+        self.unknown_spellings.push(spelling.into());
+        self.unknown_index.insert(spelling.into(), index);
+        index
     }
 }

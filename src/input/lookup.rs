@@ -1,61 +1,65 @@
-//! Lookups shared by the row parsers: customer ids seen so far, offer names
-//! resolved through the catalog (cached per distinct spelling), interned users.
+//! Lookups shared by the row parsers: customer ids, offer spellings resolved
+//! through the catalog (cached per chunk), and users interned per chunk.
 
-use std::collections::HashMap;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use super::error::FieldProblem;
 use crate::catalog::{Catalog, OfferIdx};
-use crate::model::{CustomerIdx, UserIdx};
+use crate::model::{CustomerIdx, UserIdx, Users};
 
 /// The customer ids of `customers.csv`, accepted or rejected, by lower-case id.
 #[derive(Debug, Default)]
 pub struct CustomerIndex {
-    slots: HashMap<Box<str>, CustomerSlot>,
-    scratch: String,
+    slots: FxHashMap<Box<str>, CustomerSlot>,
 }
 
 #[derive(Debug, Clone, Copy)]
-struct CustomerSlot {
-    first_line: u64,
-    accepted: Option<CustomerIdx>,
+enum CustomerSlot {
+    Accepted { idx: CustomerIdx, line: u64 },
+    Rejected { line: u64 },
 }
 
 impl CustomerIndex {
-    /// Registers the id of the row at `line`; the problem if an earlier row has it.
-    pub fn register(
+    /// Registers an accepted row's id; the duplicate problem if an accepted row has it already.
+    pub fn accept(
         &mut self,
         column: &'static str,
         id: &str,
         line: u64,
-        accepted: Option<CustomerIdx>,
+        idx: CustomerIdx,
     ) -> Result<(), FieldProblem> {
         let key = id.to_ascii_lowercase().into_boxed_str();
-        if let Some(slot) = self.slots.get(&key) {
-            return Err(duplicate(column, id, slot.first_line));
+        match self.slots.get(&key) {
+            Some(CustomerSlot::Accepted { line: first, .. }) => Err(duplicate(column, id, *first)),
+            _ => {
+                self.slots.insert(key, CustomerSlot::Accepted { idx, line });
+                Ok(())
+            }
         }
-        self.slots.insert(
-            key,
-            CustomerSlot {
-                first_line: line,
-                accepted,
-            },
-        );
-        Ok(())
+    }
+
+    /// Remembers the id of a rejected row, unless an accepted row holds it.
+    pub fn reject(&mut self, id: &str, line: u64) {
+        self.slots
+            .entry(id.to_ascii_lowercase().into_boxed_str())
+            .or_insert(CustomerSlot::Rejected { line });
     }
 
     /// The accepted customer `id` refers to.
-    pub fn resolve(&mut self, column: &'static str, id: &str) -> Result<CustomerIdx, FieldProblem> {
-        match self.slot(id) {
-            Some(CustomerSlot {
-                accepted: Some(idx),
-                ..
-            }) => Ok(idx),
-            Some(CustomerSlot {
-                first_line,
-                accepted: None,
-            }) => Err(FieldProblem::new(
+    pub fn resolve(&self, column: &'static str, id: &str) -> Result<CustomerIdx, FieldProblem> {
+        let slot = if id.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.slots.get(id.to_ascii_lowercase().as_str())
+        } else {
+            self.slots.get(id)
+        };
+        match slot {
+            Some(CustomerSlot::Accepted { idx, .. }) => Ok(*idx),
+            Some(CustomerSlot::Rejected { line }) => Err(FieldProblem::new(
                 column,
-                format!("customer \"{id}\" was rejected (customers.csv:{first_line})"),
+                format!("customer \"{id}\" was rejected (customers.csv:{line})"),
             )),
             None => Err(FieldProblem::new(
                 column,
@@ -63,16 +67,9 @@ impl CustomerIndex {
             )),
         }
     }
-
-    fn slot(&mut self, id: &str) -> Option<CustomerSlot> {
-        self.scratch.clear();
-        self.scratch.push_str(id);
-        self.scratch.make_ascii_lowercase();
-        self.slots.get(self.scratch.as_str()).copied()
-    }
 }
 
-/// The problem for a key that an earlier row already used.
+/// The problem for a key that an earlier accepted row already holds.
 pub fn duplicate(column: &'static str, value: &str, first_line: u64) -> FieldProblem {
     FieldProblem::new(
         column,
@@ -82,11 +79,11 @@ pub fn duplicate(column: &'static str, value: &str, first_line: u64) -> FieldPro
 
 /// Resolves offer spellings through the catalog, remembering each distinct spelling.
 #[derive(Debug, Default)]
-pub struct OfferResolver {
-    cache: HashMap<Box<str>, Option<OfferIdx>>,
+pub struct OfferCache {
+    cache: FxHashMap<Box<str>, Option<OfferIdx>>,
 }
 
-impl OfferResolver {
+impl OfferCache {
     pub fn resolve(&mut self, catalog: &Catalog, value: &str) -> Option<OfferIdx> {
         if let Some(known) = self.cache.get(value) {
             return *known;
@@ -97,31 +94,34 @@ impl OfferResolver {
     }
 }
 
-/// User principal names, lower-cased and interned.
+/// User principal names, lower-cased and interned into a [`Users`] arena.
 #[derive(Debug, Default)]
 pub struct UserInterner {
-    ids: HashMap<Box<str>, UserIdx>,
-    names: Vec<Box<str>>,
+    pub users: Users,
+    index: HashTable<UserIdx>,
     scratch: String,
 }
 
 impl UserInterner {
     pub fn intern(&mut self, upn: &str) -> UserIdx {
-        self.scratch.clear();
-        self.scratch
-            .extend(upn.chars().flat_map(char::to_lowercase));
-        if let Some(&idx) = self.ids.get(self.scratch.as_str()) {
+        let name: &str = if upn.is_ascii() && !upn.bytes().any(|b| b.is_ascii_uppercase()) {
+            upn
+        } else {
+            self.scratch.clear();
+            self.scratch
+                .extend(upn.chars().flat_map(char::to_lowercase));
+            &self.scratch
+        };
+        let hash = FxBuildHasher.hash_one(name);
+        let users = &self.users;
+        if let Some(&idx) = self.index.find(hash, |&idx| users.name(idx) == name) {
             return idx;
         }
-        let idx = UserIdx(self.names.len() as u32);
-        let name: Box<str> = self.scratch.as_str().into();
-        self.names.push(name.clone());
-        self.ids.insert(name, idx);
+        let idx = self.users.push(name);
+        let users = &self.users;
+        self.index
+            .insert_unique(hash, idx, |&idx| FxBuildHasher.hash_one(users.name(idx)));
         idx
-    }
-
-    pub fn into_names(self) -> Vec<Box<str>> {
-        self.names
     }
 }
 
@@ -133,12 +133,12 @@ mod tests {
     fn customer_ids_compare_case_insensitively() {
         let mut index = CustomerIndex::default();
         index
-            .register("customer_id", "AbC", 2, Some(CustomerIdx(0)))
+            .accept("customer_id", "AbC", 2, CustomerIdx(0))
             .unwrap();
-        index.register("customer_id", "bad", 3, None).unwrap();
+        index.reject("bad", 3);
         assert_eq!(index.resolve("customer_id", "abc").unwrap(), CustomerIdx(0));
         let dup = index
-            .register("customer_id", "ABC", 9, Some(CustomerIdx(1)))
+            .accept("customer_id", "ABC", 9, CustomerIdx(1))
             .unwrap_err();
         assert_eq!(
             dup.to_string(),
@@ -155,11 +155,24 @@ mod tests {
     }
 
     #[test]
+    fn a_rejected_row_does_not_shadow_an_accepted_one() {
+        let mut index = CustomerIndex::default();
+        index.reject("c1", 2);
+        index
+            .accept("customer_id", "c1", 3, CustomerIdx(0))
+            .unwrap();
+        index.reject("C1", 4);
+        assert_eq!(index.resolve("customer_id", "c1").unwrap(), CustomerIdx(0));
+    }
+
+    #[test]
     fn users_are_lower_cased_and_interned() {
         let mut users = UserInterner::default();
         let a = users.intern("Jörg.Müller@Example.DE");
         let b = users.intern("jörg.müller@example.de");
+        let c = users.intern("other@example.de");
         assert_eq!(a, b);
-        assert_eq!(&*users.into_names()[0], "jörg.müller@example.de");
+        assert_ne!(a, c);
+        assert_eq!(users.users.name(a), "jörg.müller@example.de");
     }
 }

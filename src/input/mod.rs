@@ -5,32 +5,44 @@
 //! a [`RejectedRow`] carrying every problem found in it. Readers know the catalog
 //! (to resolve offers and service names) but nothing of the upgrade rules.
 
+mod chunks;
 mod customers;
 mod error;
 mod fields;
 mod licenses;
 mod lookup;
+mod parallel;
 mod records;
 mod relationships;
 mod subscriptions;
 mod table;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashSet;
 use std::path::Path;
+
+use rustc_hash::FxHashMap;
 
 pub use error::{FieldProblem, InputError, RejectedRow};
 pub use fields::parse_iso_date;
-pub use table::{ColumnSpec, Row, Table, sha256_hex};
+pub use parallel::ReadOptions;
+pub use table::{ColumnSpec, Header, Row, Table};
 
-use crate::catalog::Catalog;
-use crate::model::{Customer, CustomerIdx, License, Relationship, Subscription};
-use error::RowProblems;
-use lookup::{CustomerIndex, OfferResolver, UserInterner};
+use crate::catalog::{Catalog, lookup_key};
+use crate::model::{
+    Customer, CustomerIdx, DuplicateLicense, License, LicenseOffer, Relationship, Subscription,
+    Users,
+};
+use lookup::{CustomerIndex, duplicate};
+use parallel::{FileRead, read_file};
+use records::{Record, RecordReader};
 
 pub const CUSTOMERS: &str = "customers.csv";
 pub const SUBSCRIPTIONS: &str = "subscriptions.csv";
 pub const RELATIONSHIPS: &str = "admin_relationships.csv";
 pub const LICENSES: &str = "license_assignments.csv";
+
+/// The input files in the order they are read and reported.
+pub const FILES: [&str; 4] = [CUSTOMERS, SUBSCRIPTIONS, RELATIONSHIPS, LICENSES];
 
 /// What was read from one input file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,13 +60,18 @@ pub struct LoadedInput {
     pub customers: Vec<Customer>,
     pub subscriptions: Vec<Subscription>,
     pub relationships: Vec<Relationship>,
+    /// In file order; duplicates are found when the dataset groups them.
     pub licenses: Vec<License>,
-    /// Interned user principal names, lower case; `License::user` indexes this.
-    pub users: Vec<Box<str>>,
+    /// Lower-case user principal names; `License::user` indexes this (a user seen
+    /// in several chunks may have several entries).
+    pub users: Users,
+    /// Unknown license offers as written; `LicenseOffer::unknown` indexes this.
+    pub unknown_license_offers: Vec<Box<str>>,
+    /// Per unknown spelling, the number of its case- and space-folded form.
+    pub unknown_license_offer_keys: Vec<u32>,
+    /// In file order, then line order.
     pub rejected: Vec<RejectedRow>,
     pub files: Vec<InputFileReport>,
-    /// Offers of license rows that the catalog does not know, as written → rows.
-    pub unknown_license_offers: BTreeMap<String, u64>,
 }
 
 /// Errors that stop the run before any row is accepted: every missing or
@@ -76,141 +93,278 @@ impl From<InputError> for LoadError {
     }
 }
 
-/// Reads the four input files from `dir`. `on_file` is told the name of each
-/// file as its rows start to be read.
+/// Reads the four input files from `dir`. Every file's header is checked before
+/// any row is read. `on_file` is told the name of each file as its rows start to be read.
 pub fn load(
     dir: &Path,
     catalog: &Catalog,
+    options: ReadOptions,
     on_file: &mut dyn FnMut(&str),
 ) -> Result<LoadedInput, LoadError> {
-    let read = |file: &str| {
-        std::fs::read(dir.join(file)).map_err(|source| InputError::Open {
-            file: file.to_owned(),
-            source,
-        })
-    };
-    let bytes = match [
-        read(CUSTOMERS),
-        read(SUBSCRIPTIONS),
-        read(RELATIONSHIPS),
-        read(LICENSES),
-    ] {
-        [Ok(c), Ok(s), Ok(r), Ok(l)] => [c, s, r, l],
-        results => {
-            return Err(LoadError(
-                results.into_iter().filter_map(Result::err).collect(),
-            ));
-        }
-    };
-    let [
-        customer_bytes,
-        subscription_bytes,
-        relationship_bytes,
-        license_bytes,
-    ] = &bytes;
-    let tables = (
-        Table::from_bytes(customer_bytes, CUSTOMERS, customers::COLUMNS),
-        Table::from_bytes(subscription_bytes, SUBSCRIPTIONS, subscriptions::COLUMNS),
-        Table::from_bytes(relationship_bytes, RELATIONSHIPS, relationships::COLUMNS),
-        Table::from_bytes(license_bytes, LICENSES, licenses::COLUMNS),
-    );
-    let (customer_table, subscription_table, relationship_table, license_table) = match tables {
-        (Ok(c), Ok(s), Ok(r), Ok(l)) => (c, s, r, l),
-        (c, s, r, l) => {
-            let errors = [c.err(), s.err(), r.err(), l.err()];
-            return Err(LoadError(errors.into_iter().flatten().collect()));
-        }
-    };
-
+    let specs = [
+        customers::COLUMNS,
+        subscriptions::COLUMNS,
+        relationships::COLUMNS,
+        licenses::COLUMNS,
+    ];
+    let errors: Vec<InputError> = FILES
+        .iter()
+        .zip(specs)
+        .filter_map(|(file, specs)| check_header(&dir.join(file), file, specs).err())
+        .collect();
+    if !errors.is_empty() {
+        return Err(LoadError(errors));
+    }
     let mut loaded = LoadedInput::default();
-    let mut index = CustomerIndex::default();
-    let mut offers = OfferResolver::default();
+    let mut late = Vec::new();
 
     on_file(CUSTOMERS);
-    let mut accepted_customers = 0u32;
-    loaded.customers = read_file(customer_table, &mut loaded, |row, problems| {
-        let customer = customers::parse(row, problems, &mut index, CustomerIdx(accepted_customers));
-        if customer.is_some() && problems.is_empty() {
-            accepted_customers += 1;
+    let read = read_file(
+        &dir.join(CUSTOMERS),
+        CUSTOMERS,
+        customers::COLUMNS,
+        options,
+        &customers::CustomerParser,
+    )?;
+    let mut index = CustomerIndex::default();
+    let mut rejected_ids = Vec::new();
+    for chunk in record(&mut loaded, CUSTOMERS, read) {
+        rejected_ids.extend(chunk.local.0);
+        for row in chunk.items {
+            let idx = CustomerIdx(loaded.customers.len() as u32);
+            match index.accept(customers::COLUMNS[0].name, &row.customer.id, row.line, idx) {
+                Ok(()) => loaded.customers.push(row.customer),
+                Err(problem) => late.push((row.line, problem)),
+            }
         }
-        customer
-    })?;
+    }
+    for (line, id) in rejected_ids {
+        index.reject(&id, line);
+    }
+    reject_late(dir, CUSTOMERS, &mut late, &mut loaded)?;
 
     on_file(SUBSCRIPTIONS);
-    let mut parser = subscriptions::SubscriptionParser {
+    let parser = subscriptions::SubscriptionParser {
         catalog,
-        customers: &mut index,
-        offers: &mut offers,
-        seen: HashMap::new(),
+        customers: &index,
     };
-    loaded.subscriptions = read_file(subscription_table, &mut loaded, |row, problems| {
-        parser.parse(row, problems)
-    })?;
+    let read = read_file(
+        &dir.join(SUBSCRIPTIONS),
+        SUBSCRIPTIONS,
+        subscriptions::COLUMNS,
+        options,
+        &parser,
+    )?;
+    let mut first_lines: FxHashMap<Box<str>, u64> = FxHashMap::default();
+    for chunk in record(&mut loaded, SUBSCRIPTIONS, read) {
+        for (line, subscription) in chunk.items {
+            let key = subscription.id.to_ascii_lowercase().into_boxed_str();
+            if let Some(&first) = first_lines.get(&key) {
+                let column = subscriptions::COLUMNS[subscriptions::SUBSCRIPTION_ID].name;
+                late.push((line, duplicate(column, &subscription.id, first)));
+            } else {
+                first_lines.insert(key, line);
+                loaded.subscriptions.push(subscription);
+            }
+        }
+    }
+    reject_late(dir, SUBSCRIPTIONS, &mut late, &mut loaded)?;
 
     on_file(RELATIONSHIPS);
-    loaded.relationships = read_file(relationship_table, &mut loaded, |row, problems| {
-        relationships::parse(row, problems, &mut index, catalog.vocabulary())
-    })?;
+    let parser = relationships::RelationshipParser {
+        customers: &index,
+        vocabulary: catalog.vocabulary(),
+    };
+    let read = read_file(
+        &dir.join(RELATIONSHIPS),
+        RELATIONSHIPS,
+        relationships::COLUMNS,
+        options,
+        &parser,
+    )?;
+    for chunk in record(&mut loaded, RELATIONSHIPS, read) {
+        loaded.relationships.extend(chunk.items);
+    }
 
     on_file(LICENSES);
-    let mut parser = licenses::LicenseParser {
+    let parser = licenses::LicenseParser {
         catalog,
-        customers: &mut index,
-        offers: &mut offers,
-        users: UserInterner::default(),
-        seen: HashMap::new(),
-        unknown_keys: HashMap::new(),
-        unknown_offers: BTreeMap::new(),
+        customers: &index,
     };
-    loaded.licenses = read_file(license_table, &mut loaded, |row, problems| {
-        parser.parse(row, problems)
-    })?;
-    loaded.users = parser.users.into_names();
-    loaded.unknown_license_offers = parser.unknown_offers;
+    let read = read_file(
+        &dir.join(LICENSES),
+        LICENSES,
+        licenses::COLUMNS,
+        options,
+        &parser,
+    )?;
+    let chunks = record(&mut loaded, LICENSES, read);
+    merge_licenses(chunks, &mut loaded);
     Ok(loaded)
 }
 
-/// Reads all rows of one file into accepted values, recording its rejected rows
-/// and its [`InputFileReport`] in `loaded`.
-fn read_file<T>(
-    mut table: Table<'_>,
+/// Records a file's report and rejected rows; returns its chunks.
+fn record<I, L>(
     loaded: &mut LoadedInput,
-    parse: impl FnMut(&Row<'_>, &mut RowProblems) -> Option<T>,
-) -> Result<Vec<T>, LoadError> {
-    let rejected_before = loaded.rejected.len();
-    let accepted = read_rows(&mut table, &mut loaded.rejected, parse);
+    file: &str,
+    read: FileRead<I, L>,
+) -> Vec<parallel::ChunkOutput<I, L>> {
+    let mut chunks = read.chunks;
+    let before = loaded.rejected.len();
+    for chunk in &mut chunks {
+        loaded.rejected.append(&mut chunk.rejected);
+    }
     loaded.files.push(InputFileReport {
-        file: table.file().to_owned(),
-        rows: table.rows(),
-        rejected: (loaded.rejected.len() - rejected_before) as u64,
-        sha256: sha256_hex(table.input()),
+        file: file.to_owned(),
+        rows: read.rows,
+        rejected: (loaded.rejected.len() - before) as u64,
+        sha256: read.sha256,
     });
-    Ok(accepted)
+    chunks
 }
 
-/// Reads every row of `table`, handing each to `parse` together with the problems
-/// found in its shape; accepted values are returned, rejected rows appended to `rejected`.
-fn read_rows<T>(
-    table: &mut Table<'_>,
-    rejected: &mut Vec<RejectedRow>,
-    mut parse: impl FnMut(&Row<'_>, &mut RowProblems) -> Option<T>,
-) -> Vec<T> {
-    let file = table.file().to_owned();
-    let mut accepted = Vec::new();
-    while let Some(row) = table.next_row() {
-        let mut problems = RowProblems::default();
-        if let Some(problem) = row.shape_problem() {
-            problems.push(problem);
-        }
-        match parse(&row, &mut problems) {
-            Some(value) if problems.is_empty() => accepted.push(value),
-            _ => rejected.push(RejectedRow {
-                file: file.clone(),
-                line: row.line,
-                problems: problems.into_vec(),
-                record: row.raw_text(),
-            }),
+/// Joins the chunks' licenses, re-basing their chunk-local users and unknown offer spellings.
+fn merge_licenses(
+    chunks: Vec<parallel::ChunkOutput<License, licenses::LicenseChunk>>,
+    loaded: &mut LoadedInput,
+) {
+    let mut spellings: FxHashMap<Box<str>, u32> = FxHashMap::default();
+    let mut keys: FxHashMap<String, u32> = FxHashMap::default();
+    loaded
+        .licenses
+        .reserve(chunks.iter().map(|c| c.items.len()).sum());
+    for chunk in chunks {
+        let base = loaded.users.append(&chunk.local.users.users);
+        let spelling_ids: Vec<u32> = chunk
+            .local
+            .unknown_spellings
+            .iter()
+            .map(|spelling| {
+                *spellings.entry(spelling.clone()).or_insert_with(|| {
+                    let folded = keys.len() as u32;
+                    let key = *keys.entry(lookup_key(spelling)).or_insert(folded);
+                    loaded.unknown_license_offers.push(spelling.clone());
+                    loaded.unknown_license_offer_keys.push(key);
+                    loaded.unknown_license_offers.len() as u32 - 1
+                })
+            })
+            .collect();
+        loaded
+            .licenses
+            .extend(chunk.items.into_iter().map(|mut license| {
+                license.user.0 += base;
+                if let Some(local) = license.offer.unknown_spelling() {
+                    license.offer = LicenseOffer::unknown(spelling_ids[local as usize]);
+                }
+                license
+            }));
+    }
+}
+
+/// Reads just the header of `path` and maps it onto `specs`.
+fn check_header(path: &Path, file: &str, specs: &[ColumnSpec]) -> Result<(), InputError> {
+    use std::io::Read;
+    let unreadable = |source| InputError::Open {
+        file: file.to_owned(),
+        source,
+    };
+    let handle = std::fs::File::open(path).map_err(unreadable)?;
+    let mut start = Vec::new();
+    handle
+        .take(1 << 20)
+        .read_to_end(&mut start)
+        .map_err(unreadable)?;
+    Table::from_bytes(&start, file, specs).map(|_| ())
+}
+
+/// Turns problems found after parsing (duplicates) into rejected rows, reading
+/// those rows' text back from the file.
+fn reject_late(
+    dir: &Path,
+    file: &str,
+    late: &mut Vec<(u64, FieldProblem)>,
+    loaded: &mut LoadedInput,
+) -> Result<(), InputError> {
+    if late.is_empty() {
+        return Ok(());
+    }
+    let texts = record_texts(
+        &dir.join(file),
+        file,
+        late.iter().map(|(line, _)| *line).collect(),
+    )?;
+    for (line, problem) in late.drain(..) {
+        loaded.rejected.push(RejectedRow {
+            file: file.to_owned(),
+            line,
+            problems: vec![problem],
+            record: texts.get(&line).cloned().unwrap_or_default(),
+        });
+    }
+    if let Some(report) = loaded.files.iter_mut().find(|f| f.file == file) {
+        report.rejected = loaded.rejected.iter().filter(|r| r.file == file).count() as u64;
+    }
+    sort_rejected(&mut loaded.rejected);
+    Ok(())
+}
+
+/// Rejects the license rows the dataset found to repeat an earlier row.
+pub fn reject_duplicate_licenses(
+    dir: &Path,
+    duplicates: &[DuplicateLicense],
+    loaded: &mut LoadedInput,
+) -> Result<(), InputError> {
+    let mut late = duplicates
+        .iter()
+        .map(|d| {
+            let problem = FieldProblem::new(
+                licenses::COLUMNS[1].name,
+                format!(
+                    "duplicate of the license on line {} (same customer, user and offer)",
+                    d.first_line
+                ),
+            );
+            (u64::from(d.line), problem)
+        })
+        .collect();
+    reject_late(dir, LICENSES, &mut late, loaded)
+}
+
+/// The raw text of the records that start on `lines`.
+pub fn record_texts(
+    path: &Path,
+    file: &str,
+    lines: HashSet<u64>,
+) -> Result<FxHashMap<u64, String>, InputError> {
+    let bytes = std::fs::read(path).map_err(|source| InputError::Open {
+        file: file.to_owned(),
+        source,
+    })?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let mut reader = RecordReader::new(bytes, 1, b',');
+    let mut record = Record::default();
+    let mut texts = FxHashMap::default();
+    while texts.len() < lines.len() && reader.read(&mut record) {
+        if lines.contains(&record.line) {
+            texts.insert(
+                record.line,
+                String::from_utf8_lossy(&bytes[record.span.clone()]).into_owned(),
+            );
         }
     }
-    accepted
+    Ok(texts)
 }
+
+/// Orders rejected rows by file (in [`FILES`] order), then line.
+pub fn sort_rejected(rejected: &mut [RejectedRow]) {
+    let file_order = |file: &str| {
+        FILES
+            .iter()
+            .position(|known| *known == file)
+            .unwrap_or(FILES.len())
+    };
+    rejected.sort_by(|a, b| (file_order(&a.file), a.line).cmp(&(file_order(&b.file), b.line)));
+}
+
+#[cfg(test)]
+mod tests;

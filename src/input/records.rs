@@ -67,6 +67,16 @@ impl<'b> RecordReader<'b> {
         }
     }
 
+    /// Bytes of the input consumed so far.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// Line number of the next unread byte.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
     /// Reads the next record into `record`; false at the end of the input.
     pub fn read(&mut self, record: &mut Record) -> bool {
         while let Some(&byte) = self.input.get(self.pos) {

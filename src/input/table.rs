@@ -1,10 +1,9 @@
 //! A CSV file read as a table: header mapped to named columns, rows with their
 //! line numbers and trimmed UTF-8 fields.
 //!
-//! Every reader in this crate (the four input files and the catalog) goes through
-//! here, so header matching, field trimming and line numbering behave alike everywhere.
-
-use sha2::{Digest, Sha256};
+//! Every reader in this crate (the input files, read in parallel chunks, and the
+//! catalog, read whole) maps headers and reads fields through here, so header
+//! matching, field trimming and line numbering behave alike everywhere.
 
 use super::error::{FieldProblem, InputError};
 use super::records::{Record, RecordReader};
@@ -32,9 +31,23 @@ impl ColumnSpec {
     }
 }
 
-/// The hex SHA-256 of a file's bytes, as `summary.json` records it.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(bytes))
+/// Where each expected column stands in a file.
+#[derive(Debug, Clone)]
+pub struct Header {
+    /// Per spec, the position of its column, if the file has it.
+    columns: Vec<Option<usize>>,
+    len: usize,
+}
+
+impl Header {
+    /// Maps a header record onto `specs`: names compared case-insensitively after
+    /// trimming; a missing required column or a column named twice is an error.
+    pub fn map(file: &str, header: &Record, specs: &[ColumnSpec]) -> Result<Header, InputError> {
+        Ok(Header {
+            columns: map_header(file, header, specs)?,
+            len: header.len(),
+        })
+    }
 }
 
 /// A CSV table over a file's bytes whose header has been checked.
@@ -42,8 +55,7 @@ pub struct Table<'b> {
     file: String,
     input: &'b [u8],
     reader: RecordReader<'b>,
-    columns: Vec<Option<usize>>,
-    header_len: usize,
+    header: Header,
     record: Record,
     rows: u64,
 }
@@ -64,13 +76,12 @@ impl<'b> Table<'b> {
                 file: file.to_owned(),
             });
         }
-        let columns = map_header(file, &header, specs)?;
+        let header = Header::map(file, &header, specs)?;
         Ok(Table {
             file: file.to_owned(),
             input,
             reader,
-            columns,
-            header_len: header.len(),
+            header,
             record: Record::default(),
             rows: 0,
         })
@@ -100,13 +111,8 @@ impl<'b> Table<'b> {
                 continue;
             }
             self.rows += 1;
-            return Some(Row {
-                line: self.record.line,
-                record: &self.record,
-                raw: &self.input[self.record.span.clone()],
-                columns: &self.columns,
-                header_len: self.header_len,
-            });
+            let raw = &self.input[self.record.span.clone()];
+            return Some(Row::new(&self.record, raw, &self.header));
         }
     }
 }
@@ -116,11 +122,20 @@ pub struct Row<'t> {
     pub line: u64,
     record: &'t Record,
     raw: &'t [u8],
-    columns: &'t [Option<usize>],
-    header_len: usize,
+    header: &'t Header,
 }
 
 impl<'t> Row<'t> {
+    /// A record with its raw bytes, read against `header`.
+    pub fn new(record: &'t Record, raw: &'t [u8], header: &'t Header) -> Row<'t> {
+        Row {
+            line: record.line,
+            record,
+            raw,
+            header,
+        }
+    }
+
     /// The problem with the row's shape, if it has fewer fields than the header or
     /// more non-empty ones (Excel's trailing empty fields are tolerated).
     pub fn shape_problem(&self) -> Option<FieldProblem> {
@@ -128,12 +143,12 @@ impl<'t> Row<'t> {
         let extra_filled = self
             .record
             .iter()
-            .skip(self.header_len)
+            .skip(self.header.len)
             .any(|field| !field.iter().all(u8::is_ascii_whitespace));
-        if len < self.header_len || extra_filled {
+        if len < self.header.len || extra_filled {
             Some(FieldProblem::row(format!(
                 "row has {len} fields, the header has {}",
-                self.header_len
+                self.header.len
             )))
         } else {
             None
@@ -143,7 +158,7 @@ impl<'t> Row<'t> {
     /// The trimmed value of column `spec` (an index into the table's specs);
     /// empty when the column is absent from the file.
     pub fn get(&self, spec: usize, specs: &[ColumnSpec]) -> Result<&'t str, FieldProblem> {
-        let Some(Some(pos)) = self.columns.get(spec) else {
+        let Some(Some(pos)) = self.header.columns.get(spec) else {
             return Ok("");
         };
         let bytes = self.record.get(*pos).unwrap_or_default();

@@ -2,7 +2,12 @@
 
 use std::cmp::Ordering;
 
-use super::records::{Customer, CustomerIdx, License, Relationship, Subscription};
+use rayon::prelude::*;
+
+use super::records::{
+    Customer, CustomerIdx, License, LicenseOffer, Relationship, Subscription, UserIdx,
+};
+use super::users::Users;
 
 /// Accepted records, grouped by customer and in report order.
 #[derive(Debug, Default)]
@@ -12,7 +17,7 @@ pub struct Dataset {
     pub relationships: Vec<Relationship>,
     pub licenses: Vec<License>,
     /// Lower-case user principal names; `License::user` indexes this.
-    pub users: Vec<Box<str>>,
+    pub users: Users,
     /// For customer `i`, its records are `[starts[i], starts[i + 1])` of each list.
     subscription_starts: Vec<u32>,
     relationship_starts: Vec<u32>,
@@ -27,8 +32,15 @@ pub struct CustomerView<'d> {
     /// Ordered by subscription id (ASCII case-insensitive).
     pub subscriptions: &'d [Subscription],
     pub relationships: &'d [Relationship],
-    /// Ordered by user principal name, then offer.
+    /// Ordered by user principal name, then offer; one user has one [`UserIdx`].
     pub licenses: &'d [License],
+}
+
+/// A license row that repeats an earlier one's (customer, user, offer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DuplicateLicense {
+    pub line: u32,
+    pub first_line: u32,
 }
 
 /// Orders ids as the contract compares them, ASCII case-insensitively (then byte-wise,
@@ -42,13 +54,18 @@ pub fn compare_ids(a: &str, b: &str) -> Ordering {
 
 impl Dataset {
     /// Groups records by customer. Every record's `customer` must index `customers`.
-    pub fn new(
+    /// `unknown_offer_keys` gives, per unknown license-offer spelling, the number of
+    /// its case- and space-folded form, so that two spellings of one offer are one
+    /// offer. License rows that repeat an earlier row's (customer, user, offer) are
+    /// left out and returned.
+    pub fn build(
         customers: Vec<Customer>,
         mut subscriptions: Vec<Subscription>,
         mut relationships: Vec<Relationship>,
         licenses: Vec<License>,
-        users: Vec<Box<str>>,
-    ) -> Dataset {
+        users: Users,
+        unknown_offer_keys: &[u32],
+    ) -> (Dataset, Vec<DuplicateLicense>) {
         let mut order: Vec<u32> = (0..customers.len() as u32).collect();
         order.sort_by(|&a, &b| compare_ids(&customers[a as usize].id, &customers[b as usize].id));
         let mut new_position = vec![0u32; customers.len()];
@@ -75,13 +92,29 @@ impl Dataset {
         for relationship in &mut relationships {
             relationship.customer = remap(relationship.customer);
         }
-        relationships.sort_by_key(|r| r.customer);
+        // Ordered by id and dates so that reports do not depend on row order.
+        relationships.sort_by(|a, b| {
+            a.customer
+                .cmp(&b.customer)
+                .then_with(|| compare_ids(&a.id, &b.id))
+                .then_with(|| (a.start, a.end).cmp(&(b.start, b.end)))
+        });
         let relationship_starts = starts(customers.len(), relationships.iter().map(|r| r.customer));
 
-        let licenses = group_licenses(licenses, &remap, customers.len(), &users);
+        let offer_key = |offer: LicenseOffer| match offer.unknown_spelling() {
+            Some(spelling) => LicenseOffer::unknown(
+                unknown_offer_keys
+                    .get(spelling as usize)
+                    .copied()
+                    .unwrap_or(spelling),
+            ),
+            None => offer,
+        };
+        let (licenses, duplicates) =
+            group_licenses(licenses, &remap, customers.len(), &users, &offer_key);
         let license_starts = starts(customers.len(), licenses.iter().map(|l| l.customer));
 
-        Dataset {
+        let dataset = Dataset {
             customers,
             subscriptions,
             relationships,
@@ -90,7 +123,8 @@ impl Dataset {
             subscription_starts,
             relationship_starts,
             license_starts,
-        }
+        };
+        (dataset, duplicates)
     }
 
     pub fn customer(&self, idx: CustomerIdx) -> CustomerView<'_> {
@@ -109,8 +143,8 @@ impl Dataset {
         (0..self.customers.len() as u32).map(|i| self.customer(CustomerIdx(i)))
     }
 
-    pub fn user_name(&self, license: &License) -> &str {
-        &self.users[license.user.0 as usize]
+    pub fn user_name(&self, user: UserIdx) -> &str {
+        self.users.name(user)
     }
 }
 
@@ -126,33 +160,63 @@ fn starts(customers: usize, sorted: impl Iterator<Item = CustomerIdx>) -> Vec<u3
     counts
 }
 
-/// Licenses grouped by (remapped) customer with a counting sort, then each
-/// customer's licenses ordered by user name and offer.
+/// Licenses grouped by (remapped) customer with a counting sort, each customer's
+/// ordered by user name, offer and line. One name gets one [`UserIdx`] (a user may
+/// have been seen in several chunks of the file), and rows repeating an earlier
+/// (customer, user, offer) are dropped and returned.
 fn group_licenses(
     mut licenses: Vec<License>,
     remap: &impl Fn(CustomerIdx) -> CustomerIdx,
     customers: usize,
-    users: &[Box<str>],
-) -> Vec<License> {
+    users: &Users,
+    offer_key: &(impl Fn(LicenseOffer) -> LicenseOffer + Sync),
+) -> (Vec<License>, Vec<DuplicateLicense>) {
     for license in &mut licenses {
         license.customer = remap(license.customer);
     }
     let mut next = starts(customers, licenses.iter().map(|l| l.customer));
-    let bounds = next.clone();
     let mut grouped = licenses.clone();
     for license in &licenses {
         let slot = &mut next[license.customer.0 as usize];
         grouped[*slot as usize] = *license;
         *slot += 1;
     }
-    for window in bounds.windows(2) {
-        grouped[window[0] as usize..window[1] as usize].sort_unstable_by(|a, b| {
-            users[a.user.0 as usize]
-                .cmp(&users[b.user.0 as usize])
-                .then_with(|| a.offer.cmp(&b.offer))
-        });
-    }
+    drop(licenses);
+    let name = |l: &License| users.name(l.user);
     grouped
+        .par_chunk_by_mut(|a, b| a.customer == b.customer)
+        .for_each(|group| {
+            group.sort_unstable_by(|a, b| {
+                name(a)
+                    .cmp(name(b))
+                    .then_with(|| offer_key(a.offer).cmp(&offer_key(b.offer)))
+                    .then_with(|| a.line.cmp(&b.line))
+            });
+        });
+    let mut duplicates = Vec::new();
+    let mut kept: Vec<License> = Vec::with_capacity(grouped.len());
+    for license in grouped {
+        if let Some(previous) = kept.last() {
+            let same_user = previous.customer == license.customer
+                && (previous.user == license.user || name(previous) == name(&license));
+            if same_user {
+                if offer_key(previous.offer) == offer_key(license.offer) {
+                    duplicates.push(DuplicateLicense {
+                        line: license.line,
+                        first_line: previous.line,
+                    });
+                    continue;
+                }
+                kept.push(License {
+                    user: previous.user,
+                    ..license
+                });
+                continue;
+            }
+        }
+        kept.push(license);
+    }
+    (kept, duplicates)
 }
 
 #[cfg(test)]
@@ -183,18 +247,27 @@ mod tests {
         }
     }
 
-    fn license(customer: u32, user: u32, offer: u16) -> License {
+    fn license(customer: u32, user: u32, offer: u16, line: u32) -> License {
         License {
             customer: CustomerIdx(customer),
             user: UserIdx(user),
-            offer: Some(OfferIdx(offer)),
+            offer: LicenseOffer::known(OfferIdx(offer)),
+            line,
             disabled: ServiceSet::EMPTY,
         }
     }
 
+    fn users(names: &[&str]) -> Users {
+        let mut users = Users::default();
+        for name in names {
+            users.push(name);
+        }
+        users
+    }
+
     #[test]
     fn groups_and_orders_by_customer_id_then_record() {
-        let dataset = Dataset::new(
+        let (dataset, duplicates) = Dataset::build(
             vec![customer("c-B"), customer("c-a"), customer("c-c")],
             vec![
                 subscription("S2", 0),
@@ -203,13 +276,15 @@ mod tests {
             ],
             vec![],
             vec![
-                license(0, 1, 0),
-                license(1, 0, 0),
-                license(0, 0, 1),
-                license(0, 0, 0),
+                license(0, 1, 0, 2),
+                license(1, 0, 0, 3),
+                license(0, 0, 1, 4),
+                license(0, 0, 0, 5),
             ],
-            vec!["zed@x".into(), "amy@x".into()],
+            users(&["zed@x", "amy@x"]),
+            &[],
         );
+        assert!(duplicates.is_empty());
         let ids: Vec<&str> = dataset.customers.iter().map(|c| &*c.id).collect();
         assert_eq!(ids, ["c-a", "c-B", "c-c"]);
         let b = dataset.customer(CustomerIdx(1));
@@ -219,7 +294,7 @@ mod tests {
         let users: Vec<(&str, Option<OfferIdx>)> = b
             .licenses
             .iter()
-            .map(|l| (dataset.user_name(l), l.offer))
+            .map(|l| (dataset.user_name(l.user), l.offer.offer()))
             .collect();
         assert_eq!(
             users,
@@ -231,5 +306,50 @@ mod tests {
         );
         assert_eq!(dataset.customer(CustomerIdx(0)).licenses.len(), 1);
         assert!(dataset.customer(CustomerIdx(2)).subscriptions.is_empty());
+    }
+
+    #[test]
+    fn one_user_one_index_and_repeated_rows_are_duplicates() {
+        // "a@x" was interned twice (two chunks); spellings 0 and 1 of an unknown offer fold to one key.
+        let mut unknown = license(0, 2, 0, 9);
+        unknown.offer = LicenseOffer::unknown(1);
+        let mut unknown_first = license(0, 0, 0, 8);
+        unknown_first.offer = LicenseOffer::unknown(0);
+        let (dataset, duplicates) = Dataset::build(
+            vec![customer("c")],
+            vec![],
+            vec![],
+            vec![
+                license(0, 0, 3, 2),
+                license(0, 2, 4, 3),
+                license(0, 2, 3, 7),
+                license(0, 1, 3, 5),
+                unknown_first,
+                unknown,
+            ],
+            users(&["a@x", "b@x", "a@x"]),
+            &[0, 0],
+        );
+        assert_eq!(
+            duplicates,
+            [
+                DuplicateLicense {
+                    line: 7,
+                    first_line: 2
+                },
+                DuplicateLicense {
+                    line: 9,
+                    first_line: 8
+                }
+            ]
+        );
+        let licenses = dataset.customer(CustomerIdx(0)).licenses;
+        let a: Vec<UserIdx> = licenses
+            .iter()
+            .filter(|l| dataset.user_name(l.user) == "a@x")
+            .map(|l| l.user)
+            .collect();
+        assert_eq!(a.len(), 3);
+        assert!(a.iter().all(|&u| u == a[0]), "one index per user: {a:?}");
     }
 }

@@ -4,9 +4,11 @@
 
 mod dataset;
 mod records;
+mod users;
 
-pub use dataset::{CustomerView, Dataset};
+pub use dataset::{CustomerView, Dataset, DuplicateLicense, compare_ids};
 pub use records::{
-    Channel, Coverage, Customer, CustomerIdx, KnownValues, License, Relationship,
+    Channel, Coverage, Customer, CustomerIdx, KnownValues, License, LicenseOffer, Relationship,
     RelationshipStatus, Subscription, SubscriptionStatus, UserIdx,
 };
+pub use users::Users;

@@ -160,12 +160,41 @@ impl Relationship {
     }
 }
 
+/// The offer of a license: a catalog offer, or an unknown offer's spelling
+/// (an index into the table of unknown spellings), which the rules ignore.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LicenseOffer(u32);
+
+/// Unknown spellings are numbered above every possible [`OfferIdx`].
+const UNKNOWN_OFFER_BASE: u32 = 1 << 16;
+
+impl LicenseOffer {
+    pub fn known(offer: OfferIdx) -> LicenseOffer {
+        LicenseOffer(u32::from(offer.0))
+    }
+
+    pub fn unknown(spelling: u32) -> LicenseOffer {
+        LicenseOffer(UNKNOWN_OFFER_BASE.saturating_add(spelling))
+    }
+
+    /// The catalog offer, if the catalog knows it.
+    pub fn offer(self) -> Option<OfferIdx> {
+        u16::try_from(self.0).ok().map(OfferIdx)
+    }
+
+    /// The index of the unknown offer's spelling.
+    pub fn unknown_spelling(self) -> Option<u32> {
+        self.0.checked_sub(UNKNOWN_OFFER_BASE)
+    }
+}
+
 /// One user's license of one offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct License {
     pub customer: CustomerIdx,
     pub user: UserIdx,
-    /// `None` when the catalog does not know the offer (such licenses are ignored by the rules).
-    pub offer: Option<OfferIdx>,
+    pub offer: LicenseOffer,
+    /// Line of the row in its file, for duplicate reports.
+    pub line: u32,
     pub disabled: ServiceSet,
 }

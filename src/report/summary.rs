@@ -99,7 +99,8 @@ pub struct SummaryInput<'a> {
     pub dataset: &'a Dataset,
     pub evaluation: &'a Evaluation,
     pub files: &'a [InputFileReport],
-    pub unknown_license_offers: &'a BTreeMap<String, u64>,
+    /// Spellings of unknown license offers, indexed by `LicenseOffer::unknown_spelling`.
+    pub unknown_license_offers: &'a [Box<str>],
     pub rejected_rows: u64,
 }
 
@@ -173,7 +174,7 @@ impl Summary {
             blocked_by_reason,
             reassignments,
             unknown_offers,
-            unknown_license_offers: input.unknown_license_offers.clone(),
+            unknown_license_offers: count_unknown_license_offers(input),
             rejected_rows: input.rejected_rows,
             inputs: input
                 .files
@@ -187,4 +188,16 @@ impl Summary {
                 .collect(),
         }
     }
+}
+
+fn count_unknown_license_offers(input: &SummaryInput<'_>) -> BTreeMap<String, u64> {
+    let mut counts = BTreeMap::new();
+    for license in &input.dataset.licenses {
+        let spelling = license.offer.unknown_spelling();
+        if let Some(spelling) = spelling.and_then(|s| input.unknown_license_offers.get(s as usize))
+        {
+            *counts.entry(spelling.to_string()).or_insert(0) += 1;
+        }
+    }
+    counts
 }

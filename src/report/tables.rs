@@ -211,7 +211,7 @@ impl Rows<'_> {
         let [customer_id, company, subscription_id] = self.leading();
         let details = self.details();
         for user in &eligible.reassignments {
-            let upn = &self.input.dataset.users[user.user.0 as usize];
+            let upn = self.input.dataset.user_name(user.user);
             for finding in &user.findings {
                 writer.write_record([
                     customer_id.as_str(),

@@ -26,7 +26,10 @@ pub struct UserReassignment {
 /// How many users in `licenses` (one customer's) hold a license of `offer`.
 pub fn users_holding(licenses: &[License], offer: OfferIdx) -> usize {
     // Licenses are unique per (user, offer), so counting licenses counts users.
-    licenses.iter().filter(|l| l.offer == Some(offer)).count()
+    licenses
+        .iter()
+        .filter(|l| l.offer.offer() == Some(offer))
+        .count()
 }
 
 /// For each user holding `source` (licenses ordered by user), the findings of an
@@ -40,10 +43,12 @@ pub fn reassignments(
     licenses
         .chunk_by(|a, b| a.user == b.user)
         .filter_map(|user_licenses| {
-            let held = user_licenses.iter().find(|l| l.offer == Some(source))?;
+            let held = user_licenses
+                .iter()
+                .find(|l| l.offer.offer() == Some(source))?;
             let others = user_licenses
                 .iter()
-                .filter_map(|l| l.offer)
+                .filter_map(|l| l.offer.offer())
                 .filter(|&offer| offer != source && offer != target);
             let findings = user_findings(catalog, source, target, held.disabled, others);
             (!findings.is_empty()).then_some(UserReassignment {

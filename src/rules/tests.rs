@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use super::*;
 use crate::catalog::Catalog;
 use crate::model::{
-    Channel, Coverage, Customer, CustomerIdx, Dataset, License, Relationship, RelationshipStatus,
-    Subscription, UserIdx,
+    Channel, Coverage, Customer, CustomerIdx, Dataset, License, LicenseOffer, Relationship,
+    RelationshipStatus, Subscription, Users,
 };
 
 fn day(text: &str) -> NaiveDate {
@@ -116,21 +116,19 @@ impl Customer1 {
                 end: end.map(day),
             })
             .collect();
-        let mut users: Vec<Box<str>> = Vec::new();
+        let mut users = Users::default();
         let licenses = self
             .licenses
             .iter()
-            .map(|&(user, offer, disabled)| {
-                let position = users.iter().position(|u| &**u == user).unwrap_or_else(|| {
-                    users.push(user.into());
-                    users.len() - 1
-                });
-                License {
-                    customer: c,
-                    user: UserIdx(position as u32),
-                    offer: catalog.resolve(offer),
-                    disabled: services(catalog, disabled),
-                }
+            .enumerate()
+            .map(|(line, &(user, offer, disabled))| License {
+                customer: c,
+                user: users.push(user),
+                offer: catalog
+                    .resolve(offer)
+                    .map_or(LicenseOffer::unknown(0), LicenseOffer::known),
+                line: line as u32 + 2,
+                disabled: services(catalog, disabled),
             })
             .collect();
         let customer = Customer {
@@ -140,13 +138,16 @@ impl Customer1 {
             country: "DE".into(),
             account_manager: "".into(),
         };
-        Dataset::new(
+        let (dataset, duplicates) = Dataset::build(
             vec![customer],
             subscriptions,
             relationships,
             licenses,
             users,
-        )
+            &[0],
+        );
+        assert!(duplicates.is_empty());
+        dataset
     }
 
     /// The reasons blocking subscription `subject` → `target`.
@@ -535,7 +536,7 @@ fn findings(
     reassignments(&c, view.licenses, offer(&c, source), offer(&c, target))
         .into_iter()
         .flat_map(|u| {
-            let user = dataset.users[u.user.0 as usize].to_string();
+            let user = dataset.user_name(u.user).to_string();
             let c = &c;
             u.findings
                 .into_iter()

@@ -9,6 +9,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use upgrade_recon::config::{CatalogSource, Config};
+use upgrade_recon::input::ReadOptions;
 use upgrade_recon::progress::Progress;
 
 use crate::harness::*;
@@ -404,6 +405,12 @@ fn run_library(
         max_errors: 0,
         threads: NonZeroUsize::new(threads).expect("threads > 0"),
         quiet: true,
+        // One thread reads sequentially; more threads read in tiny chunks, so that
+        // comparing the two also compares the sequential and the parallel reader.
+        read: ReadOptions {
+            chunk_bytes: 512,
+            parallel: threads > 1,
+        },
     };
     let outcome = upgrade_recon::run::run(&config, Progress::hidden())
         .unwrap_or_else(|e| panic!("run failed: {:?}", e.problem_lines()));

@@ -1,0 +1,291 @@
+//! Reads one input file as a stream of chunks parsed in parallel.
+//!
+//! A reader thread reads the file in blocks, hashes every byte and cuts the stream
+//! into chunks on record boundaries ([`QuoteScanner`]); rayon workers parse the
+//! chunks with a [`RowParser`]. Chunks carry their sequence number and first line,
+//! so the result is in file order with exact line numbers whatever the thread
+//! count. At most a few chunks are in flight, so a file is never held whole in
+//! memory. The sequential mode reads the file as one chunk on the calling thread;
+//! both modes run the same parser on the same records.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+use rayon::iter::{ParallelBridge, ParallelIterator};
+use sha2::{Digest, Sha256};
+
+use super::chunks::{QuoteScanner, count_lines};
+use super::error::{InputError, RejectedRow, RowProblems};
+use super::records::{Record, RecordReader};
+use super::table::{ColumnSpec, Header, Row};
+
+/// How files are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Target size of a chunk; a chunk always ends on a record boundary.
+    pub chunk_bytes: usize,
+    /// False: one chunk per file, parsed on the calling thread.
+    pub parallel: bool,
+}
+
+impl Default for ReadOptions {
+    fn default() -> ReadOptions {
+        ReadOptions {
+            chunk_bytes: 4 << 20,
+            parallel: true,
+        }
+    }
+}
+
+/// Parses the rows of one kind of file; shared by all chunks (hence `Sync`),
+/// with per-chunk state in `Local`.
+pub trait RowParser: Sync {
+    type Item: Send;
+    type Local: Default + Send;
+
+    /// The row's value, or `None` after noting its problems in `problems`.
+    fn parse(
+        &self,
+        row: &Row<'_>,
+        problems: &mut RowProblems,
+        local: &mut Self::Local,
+    ) -> Option<Self::Item>;
+}
+
+/// What one chunk gave.
+#[derive(Debug)]
+pub struct ChunkOutput<I, L> {
+    pub items: Vec<I>,
+    pub rejected: Vec<RejectedRow>,
+    pub local: L,
+    pub rows: u64,
+}
+
+/// What a whole file gave, chunks in file order.
+#[derive(Debug)]
+pub struct FileRead<I, L> {
+    pub chunks: Vec<ChunkOutput<I, L>>,
+    pub rows: u64,
+    pub sha256: String,
+}
+
+/// A piece of the file that starts on a record boundary.
+struct Chunk {
+    bytes: Vec<u8>,
+    /// Where records start (past the header in the first chunk).
+    start: usize,
+    /// Line number of `bytes[start]`.
+    first_line: u64,
+}
+
+/// Reads `path` and parses every data row with `parser`.
+pub fn read_file<P: RowParser>(
+    path: &Path,
+    file: &str,
+    specs: &[ColumnSpec],
+    options: ReadOptions,
+    parser: &P,
+) -> Result<FileRead<P::Item, P::Local>, InputError> {
+    let unreadable = |source: io::Error| InputError::Open {
+        file: file.to_owned(),
+        source,
+    };
+    let handle = File::open(path).map_err(unreadable)?;
+    let mut source = ChunkSource::new(handle, options);
+    let Some(mut first) = source.next_chunk().map_err(unreadable)? else {
+        return Err(InputError::Empty {
+            file: file.to_owned(),
+        });
+    };
+    let header = read_header(file, specs, &mut first)?;
+    let parse = |(seq, chunk): (usize, Chunk)| (seq, parse_chunk(parser, &header, file, &chunk));
+
+    let (mut outputs, sha256): (Vec<(usize, ChunkOutput<P::Item, P::Local>)>, String) =
+        if options.parallel {
+            std::thread::scope(|scope| {
+                let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, Chunk)>(2);
+                let reader = scope.spawn(move || -> io::Result<String> {
+                    let mut seq = 1;
+                    while let Some(chunk) = source.next_chunk()? {
+                        if sender.send((seq, chunk)).is_err() {
+                            break;
+                        }
+                        seq += 1;
+                    }
+                    Ok(source.digest())
+                });
+                let outputs = std::iter::once((0, first))
+                    .chain(receiver)
+                    .par_bridge()
+                    .map(parse)
+                    .collect();
+                let digest = reader
+                    .join()
+                    .unwrap_or_else(|_| Err(io::Error::other("the reader thread panicked")));
+                digest.map(|digest| (outputs, digest))
+            })
+            .map_err(unreadable)?
+        } else {
+            // The source does not cut in sequential mode: the first chunk is the whole file.
+            (vec![parse((0, first))], source.digest())
+        };
+    outputs.sort_unstable_by_key(|(seq, _)| *seq);
+    let chunks: Vec<ChunkOutput<P::Item, P::Local>> =
+        outputs.into_iter().map(|(_, output)| output).collect();
+    Ok(FileRead {
+        rows: chunks.iter().map(|c| c.rows).sum(),
+        chunks,
+        sha256,
+    })
+}
+
+/// Maps the first record of the first chunk as the header and moves the chunk's
+/// start past it.
+fn read_header(file: &str, specs: &[ColumnSpec], first: &mut Chunk) -> Result<Header, InputError> {
+    let mut reader = RecordReader::new(&first.bytes, 1, b',');
+    let mut record = Record::default();
+    if !reader.read(&mut record) {
+        return Err(InputError::Empty {
+            file: file.to_owned(),
+        });
+    }
+    let header = Header::map(file, &record, specs)?;
+    first.start = reader.position();
+    first.first_line = reader.line();
+    Ok(header)
+}
+
+fn parse_chunk<P: RowParser>(
+    parser: &P,
+    header: &Header,
+    file: &str,
+    chunk: &Chunk,
+) -> ChunkOutput<P::Item, P::Local> {
+    let input = &chunk.bytes[chunk.start..];
+    let mut reader = RecordReader::new(input, chunk.first_line, b',');
+    let mut record = Record::default();
+    let mut output = ChunkOutput {
+        items: Vec::new(),
+        rejected: Vec::new(),
+        local: P::Local::default(),
+        rows: 0,
+    };
+    while reader.read(&mut record) {
+        if record.is_blank() {
+            continue;
+        }
+        output.rows += 1;
+        let row = Row::new(&record, &input[record.span.clone()], header);
+        let mut problems = RowProblems::default();
+        if let Some(problem) = row.shape_problem() {
+            problems.push(problem);
+        }
+        match parser.parse(&row, &mut problems, &mut output.local) {
+            Some(item) if problems.is_empty() => output.items.push(item),
+            _ => output.rejected.push(RejectedRow {
+                file: file.to_owned(),
+                line: row.line,
+                problems: problems.into_vec(),
+                record: row.raw_text(),
+            }),
+        }
+    }
+    output
+}
+
+/// Reads a file block by block and hands out chunks cut on record boundaries.
+struct ChunkSource {
+    handle: File,
+    hasher: Sha256,
+    buf: Vec<u8>,
+    scanner: QuoteScanner,
+    options: ReadOptions,
+    eof: bool,
+    started: bool,
+    next_line: u64,
+}
+
+impl ChunkSource {
+    fn new(handle: File, options: ReadOptions) -> ChunkSource {
+        ChunkSource {
+            handle,
+            hasher: Sha256::new(),
+            buf: Vec::new(),
+            scanner: QuoteScanner::new(b','),
+            options,
+            eof: false,
+            started: false,
+            next_line: 1,
+        }
+    }
+
+    fn next_chunk(&mut self) -> io::Result<Option<Chunk>> {
+        loop {
+            let wanted = self.buf.len() + self.options.chunk_bytes;
+            self.fill(wanted)?;
+            if !self.started {
+                self.started = true;
+                if self.buf.starts_with(b"\xEF\xBB\xBF") {
+                    self.buf.drain(..3);
+                }
+            }
+            let splittable = self.options.parallel && self.scanner.is_well_formed();
+            if splittable {
+                if let Some(boundary) = self.scanner.scan(&self.buf, self.eof) {
+                    if self.scanner.is_well_formed() {
+                        let rest = self.buf.split_off(boundary);
+                        self.scanner.cut(boundary);
+                        return Ok(Some(self.take(rest)));
+                    }
+                }
+            }
+            if self.eof {
+                return Ok((!self.buf.is_empty()).then(|| self.take(Vec::new())));
+            }
+        }
+    }
+
+    /// Hands out the buffer as a chunk, keeping `rest` as the new buffer.
+    fn take(&mut self, rest: Vec<u8>) -> Chunk {
+        let bytes = std::mem::replace(&mut self.buf, rest);
+        let first_line = self.next_line;
+        self.next_line += count_lines(&bytes);
+        Chunk {
+            bytes,
+            start: 0,
+            first_line,
+        }
+    }
+
+    /// Reads until the buffer holds `wanted` bytes or the file ends.
+    fn fill(&mut self, wanted: usize) -> io::Result<()> {
+        if self.buf.capacity() < wanted {
+            self.buf.reserve(wanted - self.buf.len());
+        }
+        while !self.eof && self.buf.len() < wanted {
+            let start = self.buf.len();
+            self.buf.resize(wanted, 0);
+            let read = match self.handle.read(&mut self.buf[start..]) {
+                Ok(read) => read,
+                Err(error) => {
+                    self.buf.truncate(start);
+                    if error.kind() == io::ErrorKind::Interrupted {
+                        continue;
+                    }
+                    return Err(error);
+                }
+            };
+            self.buf.truncate(start + read);
+            self.hasher.update(&self.buf[start..]);
+            if read == 0 {
+                self.eof = true;
+            }
+        }
+        Ok(())
+    }
+
+    fn digest(self) -> String {
+        format!("{:x}", self.hasher.finalize())
+    }
+}
