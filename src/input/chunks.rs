@@ -45,10 +45,8 @@ impl QuoteScanner {
         while self.well_formed && self.pos < buf.len() {
             let rest = &buf[self.pos..];
             let Some(offset) = memchr::memchr(b'"', rest) else {
-                if !self.in_quotes {
-                    if let Some(nl) = memchr::memrchr(b'\n', rest) {
-                        boundary = Some(self.pos + nl + 1);
-                    }
+                if let (false, Some(nl)) = (self.in_quotes, memchr::memrchr(b'\n', rest)) {
+                    boundary = Some(self.pos + nl + 1);
                 }
                 self.pos = buf.len();
                 break;
@@ -112,12 +110,11 @@ mod tests {
         for piece in bytes.chunks(step) {
             buf.extend_from_slice(piece);
             let eof = buf.len() == bytes.len() - chunks.iter().map(String::len).sum::<usize>();
-            if let Some(boundary) = scanner.scan(&buf, eof) {
-                if scanner.is_well_formed() {
-                    chunks.push(String::from_utf8_lossy(&buf[..boundary]).into_owned());
-                    buf.drain(..boundary);
-                    scanner.cut(boundary);
-                }
+            let boundary = scanner.scan(&buf, eof);
+            if let (Some(boundary), true) = (boundary, scanner.is_well_formed()) {
+                chunks.push(String::from_utf8_lossy(&buf[..boundary]).into_owned());
+                buf.drain(..boundary);
+                scanner.cut(boundary);
             }
         }
         if !buf.is_empty() {

@@ -368,3 +368,295 @@ pub fn parse_delimiter(value: &str) -> Result<u8, String> {
     let unknown = || format!("unknown delimiter \"{value}\" (expected comma, semicolon or tab)");
     known.map(|(byte, _, _)| *byte).ok_or_else(unknown)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use InputFile::*;
+
+    fn specs(file: InputFile) -> Vec<(&'static str, bool)> {
+        let required: &[&str] = match file {
+            Customers => &["customer_id", "company_name"],
+            Subscriptions => &[
+                "subscription_id",
+                "customer_id",
+                "offer",
+                "status",
+                "quantity",
+            ],
+            Relationships => &["customer_id", "status", "services"],
+            Licenses => &["customer_id", "user_principal_name", "offer"],
+        };
+        file.fields().map(|f| (f, required.contains(&f))).collect()
+    }
+
+    fn parse_overrides(list: &str) -> Vec<ColumnOverride> {
+        let specs = list.split(" & ").filter(|s| !s.is_empty());
+        specs.map(|s| s.parse().expect("valid override")).collect()
+    }
+
+    /// `file | header (comma-separated) | overrides (" & "-separated) | columns
+    /// per field in contract order ("-" = none), or the error message`.
+    const MAP_CASES: &[&str] = &[
+        "customers | customer_id,company_name,domain,country,account_manager | | 0 1 2 3 4",
+        "customers | Company name,Microsoft ID,Primary domain name,Country/Region | | 1 0 2 3 -",
+        "customers | \u{FEFF}CUSTOMER-ID , Customer_Name,Notes,Account Manager | | 0 1 - - 3",
+        "customers | CustomerId,CustomerName,DomainName,CustomerCountry | | 0 1 2 3 -",
+        "customers | Tenant ID,Company name,Domain name,Primary domain | | columns 3 \"Domain name\" and 4 \"Primary domain\" both map to \"domain\"; choose one with --column customers.domain=HEADER",
+        "customers | customer_id,Tenant ID | customers.company_name=Tenant ID | 0 1 - - -",
+        "customers | Kundennummer,Firma | customers.customer_id=Kundennummer & customers.company_name=firma | 0 1 - - -",
+        "customers | customer_id,Firma | subscriptions.offer=Firma | error: missing required column \"company_name\" (looked for: company_name, Company name, Customer name, CustomerName)",
+        "subscriptions | Subscription ID,Customer ID,Offer name,Status,Licenses | | 0 1 2 3 4 -",
+        "subscriptions | SubscriptionId,Tenant ID,Product,Status,Seats,Channel | | 0 1 2 3 4 5",
+        "subscriptions | subscription_id,customer_id,offer,status | | error: missing required column \"quantity\" (looked for: quantity, Quantity, Licenses, Seats)",
+        "subscriptions | Subscription ID,Customer ID,Offer name,Status,Offer ID,Quantity | | error: columns 3 \"Offer name\" and 5 \"Offer ID\" both map to \"offer\"; choose one with --column subscriptions.offer=HEADER",
+        "subscriptions | Subscription ID,Customer ID,Offer name,Status,Offer ID,Quantity | subscriptions.offer=Offer ID | 0 1 4 3 5 -",
+        "subscriptions | Subscription ID,Customer ID,Offer name,Status,Offer ID,Quantity | subscriptions.offer=x & subscriptions.offer=offerid | 0 1 4 3 5 -",
+        "subscriptions | id,customer,Produktname,status,quantity,offer | subscriptions.subscription_id=id & subscriptions.customer_id=customer & subscriptions.offer=Produktname | 0 1 2 3 4 -",
+        "subscriptions | subscription_id,customer_id,status,quantity | subscriptions.offer=Produkt | error: missing required column \"offer\" (looked for: Produkt)",
+        "subscriptions | subscription_id,customer_id,offer,status,quantity,Status | | error: columns 4 \"status\" and 6 \"Status\" both map to \"status\"; choose one with --column subscriptions.status=HEADER",
+        "admin_relationships | Customer tenant ID,Status,Services,Start date,Expiry,Relationship ID | | 0 1 2 3 4 5",
+        "admin_relationships | Customer ID,Relationship status,Services,endDateTime,Roles | | 0 1 2 - 3 -",
+        "admin_relationships | Customer ID,Status,Roles | | error: missing required column \"services\" (looked for: services, Services)",
+        "license_assignments | User principal name,Licenses,Tenant ID | | 2 0 1 -",
+        "license_assignments | UPN,Product,Customer ID,Disabled plans,Quantity | | 2 0 1 3",
+        "license_assignments | UserPrincipalName,License,Licenses,customer_id | | error: columns 2 \"License\" and 3 \"Licenses\" both map to \"offer\"; choose one with --column license_assignments.offer=HEADER",
+    ];
+
+    #[test]
+    fn maps_headers() {
+        for case in MAP_CASES {
+            let parts: Vec<&str> = case.split(" | ").collect();
+            let [file, header, overrides, want] = parts[..] else {
+                panic!("bad case {case}")
+            };
+            let file = InputFile::from_prefix(file).expect("file");
+            let header: Vec<&str> = header.split(',').collect();
+            let got = map_header(file, &header, &specs(file), &parse_overrides(overrides));
+            let got = match got {
+                Ok(map) => {
+                    let used: Vec<_> = map.used.iter().map(|(_, h)| h.as_str()).collect();
+                    let found: Vec<_> = map.columns.iter().flatten().map(|&i| header[i]).collect();
+                    assert_eq!(used, found, "{case}");
+                    let columns = map
+                        .columns
+                        .iter()
+                        .map(|c| c.map_or("-".into(), |i| i.to_string()));
+                    columns.collect::<Vec<_>>().join(" ")
+                }
+                Err(error) => format!("error: {error}"),
+            };
+            assert_eq!(
+                got,
+                want.strip_prefix("error: ")
+                    .map_or(want.to_owned(), |_| want.to_owned()),
+                "{case}"
+            );
+        }
+    }
+
+    #[test]
+    fn alias_table_is_consistent() {
+        for file in [Customers, Subscriptions, Relationships, Licenses] {
+            let mut seen: Vec<(String, &str)> = Vec::new();
+            for field in file.fields() {
+                assert_eq!(aliases(file, field).first(), Some(&field), "{file} {field}");
+                for alias in aliases(file, field) {
+                    let key = normalize(alias);
+                    let clash = seen.iter().find(|(k, f)| *k == key && *f != field);
+                    assert!(
+                        clash.is_none(),
+                        "{file}: {alias} maps to {field} and {clash:?}"
+                    );
+                    seen.push((key, field));
+                }
+            }
+            assert!(aliases(file, "quantity_x").is_empty());
+        }
+        assert!(aliases(Subscriptions, "quantity").contains(&"Licenses"));
+        assert!(aliases(Licenses, "offer").contains(&"Licenses"));
+        assert!(
+            aliases(Subscriptions, "offer")
+                .iter()
+                .all(|a| *a != "Licenses")
+        );
+        assert!(
+            aliases(Relationships, "services")
+                .iter()
+                .all(|a| normalize(a) != "roles")
+        );
+    }
+
+    #[test]
+    fn parses_overrides() {
+        let ok = |file, field: &str, header: &str| {
+            Ok(ColumnOverride {
+                file,
+                field: field.into(),
+                header: header.into(),
+            })
+        };
+        let cases: Vec<(&str, Result<ColumnOverride, &str>)> = vec![
+            (
+                "subscriptions.offer=Produktname",
+                ok(Subscriptions, "offer", "Produktname"),
+            ),
+            (
+                "customers.csv.customer_id=Kundennummer",
+                ok(Customers, "customer_id", "Kundennummer"),
+            ),
+            (
+                "Licenses.UPN=x",
+                Err(
+                    "license_assignments.csv has no column \"UPN\" (expected one of customer_id, user_principal_name, offer, disabled_services)",
+                ),
+            ),
+            (
+                "licenses.User-Principal-Name = E-Mail",
+                ok(Licenses, "user_principal_name", "E-Mail"),
+            ),
+            (
+                "relationships.end_date=Ende am 31.12.",
+                ok(Relationships, "end_date", "Ende am 31.12."),
+            ),
+            (
+                "admin_relationships.csv.status=a=b",
+                ok(Relationships, "status", "a=b"),
+            ),
+            (
+                "subscriptions.offer",
+                Err("expected FILE.FIELD=HEADER, e.g. subscriptions.offer=Produktname"),
+            ),
+            (
+                "offer=Produkt",
+                Err("expected FILE.FIELD=HEADER, e.g. subscriptions.offer=Produktname"),
+            ),
+            (
+                "orders.offer=x",
+                Err(
+                    "unknown file \"orders\" (expected customers, subscriptions, admin_relationships or license_assignments)",
+                ),
+            ),
+            (
+                "license_assignments.quantity=Anzahl",
+                Err(
+                    "license_assignments.csv has no column \"quantity\" (expected one of customer_id, user_principal_name, offer, disabled_services)",
+                ),
+            ),
+            (
+                "customers.country= ",
+                Err("the header after \"=\" is empty"),
+            ),
+            (
+                "customers.country=__",
+                Err("the header after \"=\" is empty"),
+            ),
+        ];
+        for (spec, want) in cases {
+            let got = spec.parse::<ColumnOverride>().map_err(|e| e.to_string());
+            assert_eq!(got, want.map_err(str::to_owned), "{spec}");
+        }
+    }
+
+    #[test]
+    fn detects_delimiters() {
+        let cases: &[(InputFile, &[u8], &str, Option<u8>)] = &[
+            (
+                Customers,
+                b"customer_id,company_name\r\nc1;x,y",
+                "",
+                Some(b','),
+            ),
+            (
+                Customers,
+                b"\xEF\xBB\xBFMicrosoft ID;Company name;Country\r\n",
+                "",
+                Some(b';'),
+            ),
+            (Customers, b"customer_id\tcompany_name\n", "", Some(b'\t')),
+            (
+                Customers,
+                b"customer_id;\"Company name, legal\";company_name\n",
+                "",
+                Some(b';'),
+            ),
+            (
+                Customers,
+                b"\"customer_id\",\"Company\nname\"\n",
+                "",
+                Some(b','),
+            ),
+            (Customers, b"customer_id;company_name,domain", "", None),
+            (Customers, b"customer_id", "", None),
+            (Customers, b"", "", None),
+            (
+                Customers,
+                b"Nr;Firma;Land",
+                "customers.customer_id=Nr & customers.company_name=Firma",
+                Some(b';'),
+            ),
+            (
+                Subscriptions,
+                b"Subscription ID;Customer ID;Offer name;Status;Licenses",
+                "",
+                Some(b';'),
+            ),
+            (Licenses, b"UPN\tLicenses\tTenant ID\r\n", "", Some(b'\t')),
+        ];
+        for (file, line, overrides, want) in cases {
+            let got = detect_delimiter(line, *file, &specs(*file), &parse_overrides(overrides));
+            assert_eq!(got, *want, "{}", String::from_utf8_lossy(line));
+        }
+        let quoted = split_header(b"a,\"b, \"\"c\"\"\",d\r\ne", b',');
+        assert_eq!(quoted, ["a", "b, \"c\"", "d"]);
+    }
+
+    #[test]
+    fn names_and_normalizes() {
+        let delimiters = [
+            ("comma", Some(b',')),
+            (",", Some(b',')),
+            ("Semicolon", Some(b';')),
+            (";", Some(b';')),
+            ("tab", Some(b'\t')),
+            ("\\t", Some(b'\t')),
+            ("\t", Some(b'\t')),
+            ("pipe", None),
+            ("", None),
+        ];
+        for (name, want) in delimiters {
+            assert_eq!(parse_delimiter(name).ok(), want, "{name:?}");
+            if let Some(byte) = want {
+                assert_eq!(parse_delimiter(delimiter_name(byte)), Ok(byte));
+            }
+        }
+        assert_eq!(delimiter_name(b'|'), "other");
+        let prefixes = [
+            ("customers", Some(Customers)),
+            ("Subscriptions.CSV", Some(Subscriptions)),
+            ("relationships", Some(Relationships)),
+            ("admin_relationships.csv", Some(Relationships)),
+            ("licenses", Some(Licenses)),
+            ("license_assignments", Some(Licenses)),
+            ("customer", None),
+            ("csv", None),
+        ];
+        for (prefix, want) in prefixes {
+            assert_eq!(InputFile::from_prefix(prefix), want, "{prefix}");
+            if let Some(file) = want {
+                assert_eq!(InputFile::from_prefix(file.file_name()), Some(file));
+                assert_eq!(InputFile::from_prefix(file.prefix()), Some(file));
+            }
+        }
+        let headers = [
+            ("Customer ID", "customerid"),
+            ("\u{FEFF} customer_id\t", "customerid"),
+            ("Country/Region", "country/region"),
+            ("Straße-Nr", "straßenr"),
+            ("E\u{A0}Mail", "email"),
+        ];
+        for (header, want) in headers {
+            assert_eq!(normalize(header), want, "{header:?}");
+        }
+    }
+}

@@ -363,7 +363,7 @@ pub fn sort_rejected(rejected: &mut [RejectedRow]) {
             .position(|known| *known == file)
             .unwrap_or(FILES.len())
     };
-    rejected.sort_by(|a, b| (file_order(&a.file), a.line).cmp(&(file_order(&b.file), b.line)));
+    rejected.sort_by_key(|row| (file_order(&row.file), row.line));
 }
 
 #[cfg(test)]

@@ -101,35 +101,35 @@ pub fn read_file<P: RowParser>(
     let header = read_header(file, specs, &mut first)?;
     let parse = |(seq, chunk): (usize, Chunk)| (seq, parse_chunk(parser, &header, file, &chunk));
 
-    let (mut outputs, sha256): (Vec<(usize, ChunkOutput<P::Item, P::Local>)>, String) =
-        if options.parallel {
-            std::thread::scope(|scope| {
-                let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, Chunk)>(2);
-                let reader = scope.spawn(move || -> io::Result<String> {
-                    let mut seq = 1;
-                    while let Some(chunk) = source.next_chunk()? {
-                        if sender.send((seq, chunk)).is_err() {
-                            break;
-                        }
-                        seq += 1;
+    type Numbered<I, L> = Vec<(usize, ChunkOutput<I, L>)>;
+    let (mut outputs, sha256): (Numbered<P::Item, P::Local>, String) = if options.parallel {
+        std::thread::scope(|scope| {
+            let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, Chunk)>(2);
+            let reader = scope.spawn(move || -> io::Result<String> {
+                let mut seq = 1;
+                while let Some(chunk) = source.next_chunk()? {
+                    if sender.send((seq, chunk)).is_err() {
+                        break;
                     }
-                    Ok(source.digest())
-                });
-                let outputs = std::iter::once((0, first))
-                    .chain(receiver)
-                    .par_bridge()
-                    .map(parse)
-                    .collect();
-                let digest = reader
-                    .join()
-                    .unwrap_or_else(|_| Err(io::Error::other("the reader thread panicked")));
-                digest.map(|digest| (outputs, digest))
-            })
-            .map_err(unreadable)?
-        } else {
-            // The source does not cut in sequential mode: the first chunk is the whole file.
-            (vec![parse((0, first))], source.digest())
-        };
+                    seq += 1;
+                }
+                Ok(source.digest())
+            });
+            let outputs = std::iter::once((0, first))
+                .chain(receiver)
+                .par_bridge()
+                .map(parse)
+                .collect();
+            let digest = reader
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("the reader thread panicked")));
+            digest.map(|digest| (outputs, digest))
+        })
+        .map_err(unreadable)?
+    } else {
+        // The source does not cut in sequential mode: the first chunk is the whole file.
+        (vec![parse((0, first))], source.digest())
+    };
     outputs.sort_unstable_by_key(|(seq, _)| *seq);
     let chunks: Vec<ChunkOutput<P::Item, P::Local>> =
         outputs.into_iter().map(|(_, output)| output).collect();
@@ -231,14 +231,15 @@ impl ChunkSource {
                 }
             }
             let splittable = self.options.parallel && self.scanner.is_well_formed();
-            if splittable {
-                if let Some(boundary) = self.scanner.scan(&self.buf, self.eof) {
-                    if self.scanner.is_well_formed() {
-                        let rest = self.buf.split_off(boundary);
-                        self.scanner.cut(boundary);
-                        return Ok(Some(self.take(rest)));
-                    }
-                }
+            let boundary = if splittable {
+                self.scanner.scan(&self.buf, self.eof)
+            } else {
+                None
+            };
+            if let (Some(boundary), true) = (boundary, self.scanner.is_well_formed()) {
+                let rest = self.buf.split_off(boundary);
+                self.scanner.cut(boundary);
+                return Ok(Some(self.take(rest)));
             }
             if self.eof {
                 return Ok((!self.buf.is_empty()).then(|| self.take(Vec::new())));
