@@ -192,7 +192,7 @@ impl FromStr for ColumnOverride {
 pub struct HeaderMap {
     /// Per spec, in spec order: the 0-based column holding the field.
     pub columns: Vec<Option<usize>>,
-    /// (field, header as written) of every field found, in spec order.
+    /// (field, header as written but trimmed) of every field found, in spec order.
     pub used: Vec<(String, String)>,
 }
 
@@ -239,14 +239,14 @@ pub fn map_header(
             [] => map.columns.push(None),
             [only] => {
                 map.columns.push(Some(*only));
-                map.used.push((field.to_owned(), header[*only].to_owned()));
+                map.used.push((field.to_owned(), shown(header[*only])));
             }
             [first, second, ..] => {
                 return Err(HeaderError::Ambiguous {
                     file,
                     field: field.to_owned(),
-                    first: header[*first].to_owned(),
-                    second: header[*second].to_owned(),
+                    first: shown(header[*first]),
+                    second: shown(header[*second]),
                     first_position: first + 1,
                     second_position: second + 1,
                 });
@@ -254,6 +254,11 @@ pub fn map_header(
         }
     }
     Ok(map)
+}
+
+/// A header as messages show it: without a BOM and surrounding whitespace.
+fn shown(header: &str) -> String {
+    header.trim_start_matches('\u{FEFF}').trim().to_owned()
 }
 
 /// Per spec: the spellings looked for and the columns that match them.
@@ -391,7 +396,7 @@ mod tests {
     }
 
     fn parse_overrides(list: &str) -> Vec<ColumnOverride> {
-        let specs = list.split(" & ").filter(|s| !s.is_empty());
+        let specs = list.split('&').map(str::trim).filter(|s| !s.is_empty());
         specs.map(|s| s.parse().expect("valid override")).collect()
     }
 
@@ -402,7 +407,7 @@ mod tests {
         "customers | Company name,Microsoft ID,Primary domain name,Country/Region | | 1 0 2 3 -",
         "customers | \u{FEFF}CUSTOMER-ID , Customer_Name,Notes,Account Manager | | 0 1 - - 3",
         "customers | CustomerId,CustomerName,DomainName,CustomerCountry | | 0 1 2 3 -",
-        "customers | Tenant ID,Company name,Domain name,Primary domain | | columns 3 \"Domain name\" and 4 \"Primary domain\" both map to \"domain\"; choose one with --column customers.domain=HEADER",
+        "customers | Tenant ID,Company name,Domain name,Primary domain | | error: columns 3 \"Domain name\" and 4 \"Primary domain\" both map to \"domain\"; choose one with --column customers.domain=HEADER",
         "customers | customer_id,Tenant ID | customers.company_name=Tenant ID | 0 1 - - -",
         "customers | Kundennummer,Firma | customers.customer_id=Kundennummer & customers.company_name=firma | 0 1 - - -",
         "customers | customer_id,Firma | subscriptions.offer=Firma | error: missing required column \"company_name\" (looked for: company_name, Company name, Customer name, CustomerName)",
@@ -423,20 +428,29 @@ mod tests {
         "license_assignments | UserPrincipalName,License,Licenses,customer_id | | error: columns 2 \"License\" and 3 \"Licenses\" both map to \"offer\"; choose one with --column license_assignments.offer=HEADER",
     ];
 
+    /// Splits a case line at `|` into its trimmed parts.
+    fn parts<const N: usize>(case: &str) -> [&str; N] {
+        let parts: Vec<&str> = case.split('|').map(str::trim).collect();
+        parts
+            .try_into()
+            .unwrap_or_else(|_| panic!("bad case {case}"))
+    }
+
     #[test]
     fn maps_headers() {
         for case in MAP_CASES {
-            let parts: Vec<&str> = case.split(" | ").collect();
-            let [file, header, overrides, want] = parts[..] else {
-                panic!("bad case {case}")
-            };
+            let [file, header, overrides, want] = parts(case);
             let file = InputFile::from_prefix(file).expect("file");
             let header: Vec<&str> = header.split(',').collect();
-            let got = map_header(file, &header, &specs(file), &parse_overrides(overrides));
-            let got = match got {
+            let got = match map_header(file, &header, &specs(file), &parse_overrides(overrides)) {
                 Ok(map) => {
                     let used: Vec<_> = map.used.iter().map(|(_, h)| h.as_str()).collect();
-                    let found: Vec<_> = map.columns.iter().flatten().map(|&i| header[i]).collect();
+                    let found: Vec<_> = map
+                        .columns
+                        .iter()
+                        .flatten()
+                        .map(|&i| shown(header[i]))
+                        .collect();
                     assert_eq!(used, found, "{case}");
                     let columns = map
                         .columns
@@ -446,12 +460,7 @@ mod tests {
                 }
                 Err(error) => format!("error: {error}"),
             };
-            assert_eq!(
-                got,
-                want.strip_prefix("error: ")
-                    .map_or(want.to_owned(), |_| want.to_owned()),
-                "{case}"
-            );
+            assert_eq!(got, want, "{case}");
         }
     }
 
@@ -487,166 +496,105 @@ mod tests {
         );
     }
 
+    /// `--column value | file | field | header`, or `value | error message`.
+    const OVERRIDE_CASES: &[&str] = &[
+        "subscriptions.offer=Produktname | subscriptions.csv | offer | Produktname",
+        "customers.csv.customer_id=Kundennummer | customers.csv | customer_id | Kundennummer",
+        "licenses.User-Principal-Name = E-Mail | license_assignments.csv | user_principal_name | E-Mail",
+        "relationships.end_date=Ende am 31.12. | admin_relationships.csv | end_date | Ende am 31.12.",
+        "Admin_Relationships.CSV.status=a=b | admin_relationships.csv | status | a=b",
+        "subscriptions.offer | expected FILE.FIELD=HEADER, e.g. subscriptions.offer=Produktname",
+        "offer=Produkt | expected FILE.FIELD=HEADER, e.g. subscriptions.offer=Produktname",
+        "orders.offer=x | unknown file \"orders\" (expected customers, subscriptions, admin_relationships or license_assignments)",
+        "license_assignments.quantity=Anzahl | license_assignments.csv has no column \"quantity\" (expected one of customer_id, user_principal_name, offer, disabled_services)",
+        "licenses.UPN=x | license_assignments.csv has no column \"UPN\" (expected one of customer_id, user_principal_name, offer, disabled_services)",
+        "customers.country=  | the header after \"=\" is empty",
+        "customers.country=__ | the header after \"=\" is empty",
+    ];
+
     #[test]
     fn parses_overrides() {
-        let ok = |file, field: &str, header: &str| {
-            Ok(ColumnOverride {
-                file,
-                field: field.into(),
-                header: header.into(),
-            })
-        };
-        let cases: Vec<(&str, Result<ColumnOverride, &str>)> = vec![
-            (
-                "subscriptions.offer=Produktname",
-                ok(Subscriptions, "offer", "Produktname"),
-            ),
-            (
-                "customers.csv.customer_id=Kundennummer",
-                ok(Customers, "customer_id", "Kundennummer"),
-            ),
-            (
-                "Licenses.UPN=x",
-                Err(
-                    "license_assignments.csv has no column \"UPN\" (expected one of customer_id, user_principal_name, offer, disabled_services)",
-                ),
-            ),
-            (
-                "licenses.User-Principal-Name = E-Mail",
-                ok(Licenses, "user_principal_name", "E-Mail"),
-            ),
-            (
-                "relationships.end_date=Ende am 31.12.",
-                ok(Relationships, "end_date", "Ende am 31.12."),
-            ),
-            (
-                "admin_relationships.csv.status=a=b",
-                ok(Relationships, "status", "a=b"),
-            ),
-            (
-                "subscriptions.offer",
-                Err("expected FILE.FIELD=HEADER, e.g. subscriptions.offer=Produktname"),
-            ),
-            (
-                "offer=Produkt",
-                Err("expected FILE.FIELD=HEADER, e.g. subscriptions.offer=Produktname"),
-            ),
-            (
-                "orders.offer=x",
-                Err(
-                    "unknown file \"orders\" (expected customers, subscriptions, admin_relationships or license_assignments)",
-                ),
-            ),
-            (
-                "license_assignments.quantity=Anzahl",
-                Err(
-                    "license_assignments.csv has no column \"quantity\" (expected one of customer_id, user_principal_name, offer, disabled_services)",
-                ),
-            ),
-            (
-                "customers.country= ",
-                Err("the header after \"=\" is empty"),
-            ),
-            (
-                "customers.country=__",
-                Err("the header after \"=\" is empty"),
-            ),
-        ];
-        for (spec, want) in cases {
-            let got = spec.parse::<ColumnOverride>().map_err(|e| e.to_string());
-            assert_eq!(got, want.map_err(str::to_owned), "{spec}");
+        for case in OVERRIDE_CASES {
+            let (spec, want) = case.split_once(" | ").expect("case");
+            let got = match spec.parse::<ColumnOverride>() {
+                Ok(o) => format!("{} | {} | {}", o.file, o.field, o.header),
+                Err(error) => error.to_string(),
+            };
+            assert_eq!(got, want, "{case}");
         }
     }
 
+    /// `file | first line(s) | overrides | expected delimiter name or "none"`.
+    const DELIMITER_CASES: &[&str] = &[
+        "customers | customer_id,company_name\r\nc1;x,y | | comma",
+        "customers | \u{FEFF}Microsoft ID;Company name;Country\r\n | | semicolon",
+        "customers | customer_id\tcompany_name\n | | tab",
+        "customers | customer_id;\"Company name, legal\";company_name\n | | semicolon",
+        "customers | \"customer_id\",\"Company\nname\"\n | | comma",
+        "customers | \"customer_id,company_name\";x | | none",
+        "customers | customer_id;company_name,domain | | none",
+        "customers | customer_id | | none",
+        "customers |  | | none",
+        "customers | Nr;Firma;Land | customers.customer_id=Nr & customers.company_name=Firma | semicolon",
+        "subscriptions | Subscription ID;Customer ID;Offer name;Status;Licenses | | semicolon",
+        "license_assignments | UPN\tLicenses\tTenant ID\r\n | | tab",
+    ];
+
     #[test]
     fn detects_delimiters() {
-        let cases: &[(InputFile, &[u8], &str, Option<u8>)] = &[
-            (
-                Customers,
-                b"customer_id,company_name\r\nc1;x,y",
-                "",
-                Some(b','),
-            ),
-            (
-                Customers,
-                b"\xEF\xBB\xBFMicrosoft ID;Company name;Country\r\n",
-                "",
-                Some(b';'),
-            ),
-            (Customers, b"customer_id\tcompany_name\n", "", Some(b'\t')),
-            (
-                Customers,
-                b"customer_id;\"Company name, legal\";company_name\n",
-                "",
-                Some(b';'),
-            ),
-            (
-                Customers,
-                b"\"customer_id\",\"Company\nname\"\n",
-                "",
-                Some(b','),
-            ),
-            (Customers, b"customer_id;company_name,domain", "", None),
-            (Customers, b"customer_id", "", None),
-            (Customers, b"", "", None),
-            (
-                Customers,
-                b"Nr;Firma;Land",
-                "customers.customer_id=Nr & customers.company_name=Firma",
-                Some(b';'),
-            ),
-            (
-                Subscriptions,
-                b"Subscription ID;Customer ID;Offer name;Status;Licenses",
-                "",
-                Some(b';'),
-            ),
-            (Licenses, b"UPN\tLicenses\tTenant ID\r\n", "", Some(b'\t')),
-        ];
-        for (file, line, overrides, want) in cases {
-            let got = detect_delimiter(line, *file, &specs(*file), &parse_overrides(overrides));
-            assert_eq!(got, *want, "{}", String::from_utf8_lossy(line));
+        for case in DELIMITER_CASES {
+            let [file, line, overrides, want] = parts(case);
+            let file = InputFile::from_prefix(file).expect("file");
+            let specs = specs(file);
+            let got = detect_delimiter(line.as_bytes(), file, &specs, &parse_overrides(overrides));
+            assert_eq!(got.map_or("none", delimiter_name), want, "{case:?}");
         }
         let quoted = split_header(b"a,\"b, \"\"c\"\"\",d\r\ne", b',');
         assert_eq!(quoted, ["a", "b, \"c\"", "d"]);
     }
 
     #[test]
-    fn names_and_normalizes() {
-        let delimiters = [
-            ("comma", Some(b',')),
-            (",", Some(b',')),
-            ("Semicolon", Some(b';')),
-            (";", Some(b';')),
-            ("tab", Some(b'\t')),
-            ("\\t", Some(b'\t')),
-            ("\t", Some(b'\t')),
-            ("pipe", None),
-            ("", None),
+    fn parses_delimiters() {
+        let cases = [
+            ("comma", b','),
+            (",", b','),
+            ("Semicolon", b';'),
+            (";", b';'),
+            ("TAB", b'\t'),
+            ("\\t", b'\t'),
+            ("\t", b'\t'),
         ];
-        for (name, want) in delimiters {
-            assert_eq!(parse_delimiter(name).ok(), want, "{name:?}");
-            if let Some(byte) = want {
-                assert_eq!(parse_delimiter(delimiter_name(byte)), Ok(byte));
-            }
+        for (name, byte) in cases {
+            assert_eq!(parse_delimiter(name), Ok(byte), "{name:?}");
+            assert_eq!(parse_delimiter(delimiter_name(byte)), Ok(byte));
+        }
+        for bad in ["pipe", "|", ""] {
+            let message = format!("unknown delimiter \"{bad}\" (expected comma, semicolon or tab)");
+            assert_eq!(parse_delimiter(bad), Err(message));
         }
         assert_eq!(delimiter_name(b'|'), "other");
-        let prefixes = [
+    }
+
+    #[test]
+    fn names_files_and_normalizes() {
+        let files = [
             ("customers", Some(Customers)),
-            ("Subscriptions.CSV", Some(Subscriptions)),
+            ("Customers.CSV", Some(Customers)),
+            ("subscriptions.csv", Some(Subscriptions)),
             ("relationships", Some(Relationships)),
-            ("admin_relationships.csv", Some(Relationships)),
-            ("licenses", Some(Licenses)),
+            ("admin_relationships", Some(Relationships)),
+            ("licenses.csv", Some(Licenses)),
             ("license_assignments", Some(Licenses)),
             ("customer", None),
-            ("csv", None),
+            ("customers.tsv", None),
+            ("", None),
         ];
-        for (prefix, want) in prefixes {
-            assert_eq!(InputFile::from_prefix(prefix), want, "{prefix}");
-            if let Some(file) = want {
-                assert_eq!(InputFile::from_prefix(file.file_name()), Some(file));
-                assert_eq!(InputFile::from_prefix(file.prefix()), Some(file));
-            }
+        for (name, want) in files {
+            assert_eq!(InputFile::from_prefix(name), want, "{name}");
+        }
+        for file in [Customers, Subscriptions, Relationships, Licenses] {
+            assert_eq!(InputFile::from_prefix(file.file_name()), Some(file));
+            assert_eq!(format!("{}.csv", file.prefix()), file.to_string());
         }
         let headers = [
             ("Customer ID", "customerid"),

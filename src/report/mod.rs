@@ -2,23 +2,27 @@
 //! `summary.json`, all or nothing.
 //!
 //! Every file is first written completely to a temporary file in the output folder
-//! and synced; only then are they renamed into place. A run that fails while
-//! writing leaves the previous set untouched and no temporary files behind.
+//! and synced; only then are they renamed into place, the previous set moved aside
+//! first and put back if a rename fails. A run that fails while writing leaves the
+//! previous set untouched and no temporary files behind. Customers are formatted in
+//! parallel batches and written in order, so output does not depend on threads.
 
 mod details;
 mod summary;
 mod tables;
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 pub use summary::{
     Counts, InputSummary, PairCounts, ReassignmentCounts, SubscriptionCounts, Summary, SummaryInput,
 };
 pub use tables::{
-    BLOCKED_HEADER, DecisionReport, ELIGIBLE_HEADER, REASSIGNMENTS_HEADER, REJECTS_HEADER,
-    ReportInput, write_decisions, write_rejects,
+    BLOCKED_HEADER, DecisionRows, ELIGIBLE_HEADER, REASSIGNMENTS_HEADER, REJECTS_HEADER,
+    ReportInput, decision_headers, decision_rows, write_rejects,
 };
+
+use rayon::prelude::*;
 
 use crate::input::RejectedRow;
 
@@ -36,7 +40,13 @@ pub struct ReportError {
     pub source: io::Error,
 }
 
-/// Writes all five reports into `out`, creating it if needed.
+/// Customers formatted by one rayon task.
+const CUSTOMERS_PER_BATCH: usize = 512;
+/// Batches formatted before their bytes are written, bounding the memory held.
+const BATCHES_PER_WINDOW: usize = 32;
+
+/// Writes all five reports into `out`, creating it if needed: all of them or,
+/// on failure, none (the previous set stays as it was).
 pub fn write_all(
     out: &Path,
     input: ReportInput<'_>,
@@ -47,59 +57,111 @@ pub fn write_all(
         path: out.to_owned(),
         source,
     })?;
-    let decision =
-        |report| move |w: &mut dyn Write| write_decisions(report, input, w).map_err(csv_to_io);
-    let mut staged = Vec::new();
-    staged.push(stage(
-        out,
-        ELIGIBLE_FILE,
-        decision(DecisionReport::Eligible),
-    )?);
-    staged.push(stage(out, BLOCKED_FILE, decision(DecisionReport::Blocked))?);
-    staged.push(stage(
-        out,
-        REASSIGNMENTS_FILE,
-        decision(DecisionReport::Reassignments),
-    )?);
-    staged.push(stage(out, REJECTS_FILE, |w| {
-        write_rejects(rejected, w).map_err(csv_to_io)
-    })?);
-    staged.push(stage(out, SUMMARY_FILE, |w| {
-        serde_json::to_writer_pretty(&mut *w, summary)?;
-        w.write_all(b"\n")
-    })?);
-    for (file, temp) in staged {
-        let path = out.join(file);
-        temp.persist(&path).map_err(|error| ReportError {
-            path,
-            source: error.error,
-        })?;
+    let mut decisions = [
+        stage(out, ELIGIBLE_FILE)?,
+        stage(out, BLOCKED_FILE)?,
+        stage(out, REASSIGNMENTS_FILE)?,
+    ];
+    let headers = decision_headers().map_err(|e| failed(out, ELIGIBLE_FILE, csv_to_io(e)))?;
+    write_decision_rows(out, &mut decisions, &headers)?;
+    let customers = input.dataset.customers.len();
+    let batches = customers.div_ceil(CUSTOMERS_PER_BATCH);
+    for window in (0..batches).step_by(BATCHES_PER_WINDOW) {
+        let formatted: Vec<csv::Result<DecisionRows>> = (window..(window + BATCHES_PER_WINDOW).min(batches))
+            .into_par_iter()
+            .map(|batch| {
+                let start = batch * CUSTOMERS_PER_BATCH;
+                decision_rows(input, start..(start + CUSTOMERS_PER_BATCH).min(customers))
+            })
+            .collect();
+        for rows in formatted {
+            let rows = rows.map_err(|e| failed(out, ELIGIBLE_FILE, csv_to_io(e)))?;
+            write_decision_rows(out, &mut decisions, &rows)?;
+        }
+    }
+    let mut rejects = stage(out, REJECTS_FILE)?;
+    write_rejects(rejected, &mut rejects.1).map_err(|e| failed(out, REJECTS_FILE, csv_to_io(e)))?;
+    let mut summary_file = stage(out, SUMMARY_FILE)?;
+    serde_json::to_writer_pretty(&mut summary_file.1, summary)
+        .map_err(io::Error::from)
+        .and_then(|()| summary_file.1.write_all(b"\n"))
+        .map_err(|e| failed(out, SUMMARY_FILE, e))?;
+    let [eligible, blocked, reassignments] = decisions;
+    replace_all(out, vec![eligible, blocked, reassignments, rejects, summary_file])
+}
+
+fn write_decision_rows(out: &Path, files: &mut [Staged; 3], rows: &DecisionRows) -> Result<(), ReportError> {
+    for ((file, temp), bytes) in files.iter_mut().zip([&rows.eligible, &rows.blocked, &rows.reassignments]) {
+        temp.write_all(bytes).map_err(|e| failed(out, file, e))?;
     }
     Ok(())
 }
 
-/// Writes one report completely into a synced temporary file beside its final name.
-fn stage(
-    out: &Path,
-    file: &'static str,
-    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> Result<(&'static str, tempfile::NamedTempFile), ReportError> {
-    let failed = |source| ReportError {
+/// A report being written: its final name and its temporary file.
+type Staged = (&'static str, tempfile::NamedTempFile);
+
+fn failed(out: &Path, file: &str, source: io::Error) -> ReportError {
+    ReportError {
         path: out.join(file),
         source,
+    }
+}
+
+/// Puts every staged file in place, or none: existing reports are first moved
+/// aside and put back if anything fails.
+fn replace_all(out: &Path, staged: Vec<Staged>) -> Result<(), ReportError> {
+    for (file, temp) in &staged {
+        temp.as_file().sync_all().map_err(|e| failed(out, file, e))?;
+        let target = out.join(file);
+        if target.symlink_metadata().is_ok_and(|m| m.is_dir()) {
+            return Err(failed(out, file, io::Error::other("a folder stands where the report goes")));
+        }
+    }
+    let mut set_aside: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let restore = |set_aside: &[(PathBuf, PathBuf)]| {
+        for (target, previous) in set_aside {
+            let _ = std::fs::rename(previous, target);
+        }
     };
+    for (file, _) in &staged {
+        let target = out.join(file);
+        if target.symlink_metadata().is_err() {
+            continue;
+        }
+        let previous = out.join(format!(".{file}.previous-{}", std::process::id()));
+        if let Err(error) = std::fs::rename(&target, &previous) {
+            restore(&set_aside);
+            return Err(failed(out, file, error));
+        }
+        set_aside.push((target, previous));
+    }
+    let mut placed: Vec<PathBuf> = Vec::new();
+    for (file, temp) in staged {
+        let target = out.join(file);
+        if let Err(error) = temp.persist(&target) {
+            for path in &placed {
+                let _ = std::fs::remove_file(path);
+            }
+            restore(&set_aside);
+            return Err(failed(out, file, error.error));
+        }
+        placed.push(target);
+    }
+    for (_, previous) in set_aside {
+        let _ = std::fs::remove_file(previous);
+    }
+    Ok(())
+}
+
+/// A temporary file beside the report's final name.
+fn stage(out: &Path, file: &'static str) -> Result<Staged, ReportError> {
     let prefix = format!(".{file}.");
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix).suffix(".tmp");
     // tempfile creates files readable by the owner only; reports are meant to be shared.
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-    let temp = builder.tempfile_in(out).map_err(failed)?;
-    let mut buffered = BufWriter::with_capacity(1 << 20, temp.as_file());
-    write(&mut buffered).map_err(failed)?;
-    buffered.flush().map_err(failed)?;
-    drop(buffered);
-    temp.as_file().sync_all().map_err(failed)?;
+    let temp = builder.tempfile_in(out).map_err(|e| failed(out, file, e))?;
     Ok((file, temp))
 }
 

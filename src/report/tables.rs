@@ -53,24 +53,6 @@ pub const REASSIGNMENTS_HEADER: [&str; 10] = [
 
 pub const REJECTS_HEADER: [&str; 4] = ["file", "line", "error", "record"];
 
-/// Which of the three decision reports to write.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DecisionReport {
-    Eligible,
-    Blocked,
-    Reassignments,
-}
-
-impl DecisionReport {
-    pub fn header(self) -> &'static [&'static str] {
-        match self {
-            Self::Eligible => &ELIGIBLE_HEADER,
-            Self::Blocked => &BLOCKED_HEADER,
-            Self::Reassignments => &REASSIGNMENTS_HEADER,
-        }
-    }
-}
-
 /// Everything a decision report is written from.
 #[derive(Clone, Copy)]
 pub struct ReportInput<'a> {
@@ -80,32 +62,45 @@ pub struct ReportInput<'a> {
     pub as_of: NaiveDate,
 }
 
-/// Writes one decision report, rows ordered by customer, subscription, target
-/// (path order), user and reason.
-pub fn write_decisions<W: Write>(
-    report: DecisionReport,
-    input: ReportInput<'_>,
-    out: W,
-) -> csv::Result<()> {
-    let mut writer = csv::WriterBuilder::new()
+/// The rows of the three decision reports for a run of customers, as CSV bytes.
+#[derive(Debug, Default)]
+pub struct DecisionRows {
+    pub eligible: Vec<u8>,
+    pub blocked: Vec<u8>,
+    pub reassignments: Vec<u8>,
+}
+
+/// A CSV writer into memory with the reports' dialect.
+fn csv_buffer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(out);
-    writer.write_record(report.header())?;
-    for (customer, outcome) in input
-        .dataset
-        .customer_views()
-        .zip(&input.evaluation.customers)
-    {
-        for (position, (subscription, outcome)) in customer
-            .subscriptions
-            .iter()
-            .zip(&outcome.subscriptions)
-            .enumerate()
+        .from_writer(Vec::new())
+}
+
+/// The header rows of the three decision reports.
+pub fn decision_headers() -> csv::Result<DecisionRows> {
+    let mut writers = [csv_buffer(), csv_buffer(), csv_buffer()];
+    for (writer, header) in writers.iter_mut().zip([
+        &ELIGIBLE_HEADER[..],
+        &BLOCKED_HEADER[..],
+        &REASSIGNMENTS_HEADER[..],
+    ]) {
+        writer.write_record(header)?;
+    }
+    into_rows(writers)
+}
+
+/// Formats the decision rows of customers `customers` (dataset positions), ordered
+/// by customer, subscription, target (path order), user and reason.
+pub fn decision_rows(input: ReportInput<'_>, customers: std::ops::Range<usize>) -> csv::Result<DecisionRows> {
+    let [mut eligible_rows, mut blocked_rows, mut reassignment_rows] = [csv_buffer(), csv_buffer(), csv_buffer()];
+    for index in customers {
+        let customer = input.dataset.customer(crate::model::CustomerIdx(index as u32));
+        let outcome = &input.evaluation.customers[index];
+        for (position, (subscription, outcome)) in
+            customer.subscriptions.iter().zip(&outcome.subscriptions).enumerate()
         {
-            let SubscriptionOutcome::Evaluated(pairs) = outcome else {
-                continue;
-            };
-            let Some(source) = subscription.offer else {
+            let (SubscriptionOutcome::Evaluated(pairs), Some(source)) = (outcome, subscription.offer) else {
                 continue;
             };
             for pair in pairs {
@@ -116,23 +111,26 @@ pub fn write_decisions<W: Write>(
                     source,
                     target: pair.target,
                 };
-                match (&pair.verdict, report) {
-                    (Verdict::Eligible(eligible), DecisionReport::Eligible) => {
-                        rows.eligible(&mut writer, eligible)?
+                match &pair.verdict {
+                    Verdict::Eligible(eligible) => {
+                        rows.eligible(&mut eligible_rows, eligible)?;
+                        rows.reassignments(&mut reassignment_rows, eligible)?;
                     }
-                    (Verdict::Eligible(eligible), DecisionReport::Reassignments) => {
-                        rows.reassignments(&mut writer, eligible)?
-                    }
-                    (Verdict::Blocked(failures), DecisionReport::Blocked) => {
-                        rows.blocked(&mut writer, failures)?
-                    }
-                    _ => {}
+                    Verdict::Blocked(failures) => rows.blocked(&mut blocked_rows, failures)?,
                 }
             }
         }
     }
-    writer.flush()?;
-    Ok(())
+    into_rows([eligible_rows, blocked_rows, reassignment_rows])
+}
+
+fn into_rows(writers: [csv::Writer<Vec<u8>>; 3]) -> csv::Result<DecisionRows> {
+    let [eligible, blocked, reassignments] = writers.map(|writer| writer.into_inner().map_err(|e| e.into_error()));
+    Ok(DecisionRows {
+        eligible: eligible?,
+        blocked: blocked?,
+        reassignments: reassignments?,
+    })
 }
 
 /// The rows of one (subscription, target) pair.
