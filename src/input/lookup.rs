@@ -112,6 +112,10 @@ impl UserInterner {
                 .extend(upn.chars().flat_map(char::to_lowercase));
             &self.scratch
         };
+        if self.index.capacity() == 0 {
+            // A 4 MiB chunk of license rows holds tens of thousands of users.
+            self.index.reserve(1 << 15, |_| 0);
+        }
         let hash = FxBuildHasher.hash_one(name);
         let users = &self.users;
         if let Some(&idx) = self.index.find(hash, |&idx| users.name(idx) == name) {

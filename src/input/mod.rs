@@ -60,8 +60,9 @@ pub struct LoadedInput {
     pub customers: Vec<Customer>,
     pub subscriptions: Vec<Subscription>,
     pub relationships: Vec<Relationship>,
-    /// In file order; duplicates are found when the dataset groups them.
-    pub licenses: Vec<License>,
+    /// Per chunk of the file, in file order; duplicates are found when the dataset
+    /// groups them.
+    pub licenses: Vec<Vec<License>>,
     /// Lower-case user principal names; `License::user` indexes this (a user seen
     /// in several chunks may have several entries).
     pub users: Users,
@@ -249,15 +250,14 @@ fn merge_licenses(
                 })
             })
             .collect();
-        loaded
-            .licenses
-            .extend(chunk.items.into_iter().map(|mut license| {
-                license.user.0 += base;
-                if let Some(local) = license.offer.unknown_spelling() {
-                    license.offer = LicenseOffer::unknown(spelling_ids[local as usize]);
-                }
-                license
-            }));
+        let mut licenses = chunk.items;
+        for license in &mut licenses {
+            license.user.0 += base;
+            if let Some(local) = license.offer.unknown_spelling() {
+                license.offer = LicenseOffer::unknown(spelling_ids[local as usize]);
+            }
+        }
+        loaded.licenses.push(licenses);
     }
 }
 

@@ -166,7 +166,8 @@ fn parse_chunk<P: RowParser>(
     let mut reader = RecordReader::new(input, chunk.first_line, b',');
     let mut record = Record::default();
     let mut output = ChunkOutput {
-        items: Vec::new(),
+        // Rows are rarely shorter than this; sizing up front avoids regrowing large vectors.
+        items: Vec::with_capacity(input.len() / 48),
         rejected: Vec::new(),
         local: P::Local::default(),
         rows: 0,
@@ -261,27 +262,17 @@ impl ChunkSource {
 
     /// Reads until the buffer holds `wanted` bytes or the file ends.
     fn fill(&mut self, wanted: usize) -> io::Result<()> {
-        if self.buf.capacity() < wanted {
-            self.buf.reserve(wanted - self.buf.len());
+        if self.eof || self.buf.len() >= wanted {
+            return Ok(());
         }
-        while !self.eof && self.buf.len() < wanted {
-            let start = self.buf.len();
-            self.buf.resize(wanted, 0);
-            let read = match self.handle.read(&mut self.buf[start..]) {
-                Ok(read) => read,
-                Err(error) => {
-                    self.buf.truncate(start);
-                    if error.kind() == io::ErrorKind::Interrupted {
-                        continue;
-                    }
-                    return Err(error);
-                }
-            };
-            self.buf.truncate(start + read);
-            self.hasher.update(&self.buf[start..]);
-            if read == 0 {
-                self.eof = true;
-            }
+        let start = self.buf.len();
+        let missing = (wanted - start) as u64;
+        self.buf.reserve_exact(wanted - start);
+        // `read_to_end` reads into spare capacity without zeroing it first.
+        let read = (&mut self.handle).take(missing).read_to_end(&mut self.buf)?;
+        self.hasher.update(&self.buf[start..]);
+        if (read as u64) < missing {
+            self.eof = true;
         }
         Ok(())
     }

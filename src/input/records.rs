@@ -128,7 +128,7 @@ impl<'b> RecordReader<'b> {
         }
         record.len = ends;
         let consumed = &self.input[start..self.pos];
-        self.line += memchr::memchr_iter(b'\n', consumed).count() as u64;
+        self.line += super::chunks::count_lines(consumed);
         let trimmed = consumed
             .iter()
             .rposition(|b| !matches!(b, b'\r' | b'\n'))

@@ -62,7 +62,7 @@ impl Dataset {
         customers: Vec<Customer>,
         mut subscriptions: Vec<Subscription>,
         mut relationships: Vec<Relationship>,
-        licenses: Vec<License>,
+        licenses: Vec<Vec<License>>,
         users: Users,
         unknown_offer_keys: &[u32],
     ) -> (Dataset, Vec<DuplicateLicense>) {
@@ -165,58 +165,59 @@ fn starts(customers: usize, sorted: impl Iterator<Item = CustomerIdx>) -> Vec<u3
 /// have been seen in several chunks of the file), and rows repeating an earlier
 /// (customer, user, offer) are dropped and returned.
 fn group_licenses(
-    mut licenses: Vec<License>,
+    chunks: Vec<Vec<License>>,
     remap: &impl Fn(CustomerIdx) -> CustomerIdx,
     customers: usize,
     users: &Users,
     offer_key: &(impl Fn(LicenseOffer) -> LicenseOffer + Sync),
 ) -> (Vec<License>, Vec<DuplicateLicense>) {
-    for license in &mut licenses {
-        license.customer = remap(license.customer);
-    }
-    let mut next = starts(customers, licenses.iter().map(|l| l.customer));
-    let mut grouped = licenses.clone();
-    for license in &licenses {
-        let slot = &mut next[license.customer.0 as usize];
-        grouped[*slot as usize] = *license;
+    let all = || chunks.iter().flatten();
+    let mut next = starts(customers, all().map(|l| remap(l.customer)));
+    let Some(&first) = all().next() else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut grouped = vec![first; next[customers] as usize];
+    for license in chunks.into_iter().flatten() {
+        let customer = remap(license.customer);
+        let slot = &mut next[customer.0 as usize];
+        grouped[*slot as usize] = License { customer, ..license };
         *slot += 1;
     }
-    drop(licenses);
     let name = |l: &License| users.name(l.user);
-    grouped
-        .par_chunk_by_mut(|a, b| a.customer == b.customer)
-        .for_each(|group| {
-            group.sort_unstable_by(|a, b| {
-                name(a)
-                    .cmp(name(b))
-                    .then_with(|| offer_key(a.offer).cmp(&offer_key(b.offer)))
-                    .then_with(|| a.line.cmp(&b.line))
-            });
+    grouped.par_chunk_by_mut(|a, b| a.customer == b.customer).for_each(|group| {
+        group.sort_unstable_by(|a, b| {
+            name(a)
+                .cmp(name(b))
+                .then_with(|| offer_key(a.offer).cmp(&offer_key(b.offer)))
+                .then_with(|| a.line.cmp(&b.line))
         });
+    });
+    // Compact in place: drop repeated (customer, user, offer) rows and give every
+    // row of one user the index of its first row.
     let mut duplicates = Vec::new();
-    let mut kept: Vec<License> = Vec::with_capacity(grouped.len());
-    for license in grouped {
-        if let Some(previous) = kept.last() {
+    let mut kept = 0;
+    for i in 0..grouped.len() {
+        let mut license = grouped[i];
+        if kept > 0 {
+            let previous = grouped[kept - 1];
             let same_user = previous.customer == license.customer
-                && (previous.user == license.user || name(previous) == name(&license));
-            if same_user {
-                if offer_key(previous.offer) == offer_key(license.offer) {
-                    duplicates.push(DuplicateLicense {
-                        line: license.line,
-                        first_line: previous.line,
-                    });
-                    continue;
-                }
-                kept.push(License {
-                    user: previous.user,
-                    ..license
+                && (previous.user == license.user || name(&previous) == name(&license));
+            if same_user && offer_key(previous.offer) == offer_key(license.offer) {
+                duplicates.push(DuplicateLicense {
+                    line: license.line,
+                    first_line: previous.line,
                 });
                 continue;
             }
+            if same_user {
+                license.user = previous.user;
+            }
         }
-        kept.push(license);
+        grouped[kept] = license;
+        kept += 1;
     }
-    (kept, duplicates)
+    grouped.truncate(kept);
+    (grouped, duplicates)
 }
 
 #[cfg(test)]
@@ -276,10 +277,8 @@ mod tests {
             ],
             vec![],
             vec![
-                license(0, 1, 0, 2),
-                license(1, 0, 0, 3),
-                license(0, 0, 1, 4),
-                license(0, 0, 0, 5),
+                vec![license(0, 1, 0, 2), license(1, 0, 0, 3)],
+                vec![license(0, 0, 1, 4), license(0, 0, 0, 5)],
             ],
             users(&["zed@x", "amy@x"]),
             &[],
@@ -320,12 +319,8 @@ mod tests {
             vec![],
             vec![],
             vec![
-                license(0, 0, 3, 2),
-                license(0, 2, 4, 3),
-                license(0, 2, 3, 7),
-                license(0, 1, 3, 5),
-                unknown_first,
-                unknown,
+                vec![license(0, 0, 3, 2), license(0, 2, 4, 3), license(0, 2, 3, 7)],
+                vec![license(0, 1, 3, 5), unknown_first, unknown],
             ],
             users(&["a@x", "b@x", "a@x"]),
             &[0, 0],

@@ -142,7 +142,7 @@ impl Customer1 {
             vec![customer],
             subscriptions,
             relationships,
-            licenses,
+            vec![licenses],
             users,
             &[0],
         );
