@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::catalog::{Catalog, OfferIdx};
-use crate::model::{Channel, CustomerIdx, CustomerView, Dataset};
+use crate::model::{Channel, CustomerIdx, CustomerView, Dataset, Users};
 use crate::rules::{
     self, Failure, UpgradePair, UpgradeType, UserReassignment, admin_access, users_holding,
 };
@@ -74,7 +74,14 @@ pub fn evaluate(
             let start = chunk * CUSTOMERS_PER_TASK;
             let end = (start + CUSTOMERS_PER_TASK).min(count);
             let outcomes: Vec<CustomerOutcome> = (start..end)
-                .map(|i| evaluate_customer(catalog, dataset.customer(CustomerIdx(i as u32)), as_of))
+                .map(|i| {
+                    evaluate_customer(
+                        catalog,
+                        &dataset.users,
+                        dataset.customer(CustomerIdx(i as u32)),
+                        as_of,
+                    )
+                })
                 .collect();
             on_progress((end - start) as u64);
             outcomes
@@ -88,6 +95,7 @@ pub fn evaluate(
 /// Evaluates the subscriptions of one customer.
 pub fn evaluate_customer(
     catalog: &Catalog,
+    users: &Users,
     customer: CustomerView<'_>,
     as_of: NaiveDate,
 ) -> CustomerOutcome {
@@ -120,7 +128,7 @@ pub fn evaluate_customer(
                     };
                     PairOutcome {
                         target,
-                        verdict: decide(&pair),
+                        verdict: decide(&pair, users),
                     }
                 })
                 .collect();
@@ -130,16 +138,18 @@ pub fn evaluate_customer(
     CustomerOutcome { subscriptions }
 }
 
-fn decide(pair: &UpgradePair<'_>) -> Verdict {
+fn decide(pair: &UpgradePair<'_>, users: &Users) -> Verdict {
     let failures = rules::blocking_failures(pair);
     if !failures.is_empty() {
         return Verdict::Blocked(failures);
     }
     let licenses = pair.customer.licenses;
     let assigned_users = users_holding(licenses, pair.source);
+    let mut reassignments = rules::reassignments(pair.catalog, licenses, pair.source, pair.target);
+    reassignments.sort_by(|a, b| users.name(a.user).cmp(users.name(b.user)));
     Verdict::Eligible(EligibleUpgrade {
         upgrade_type: UpgradeType::for_assigned_users(assigned_users),
         assigned_users,
-        reassignments: rules::reassignments(pair.catalog, licenses, pair.source, pair.target),
+        reassignments,
     })
 }

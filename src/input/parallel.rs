@@ -269,7 +269,9 @@ impl ChunkSource {
         let missing = (wanted - start) as u64;
         self.buf.reserve_exact(wanted - start);
         // `read_to_end` reads into spare capacity without zeroing it first.
-        let read = (&mut self.handle).take(missing).read_to_end(&mut self.buf)?;
+        let read = (&mut self.handle)
+            .take(missing)
+            .read_to_end(&mut self.buf)?;
         self.hasher.update(&self.buf[start..]);
         if (read as u64) < missing {
             self.eof = true;

@@ -32,7 +32,7 @@ pub struct CustomerView<'d> {
     /// Ordered by subscription id (ASCII case-insensitive).
     pub subscriptions: &'d [Subscription],
     pub relationships: &'d [Relationship],
-    /// Ordered by user principal name, then offer; one user has one [`UserIdx`].
+    /// Grouped by user (one user has one [`UserIdx`]), then ordered by offer.
     pub licenses: &'d [License],
 }
 
@@ -161,9 +161,9 @@ fn starts(customers: usize, sorted: impl Iterator<Item = CustomerIdx>) -> Vec<u3
 }
 
 /// Licenses grouped by (remapped) customer with a counting sort, each customer's
-/// ordered by user name, offer and line. One name gets one [`UserIdx`] (a user may
-/// have been seen in several chunks of the file), and rows repeating an earlier
-/// (customer, user, offer) are dropped and returned.
+/// grouped by user and ordered by offer and line. One name gets one [`UserIdx`] (a
+/// user may have been seen in several chunks of the file), and rows repeating an
+/// earlier (customer, user, offer) are dropped and returned.
 fn group_licenses(
     chunks: Vec<Vec<License>>,
     remap: &impl Fn(CustomerIdx) -> CustomerIdx,
@@ -180,44 +180,72 @@ fn group_licenses(
     for license in chunks.into_iter().flatten() {
         let customer = remap(license.customer);
         let slot = &mut next[customer.0 as usize];
-        grouped[*slot as usize] = License { customer, ..license };
+        grouped[*slot as usize] = License {
+            customer,
+            ..license
+        };
         *slot += 1;
     }
-    let name = |l: &License| users.name(l.user);
-    grouped.par_chunk_by_mut(|a, b| a.customer == b.customer).for_each(|group| {
-        group.sort_unstable_by(|a, b| {
-            name(a)
-                .cmp(name(b))
-                .then_with(|| offer_key(a.offer).cmp(&offer_key(b.offer)))
-                .then_with(|| a.line.cmp(&b.line))
-        });
-    });
-    // Compact in place: drop repeated (customer, user, offer) rows and give every
-    // row of one user the index of its first row.
-    let mut duplicates = Vec::new();
-    let mut kept = 0;
-    for i in 0..grouped.len() {
-        let mut license = grouped[i];
-        if kept > 0 {
-            let previous = grouped[kept - 1];
-            let same_user = previous.customer == license.customer
-                && (previous.user == license.user || name(&previous) == name(&license));
-            if same_user && offer_key(previous.offer) == offer_key(license.offer) {
-                duplicates.push(DuplicateLicense {
-                    line: license.line,
-                    first_line: previous.line,
-                });
-                continue;
-            }
-            if same_user {
-                license.user = previous.user;
-            }
-        }
-        grouped[kept] = license;
-        kept += 1;
-    }
-    grouped.truncate(kept);
+    let duplicates: Vec<DuplicateLicense> = grouped
+        .par_chunk_by_mut(|a, b| a.customer == b.customer)
+        .flat_map_iter(|group| order_customer_licenses(group, users, offer_key))
+        .collect();
+    grouped.retain(|license| license.customer != DROPPED);
     (grouped, duplicates)
+}
+
+/// Marks a license row left out as a duplicate.
+const DROPPED: CustomerIdx = CustomerIdx(u32::MAX);
+
+/// Orders one customer's licenses by user, offer and line; gives every row of one
+/// user one index; marks rows repeating an earlier (user, offer) as [`DROPPED`] and
+/// returns them. Users are compared by index where that is enough (all from one
+/// segment), by name otherwise.
+fn order_customer_licenses(
+    group: &mut [License],
+    users: &Users,
+    offer_key: &impl Fn(LicenseOffer) -> LicenseOffer,
+) -> Vec<DuplicateLicense> {
+    let (Some(low), Some(high)) = (
+        group.iter().map(|l| l.user).min(),
+        group.iter().map(|l| l.user).max(),
+    ) else {
+        return Vec::new();
+    };
+    let by_index = users.same_segment(low, high);
+    let name = |l: &License| users.name(l.user);
+    group.sort_unstable_by(|a, b| {
+        let users = if by_index {
+            a.user.cmp(&b.user)
+        } else {
+            name(a).cmp(name(b))
+        };
+        users
+            .then_with(|| offer_key(a.offer).cmp(&offer_key(b.offer)))
+            .then_with(|| a.line.cmp(&b.line))
+    });
+    let mut duplicates = Vec::new();
+    let mut first = 0;
+    for i in 1..group.len() {
+        let (previous, current) = (group[first], group[i]);
+        let same_user =
+            previous.user == current.user || (!by_index && name(&previous) == name(&current));
+        if !same_user {
+            first = i;
+            continue;
+        }
+        group[i].user = previous.user;
+        if offer_key(previous.offer) == offer_key(current.offer) {
+            duplicates.push(DuplicateLicense {
+                line: current.line,
+                first_line: previous.line,
+            });
+            group[i].customer = DROPPED;
+        } else {
+            first = i;
+        }
+    }
+    duplicates
 }
 
 #[cfg(test)]
@@ -319,7 +347,11 @@ mod tests {
             vec![],
             vec![],
             vec![
-                vec![license(0, 0, 3, 2), license(0, 2, 4, 3), license(0, 2, 3, 7)],
+                vec![
+                    license(0, 0, 3, 2),
+                    license(0, 2, 4, 3),
+                    license(0, 2, 3, 7),
+                ],
                 vec![license(0, 1, 3, 5), unknown_first, unknown],
             ],
             users(&["a@x", "b@x", "a@x"]),
@@ -346,5 +378,43 @@ mod tests {
             .collect();
         assert_eq!(a.len(), 3);
         assert!(a.iter().all(|&u| u == a[0]), "one index per user: {a:?}");
+    }
+
+    #[test]
+    fn users_interned_in_two_segments_are_matched_by_name() {
+        let mut first_part = Users::default();
+        first_part.push("b@x");
+        first_part.push("a@x");
+        let mut second_part = Users::default();
+        second_part.push("a@x");
+        let mut users = Users::default();
+        users.append(&first_part);
+        let base = users.append(&second_part);
+        let (dataset, duplicates) = Dataset::build(
+            vec![customer("c0"), customer("c1")],
+            vec![],
+            vec![],
+            vec![
+                vec![
+                    license(0, 1, 3, 2),
+                    license(1, 0, 3, 3),
+                    license(1, 1, 3, 4),
+                ],
+                vec![license(0, base, 3, 9), license(0, 0, 4, 10)],
+            ],
+            users,
+            &[],
+        );
+        assert_eq!(
+            duplicates,
+            [DuplicateLicense {
+                line: 9,
+                first_line: 2
+            }]
+        );
+        assert_eq!(dataset.customer(CustomerIdx(0)).licenses.len(), 2);
+        let one_segment = dataset.customer(CustomerIdx(1)).licenses;
+        assert_eq!(one_segment.len(), 2);
+        assert_ne!(one_segment[0].user, one_segment[1].user);
     }
 }

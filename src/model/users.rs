@@ -8,6 +8,9 @@ pub struct Users {
     text: String,
     /// Where each name starts in `text`; a name ends where the next one starts.
     starts: Vec<usize>,
+    /// First index of each part added by [`Users::append`]; within one part every
+    /// name is held once, so there equal indices mean equal names.
+    segments: Vec<u32>,
 }
 
 impl Users {
@@ -24,6 +27,24 @@ impl Users {
         &self.text[self.starts[i]..end]
     }
 
+    /// Reserves room for `names` more names of `bytes` bytes in all.
+    pub fn reserve(&mut self, names: usize, bytes: usize) {
+        self.starts.reserve(names);
+        self.text.reserve(bytes);
+    }
+
+    /// True when both users were added in one segment, so that they are the same
+    /// user exactly when their indices are equal. Names added with [`Users::push`]
+    /// belong to no segment.
+    pub fn same_segment(&self, a: UserIdx, b: UserIdx) -> bool {
+        let segment = |user: UserIdx| self.segments.partition_point(|&start| start <= user.0);
+        segment(a) != 0 && segment(a) == segment(b)
+    }
+
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
     pub fn len(&self) -> usize {
         self.starts.len()
     }
@@ -32,9 +53,11 @@ impl Users {
         self.starts.is_empty()
     }
 
-    /// Appends every name of `other`; returns the index its first name now has.
+    /// Appends every name of `other`, which must hold each name once (as an
+    /// interner makes it), as a new segment; returns the index its first name now has.
     pub fn append(&mut self, other: &Users) -> u32 {
         let base = self.starts.len() as u32;
+        self.segments.push(base);
         let offset = self.text.len();
         self.text.push_str(&other.text);
         self.starts
@@ -59,5 +82,12 @@ mod tests {
         assert_eq!(a.name(empty), "");
         assert_eq!(a.name(UserIdx(base)), "y@b");
         assert_eq!(a.len(), 3);
+        assert!(!a.same_segment(x, x), "pushed names belong to no segment");
+        assert!(!a.same_segment(x, UserIdx(base)));
+        let mut c = Users::default();
+        c.append(&a);
+        c.append(&b);
+        assert!(c.same_segment(UserIdx(0), UserIdx(2)));
+        assert!(!c.same_segment(UserIdx(2), UserIdx(3)));
     }
 }

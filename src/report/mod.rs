@@ -67,7 +67,8 @@ pub fn write_all(
     let customers = input.dataset.customers.len();
     let batches = customers.div_ceil(CUSTOMERS_PER_BATCH);
     for window in (0..batches).step_by(BATCHES_PER_WINDOW) {
-        let formatted: Vec<csv::Result<DecisionRows>> = (window..(window + BATCHES_PER_WINDOW).min(batches))
+        let formatted: Vec<csv::Result<DecisionRows>> = (window
+            ..(window + BATCHES_PER_WINDOW).min(batches))
             .into_par_iter()
             .map(|batch| {
                 let start = batch * CUSTOMERS_PER_BATCH;
@@ -87,11 +88,22 @@ pub fn write_all(
         .and_then(|()| summary_file.1.write_all(b"\n"))
         .map_err(|e| failed(out, SUMMARY_FILE, e))?;
     let [eligible, blocked, reassignments] = decisions;
-    replace_all(out, vec![eligible, blocked, reassignments, rejects, summary_file])
+    replace_all(
+        out,
+        vec![eligible, blocked, reassignments, rejects, summary_file],
+    )
 }
 
-fn write_decision_rows(out: &Path, files: &mut [Staged; 3], rows: &DecisionRows) -> Result<(), ReportError> {
-    for ((file, temp), bytes) in files.iter_mut().zip([&rows.eligible, &rows.blocked, &rows.reassignments]) {
+fn write_decision_rows(
+    out: &Path,
+    files: &mut [Staged; 3],
+    rows: &DecisionRows,
+) -> Result<(), ReportError> {
+    for ((file, temp), bytes) in
+        files
+            .iter_mut()
+            .zip([&rows.eligible, &rows.blocked, &rows.reassignments])
+    {
         temp.write_all(bytes).map_err(|e| failed(out, file, e))?;
     }
     Ok(())
@@ -111,10 +123,16 @@ fn failed(out: &Path, file: &str, source: io::Error) -> ReportError {
 /// aside and put back if anything fails.
 fn replace_all(out: &Path, staged: Vec<Staged>) -> Result<(), ReportError> {
     for (file, temp) in &staged {
-        temp.as_file().sync_all().map_err(|e| failed(out, file, e))?;
+        temp.as_file()
+            .sync_all()
+            .map_err(|e| failed(out, file, e))?;
         let target = out.join(file);
         if target.symlink_metadata().is_ok_and(|m| m.is_dir()) {
-            return Err(failed(out, file, io::Error::other("a folder stands where the report goes")));
+            return Err(failed(
+                out,
+                file,
+                io::Error::other("a folder stands where the report goes"),
+            ));
         }
     }
     let mut set_aside: Vec<(PathBuf, PathBuf)> = Vec::new();

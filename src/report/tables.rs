@@ -92,15 +92,26 @@ pub fn decision_headers() -> csv::Result<DecisionRows> {
 
 /// Formats the decision rows of customers `customers` (dataset positions), ordered
 /// by customer, subscription, target (path order), user and reason.
-pub fn decision_rows(input: ReportInput<'_>, customers: std::ops::Range<usize>) -> csv::Result<DecisionRows> {
-    let [mut eligible_rows, mut blocked_rows, mut reassignment_rows] = [csv_buffer(), csv_buffer(), csv_buffer()];
+pub fn decision_rows(
+    input: ReportInput<'_>,
+    customers: std::ops::Range<usize>,
+) -> csv::Result<DecisionRows> {
+    let [mut eligible_rows, mut blocked_rows, mut reassignment_rows] =
+        [csv_buffer(), csv_buffer(), csv_buffer()];
     for index in customers {
-        let customer = input.dataset.customer(crate::model::CustomerIdx(index as u32));
+        let customer = input
+            .dataset
+            .customer(crate::model::CustomerIdx(index as u32));
         let outcome = &input.evaluation.customers[index];
-        for (position, (subscription, outcome)) in
-            customer.subscriptions.iter().zip(&outcome.subscriptions).enumerate()
+        for (position, (subscription, outcome)) in customer
+            .subscriptions
+            .iter()
+            .zip(&outcome.subscriptions)
+            .enumerate()
         {
-            let (SubscriptionOutcome::Evaluated(pairs), Some(source)) = (outcome, subscription.offer) else {
+            let (SubscriptionOutcome::Evaluated(pairs), Some(source)) =
+                (outcome, subscription.offer)
+            else {
                 continue;
             };
             for pair in pairs {
@@ -125,7 +136,8 @@ pub fn decision_rows(input: ReportInput<'_>, customers: std::ops::Range<usize>) 
 }
 
 fn into_rows(writers: [csv::Writer<Vec<u8>>; 3]) -> csv::Result<DecisionRows> {
-    let [eligible, blocked, reassignments] = writers.map(|writer| writer.into_inner().map_err(|e| e.into_error()));
+    let [eligible, blocked, reassignments] =
+        writers.map(|writer| writer.into_inner().map_err(|e| e.into_error()));
     Ok(DecisionRows {
         eligible: eligible?,
         blocked: blocked?,
