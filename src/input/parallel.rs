@@ -99,7 +99,15 @@ pub fn read_file<P: RowParser>(
         });
     };
     let header = read_header(file, specs, &mut first)?;
-    let parse = |(seq, chunk): (usize, Chunk)| (seq, parse_chunk(parser, &header, file, &chunk));
+    // Parsed chunks hand their buffers back to the reader: fresh 4 MiB buffers would
+    // each be page-faulted and zeroed by the kernel again.
+    let (recycle, recycled) = std::sync::mpsc::channel::<Vec<u8>>();
+    source.recycled = Some(recycled);
+    let parse = |(seq, chunk): (usize, Chunk)| {
+        let output = parse_chunk(parser, &header, file, &chunk);
+        let _ = recycle.send(chunk.bytes);
+        (seq, output)
+    };
 
     type Numbered<I, L> = Vec<(usize, ChunkOutput<I, L>)>;
     let (mut outputs, sha256): (Numbered<P::Item, P::Local>, String) = if options.parallel {
@@ -202,6 +210,8 @@ struct ChunkSource {
     buf: Vec<u8>,
     scanner: QuoteScanner,
     options: ReadOptions,
+    /// Buffers of parsed chunks, to read the next chunks into.
+    recycled: Option<std::sync::mpsc::Receiver<Vec<u8>>>,
     eof: bool,
     started: bool,
     next_line: u64,
@@ -215,6 +225,7 @@ impl ChunkSource {
             buf: Vec::new(),
             scanner: QuoteScanner::new(b','),
             options,
+            recycled: None,
             eof: false,
             started: false,
             next_line: 1,
@@ -238,13 +249,26 @@ impl ChunkSource {
                 None
             };
             if let (Some(boundary), true) = (boundary, self.scanner.is_well_formed()) {
-                let rest = self.buf.split_off(boundary);
+                let mut rest = self.spare_buffer();
+                rest.extend_from_slice(&self.buf[boundary..]);
+                self.buf.truncate(boundary);
                 self.scanner.cut(boundary);
                 return Ok(Some(self.take(rest)));
             }
             if self.eof {
                 return Ok((!self.buf.is_empty()).then(|| self.take(Vec::new())));
             }
+        }
+    }
+
+    /// An empty buffer: a recycled one if a parsed chunk gave one back.
+    fn spare_buffer(&mut self) -> Vec<u8> {
+        match self.recycled.as_ref().and_then(|r| r.try_recv().ok()) {
+            Some(mut buffer) => {
+                buffer.clear();
+                buffer
+            }
+            None => Vec::with_capacity(self.options.chunk_bytes + (64 << 10)),
         }
     }
 

@@ -128,7 +128,12 @@ impl<'b> RecordReader<'b> {
         }
         record.len = ends;
         let consumed = &self.input[start..self.pos];
-        self.line += super::chunks::count_lines(consumed);
+        // Without a quote, a record holds no line feed but the one that may end it.
+        self.line += if memchr::memchr(b'"', consumed).is_some() {
+            super::chunks::count_lines(consumed)
+        } else {
+            u64::from(consumed.last() == Some(&b'\n'))
+        };
         let trimmed = consumed
             .iter()
             .rposition(|b| !matches!(b, b'\r' | b'\n'))

@@ -163,13 +163,22 @@ impl<'t> Row<'t> {
         };
         let bytes = self.record.get(*pos).unwrap_or_default();
         std::str::from_utf8(bytes)
-            .map(str::trim)
+            .map(trim)
             .map_err(|_| FieldProblem::new(specs[spec].name, "value is not valid UTF-8"))
     }
 
     /// The row as it stood in the file (line end removed), for `rejects.csv`.
     pub fn raw_text(&self) -> String {
         String::from_utf8_lossy(self.raw).into_owned()
+    }
+}
+
+/// The value without surrounding white space (Unicode's, so that Excel's
+/// non-breaking spaces go too); most values have none, which is checked first.
+fn trim(value: &str) -> &str {
+    match (value.as_bytes().first(), value.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => value,
+        _ => value.trim(),
     }
 }
 

@@ -66,18 +66,29 @@ pub fn write_all(
     write_decision_rows(out, &mut decisions, &headers)?;
     let customers = input.dataset.customers.len();
     let batches = customers.div_ceil(CUSTOMERS_PER_BATCH);
+    // Each window's buffers are reused by the next: fresh multi-megabyte buffers
+    // would be page-faulted and zeroed by the kernel again every time.
+    let mut spare: Vec<DecisionRows> = Vec::new();
     for window in (0..batches).step_by(BATCHES_PER_WINDOW) {
-        let formatted: Vec<csv::Result<DecisionRows>> = (window
-            ..(window + BATCHES_PER_WINDOW).min(batches))
+        let batches = window..(window + BATCHES_PER_WINDOW).min(batches);
+        let buffers: Vec<(usize, DecisionRows)> = batches
+            .map(|batch| (batch, spare.pop().unwrap_or_default()))
+            .collect();
+        let formatted: Vec<csv::Result<DecisionRows>> = buffers
             .into_par_iter()
-            .map(|batch| {
+            .map(|(batch, buffers)| {
                 let start = batch * CUSTOMERS_PER_BATCH;
-                decision_rows(input, start..(start + CUSTOMERS_PER_BATCH).min(customers))
+                decision_rows(
+                    input,
+                    start..(start + CUSTOMERS_PER_BATCH).min(customers),
+                    buffers,
+                )
             })
             .collect();
         for rows in formatted {
             let rows = rows.map_err(|e| failed(out, ELIGIBLE_FILE, csv_to_io(e)))?;
             write_decision_rows(out, &mut decisions, &rows)?;
+            spare.push(rows);
         }
     }
     let mut rejects = stage(out, REJECTS_FILE)?;

@@ -70,16 +70,16 @@ pub struct DecisionRows {
     pub reassignments: Vec<u8>,
 }
 
-/// A CSV writer into memory with the reports' dialect.
-fn csv_buffer() -> csv::Writer<Vec<u8>> {
+/// A CSV writer with the reports' dialect, appending to `buffer`.
+fn csv_buffer(buffer: Vec<u8>) -> csv::Writer<Vec<u8>> {
     csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new())
+        .from_writer(buffer)
 }
 
 /// The header rows of the three decision reports.
 pub fn decision_headers() -> csv::Result<DecisionRows> {
-    let mut writers = [csv_buffer(), csv_buffer(), csv_buffer()];
+    let mut writers = [Vec::new(), Vec::new(), Vec::new()].map(csv_buffer);
     for (writer, header) in writers.iter_mut().zip([
         &ELIGIBLE_HEADER[..],
         &BLOCKED_HEADER[..],
@@ -92,12 +92,22 @@ pub fn decision_headers() -> csv::Result<DecisionRows> {
 
 /// Formats the decision rows of customers `customers` (dataset positions), ordered
 /// by customer, subscription, target (path order), user and reason.
+/// `buffers` (emptied) are written into, so that a caller can reuse their memory.
 pub fn decision_rows(
     input: ReportInput<'_>,
     customers: std::ops::Range<usize>,
+    buffers: DecisionRows,
 ) -> csv::Result<DecisionRows> {
+    let DecisionRows {
+        eligible,
+        blocked,
+        reassignments,
+    } = buffers;
     let [mut eligible_rows, mut blocked_rows, mut reassignment_rows] =
-        [csv_buffer(), csv_buffer(), csv_buffer()];
+        [eligible, blocked, reassignments].map(|mut buffer| {
+            buffer.clear();
+            csv_buffer(buffer)
+        });
     for index in customers {
         let customer = input
             .dataset
