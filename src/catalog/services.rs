@@ -114,13 +114,18 @@ impl Vocabulary {
     /// Names of the services in `set`, in vocabulary order, joined by `separator`.
     pub fn join(&self, set: ServiceSet, separator: &str) -> String {
         let mut out = String::new();
+        self.write_joined(&mut out, set, separator);
+        out
+    }
+
+    /// Appends [`Vocabulary::join`]'s text to `out`.
+    pub fn write_joined(&self, out: &mut String, set: ServiceSet, separator: &str) {
         for (i, service) in set.iter().enumerate() {
             if i > 0 {
                 out.push_str(separator);
             }
             out.push_str(self.name(service));
         }
-        out
     }
 }
 

@@ -1,9 +1,13 @@
 //! The `details` text of report rows: what a person needs to act on a decision.
+//! Texts are appended to a buffer the caller reuses, since a large run writes
+//! hundreds of thousands of them.
+
+use std::fmt::Write;
 
 use chrono::NaiveDate;
 
 use crate::catalog::{Catalog, OfferIdx, ServiceSet};
-use crate::model::{Coverage, CustomerView, KnownValues, Relationship};
+use crate::model::{CustomerView, KnownValues, Relationship};
 use crate::rules::{Failure, ReassignmentFinding, ReassignmentReason};
 
 /// Everything the texts refer to.
@@ -14,8 +18,8 @@ pub struct DetailContext<'a> {
 }
 
 impl DetailContext<'_> {
-    fn services(&self, set: ServiceSet) -> String {
-        self.catalog.vocabulary().join(set, ", ")
+    fn services(&self, out: &mut String, set: ServiceSet) {
+        self.catalog.vocabulary().write_joined(out, set, ", ");
     }
 
     fn offer_name(&self, offer: OfferIdx) -> &str {
@@ -23,126 +27,147 @@ impl DetailContext<'_> {
     }
 
     /// `SUB-1 (Power BI Pro, active, direct)`.
-    fn subscription(&self, position: usize) -> String {
+    fn subscription(&self, out: &mut String, position: usize) {
         let s = &self.customer.subscriptions[position];
         let offer = s.offer.map_or(&*s.offer_text, |o| self.offer_name(o));
-        format!(
+        let _ = write!(
+            out,
             "{} ({offer}, {}, {})",
             s.id,
             s.status.as_str(),
             s.channel.as_str()
-        )
+        );
     }
 
-    /// The details of a blocked pair: one clause per failure, in rule order.
-    pub fn blocked(&self, failures: &[Failure], target: OfferIdx) -> String {
-        let clauses: Vec<String> = failures.iter().map(|f| self.failure(f, target)).collect();
-        clauses.join(" | ")
+    /// The details of a blocked pair: one clause per failure, in rule order, joined by ` | `.
+    pub fn blocked(&self, out: &mut String, failures: &[Failure], target: OfferIdx) {
+        for (i, failure) in failures.iter().enumerate() {
+            if i > 0 {
+                out.push_str(" | ");
+            }
+            self.failure(out, failure, target);
+        }
     }
 
-    fn failure(&self, failure: &Failure, target: OfferIdx) -> String {
+    fn failure(&self, out: &mut String, failure: &Failure, target: OfferIdx) {
         let target_name = self.offer_name(target);
         match failure {
-            Failure::StatusNotActive(status) => format!("subscription is {}", status.as_str()),
-            Failure::NotProvisioned => "subscription is pending (not yet provisioned)".to_owned(),
-            Failure::NoActiveAdminRelationship => {
-                let known: Vec<String> = self
-                    .customer
-                    .relationships
-                    .iter()
-                    .map(|r| self.relationship(r))
-                    .collect();
-                let known = if known.is_empty() {
-                    "none on record".to_owned()
-                } else {
-                    known.join("; ")
-                };
-                format!(
-                    "no delegated-admin relationship active on {} ({known})",
-                    self.as_of
-                )
+            Failure::StatusNotActive(status) => {
+                let _ = write!(out, "subscription is {}", status.as_str());
             }
-            Failure::MissingAdminServices { missing } => format!(
-                "active delegated-admin relationships do not cover {} (needed by {target_name})",
-                self.services(*missing)
-            ),
+            Failure::NotProvisioned => {
+                out.push_str("subscription is pending (not yet provisioned)")
+            }
+            Failure::NoActiveAdminRelationship => {
+                let _ = write!(
+                    out,
+                    "no delegated-admin relationship active on {} (",
+                    self.as_of
+                );
+                if self.customer.relationships.is_empty() {
+                    out.push_str("none on record");
+                }
+                for (i, relationship) in self.customer.relationships.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str("; ");
+                    }
+                    self.inactive_relationship(out, relationship);
+                }
+                out.push(')');
+            }
+            Failure::MissingAdminServices { missing } => {
+                out.push_str("active delegated-admin relationships do not cover ");
+                self.services(out, *missing);
+                let _ = write!(out, " (needed by {target_name})");
+            }
             Failure::TargetAlreadyOwned { subscriptions } => {
-                let owned: Vec<String> = subscriptions
-                    .iter()
-                    .map(|&i| self.subscription(i))
-                    .collect();
-                format!("customer already holds {target_name}: {}", owned.join("; "))
+                let _ = write!(out, "customer already holds {target_name}: ");
+                for (i, &position) in subscriptions.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str("; ");
+                    }
+                    self.subscription(out, position);
+                }
             }
             Failure::ConflictingServices { conflicts } => {
-                let items: Vec<String> = conflicts
-                    .iter()
-                    .map(|c| {
-                        format!(
-                            "{} provides {}",
-                            self.subscription(c.subscription),
-                            self.services(c.services)
-                        )
-                    })
-                    .collect();
-                format!(
-                    "services that {target_name} would add are already held: {}",
-                    items.join("; ")
-                )
+                let _ = write!(
+                    out,
+                    "services that {target_name} would add are already held: "
+                );
+                for (i, conflict) in conflicts.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str("; ");
+                    }
+                    self.subscription(out, conflict.subscription);
+                    out.push_str(" provides ");
+                    self.services(out, conflict.services);
+                }
             }
             Failure::QuantityExceedsLimit { quantity, limit } => {
-                format!("quantity {quantity} exceeds the {limit}-seat limit of {target_name}")
+                let _ = write!(
+                    out,
+                    "quantity {quantity} exceeds the {limit}-seat limit of {target_name}"
+                );
             }
         }
     }
 
-    /// `GDAP-7 expired, 2024-01-01..2025-06-30`.
-    fn relationship(&self, relationship: &Relationship) -> String {
+    /// Why a relationship does not count on the as-of date: `GDAP-7 expired`,
+    /// `GDAP-8 ended 2025-06-30`, `GDAP-9 starts 2027-01-01`.
+    fn inactive_relationship(&self, out: &mut String, relationship: &Relationship) {
         let id = if relationship.id.is_empty() {
-            "relationship"
+            "relationship without id"
         } else {
             &relationship.id
         };
-        let date = |d: Option<NaiveDate>| d.map_or(String::new(), |d| d.to_string());
-        let scope = match relationship.services {
-            Coverage::All => "all services".to_owned(),
-            Coverage::Services(set) => self.services(set),
+        let _ = match (relationship.start, relationship.end) {
+            _ if !relationship.status.grants_access() => {
+                write!(out, "{id} {}", relationship.status.as_str())
+            }
+            (Some(start), _) if start > self.as_of => write!(out, "{id} starts {start}"),
+            (_, Some(end)) if end < self.as_of => write!(out, "{id} ended {end}"),
+            _ => write!(out, "{id} {}", relationship.status.as_str()),
         };
-        format!(
-            "{id} {}, {}..{}, {scope}",
-            relationship.status.as_str(),
-            date(relationship.start),
-            date(relationship.end)
-        )
     }
 
     /// The details of one reassignment row.
     pub fn reassignment(
         &self,
+        out: &mut String,
         finding: &ReassignmentFinding,
         source: OfferIdx,
         target: OfferIdx,
-    ) -> String {
+    ) {
         let (source, target) = (self.offer_name(source), self.offer_name(target));
-        let services = self.services(finding.services);
+        let one = finding.services.len() == 1;
         match finding.reason {
-            ReassignmentReason::DisabledServicesReset => format!(
-                "{services} disabled in the {source} license; the transferred {target} license switches them on, so disable them again"
-            ),
+            ReassignmentReason::DisabledServicesReset => {
+                self.services(out, finding.services);
+                let (is, it) = if one { ("is", "it") } else { ("are", "them") };
+                let _ = write!(
+                    out,
+                    " {is} disabled in the user's {source} license; the upgrade to {target} switches {it} on, so disable {it} again"
+                );
+            }
             ReassignmentReason::ServicesDropped => {
-                format!(
-                    "{services} enabled in {source} but not included in {target}; the user loses them"
-                )
+                self.services(out, finding.services);
+                let (is, it) = if one { ("is", "it") } else { ("are", "them") };
+                let _ = write!(
+                    out,
+                    " {is} enabled in {source} but not part of {target}; the user loses {it}"
+                );
             }
             ReassignmentReason::ConflictingLicense => {
-                let offers: Vec<&str> = finding
-                    .conflicting_offers
-                    .iter()
-                    .map(|&o| self.offer_name(o))
-                    .collect();
-                format!(
-                    "also licensed for {}, which already provides {services} that {target} adds; remove the duplicate license",
-                    offers.join(", ")
-                )
+                out.push_str("also licensed for ");
+                for (i, &offer) in finding.conflicting_offers.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(self.offer_name(offer));
+                }
+                out.push_str(", which already provides ");
+                self.services(out, finding.services);
+                let _ = write!(out, " that {target} adds; remove the duplicate license");
             }
         }
     }

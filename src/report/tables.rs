@@ -108,6 +108,7 @@ pub fn decision_rows(
             buffer.clear();
             csv_buffer(buffer)
         });
+    let mut scratch = Scratch::default();
     for index in customers {
         let customer = input
             .dataset
@@ -134,10 +135,12 @@ pub fn decision_rows(
                 };
                 match &pair.verdict {
                     Verdict::Eligible(eligible) => {
-                        rows.eligible(&mut eligible_rows, eligible)?;
-                        rows.reassignments(&mut reassignment_rows, eligible)?;
+                        rows.eligible(&mut eligible_rows, &mut scratch, eligible)?;
+                        rows.reassignments(&mut reassignment_rows, &mut scratch, eligible)?;
                     }
-                    Verdict::Blocked(failures) => rows.blocked(&mut blocked_rows, failures)?,
+                    Verdict::Blocked(failures) => {
+                        rows.blocked(&mut blocked_rows, &mut scratch, failures)?
+                    }
                 }
             }
         }
@@ -164,87 +167,103 @@ struct Rows<'a> {
     target: crate::catalog::OfferIdx,
 }
 
+/// Buffers reused from row to row while a batch is formatted.
+#[derive(Default)]
+struct Scratch {
+    text: String,
+    number: itoa::Buffer,
+}
+
 impl Rows<'_> {
-    fn leading(&self) -> [String; 3] {
-        let subscription = &self.customer.subscriptions[self.subscription_position];
-        [
-            self.customer.customer.id.to_string(),
-            self.customer.customer.company_name.to_string(),
-            subscription.id.to_string(),
-        ]
+    fn subscription(&self) -> &crate::model::Subscription {
+        &self.customer.subscriptions[self.subscription_position]
+    }
+
+    /// customer_id, company_name, subscription_id, offer_id.
+    fn leading<W: Write>(&self, writer: &mut csv::Writer<W>) -> csv::Result<()> {
+        writer.write_field(&*self.customer.customer.id)?;
+        writer.write_field(&*self.customer.customer.company_name)?;
+        writer.write_field(&*self.subscription().id)?;
+        writer.write_field(&*self.input.catalog.offer(self.source).id)
+    }
+
+    /// offer (as written), target_offer_id, target_offer, quantity.
+    fn offers_and_quantity<W: Write>(
+        &self,
+        writer: &mut csv::Writer<W>,
+        scratch: &mut Scratch,
+    ) -> csv::Result<()> {
+        let target = self.input.catalog.offer(self.target);
+        writer.write_field(&*self.subscription().offer_text)?;
+        writer.write_field(&*target.id)?;
+        writer.write_field(&*target.name)?;
+        writer.write_field(scratch.number.format(self.subscription().quantity))
     }
 
     fn eligible<W: Write>(
         &self,
         writer: &mut csv::Writer<W>,
+        scratch: &mut Scratch,
         eligible: &crate::engine::EligibleUpgrade,
     ) -> csv::Result<()> {
-        let catalog = self.input.catalog;
-        let subscription = &self.customer.subscriptions[self.subscription_position];
-        let [customer_id, company, subscription_id] = self.leading();
-        writer.write_record([
-            customer_id.as_str(),
-            &company,
-            &subscription_id,
-            &catalog.offer(self.source).id,
-            &subscription.offer_text,
-            &catalog.offer(self.target).id,
-            &catalog.offer(self.target).name,
-            &subscription.quantity.to_string(),
-            eligible.upgrade_type.code(),
-            &eligible.assigned_users.to_string(),
-            &eligible.reassignments.len().to_string(),
-        ])
+        self.leading(writer)?;
+        self.offers_and_quantity(writer, scratch)?;
+        writer.write_field(eligible.upgrade_type.code())?;
+        writer.write_field(scratch.number.format(eligible.assigned_users))?;
+        writer.write_field(scratch.number.format(eligible.reassignments.len()))?;
+        writer.write_record(None::<&[u8]>)
     }
 
     fn blocked<W: Write>(
         &self,
         writer: &mut csv::Writer<W>,
+        scratch: &mut Scratch,
         failures: &[crate::rules::Failure],
     ) -> csv::Result<()> {
-        let catalog = self.input.catalog;
-        let subscription = &self.customer.subscriptions[self.subscription_position];
-        let [customer_id, company, subscription_id] = self.leading();
-        let codes: Vec<&str> = failures.iter().map(|f| f.reason().code()).collect();
-        let details = self.details().blocked(failures, self.target);
-        writer.write_record([
-            customer_id.as_str(),
-            &company,
-            &subscription_id,
-            &catalog.offer(self.source).id,
-            &subscription.offer_text,
-            &catalog.offer(self.target).id,
-            &catalog.offer(self.target).name,
-            &subscription.quantity.to_string(),
-            codes.first().copied().unwrap_or_default(),
-            &codes.join(";"),
-            &details,
-        ])
+        self.leading(writer)?;
+        self.offers_and_quantity(writer, scratch)?;
+        writer.write_field(failures.first().map_or("", |f| f.reason().code()))?;
+        scratch.text.clear();
+        for (i, failure) in failures.iter().enumerate() {
+            if i > 0 {
+                scratch.text.push(';');
+            }
+            scratch.text.push_str(failure.reason().code());
+        }
+        writer.write_field(&scratch.text)?;
+        scratch.text.clear();
+        self.details()
+            .blocked(&mut scratch.text, failures, self.target);
+        writer.write_field(&scratch.text)?;
+        writer.write_record(None::<&[u8]>)
     }
 
     fn reassignments<W: Write>(
         &self,
         writer: &mut csv::Writer<W>,
+        scratch: &mut Scratch,
         eligible: &crate::engine::EligibleUpgrade,
     ) -> csv::Result<()> {
         let catalog = self.input.catalog;
-        let [customer_id, company, subscription_id] = self.leading();
+        let target = catalog.offer(self.target);
         let details = self.details();
         for user in &eligible.reassignments {
             let upn = self.input.dataset.user_name(user.user);
             for finding in &user.findings {
-                writer.write_record([
-                    customer_id.as_str(),
-                    &company,
-                    &subscription_id,
-                    &catalog.offer(self.source).id,
-                    &catalog.offer(self.target).id,
-                    &catalog.offer(self.target).name,
-                    upn,
-                    finding.reason.code(),
-                    &catalog.vocabulary().join(finding.services, ";"),
-                    &details.reassignment(finding, self.source, self.target),
-                ])?;
+                self.leading(writer)?;
+                writer.write_field(&*target.id)?;
+                writer.write_field(&*target.name)?;
+                writer.write_field(upn)?;
+                writer.write_field(finding.reason.code())?;
+                scratch.text.clear();
+                catalog
+                    .vocabulary()
+                    .write_joined(&mut scratch.text, finding.services, ";");
+                writer.write_field(&scratch.text)?;
+                scratch.text.clear();
+                details.reassignment(&mut scratch.text, finding, self.source, self.target);
+                writer.write_field(&scratch.text)?;
+                writer.write_record(None::<&[u8]>)?;
             }
         }
         Ok(())
