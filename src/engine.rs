@@ -12,10 +12,24 @@ use crate::rules::{
     self, Failure, UpgradePair, UpgradeType, UserReassignment, admin_access, users_holding,
 };
 
-/// Outcomes per customer, indexed like `Dataset::customers`.
+/// Outcomes of a run of customers: `customers[i]` is dataset customer `first + i`.
+/// A large dataset is evaluated, reported and dropped one window at a time.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Evaluation {
+    pub first: usize,
     pub customers: Vec<CustomerOutcome>,
+}
+
+impl Evaluation {
+    /// The outcome of dataset customer `customer`, which must lie in this window.
+    pub fn outcome(&self, customer: usize) -> &CustomerOutcome {
+        &self.customers[customer - self.first]
+    }
+
+    /// The dataset positions of the customers this window covers.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.first..self.first + self.customers.len()
+    }
 }
 
 /// Outcomes per subscription, indexed like the customer's `subscriptions`.
@@ -60,35 +74,31 @@ pub struct EligibleUpgrade {
 /// small enough to balance two cores.
 const CUSTOMERS_PER_TASK: usize = 256;
 
-/// Evaluates every customer; `on_progress` is told how many customers each task finished.
+/// Evaluates the customers at dataset positions `customers`, in parallel.
 pub fn evaluate(
     dataset: &Dataset,
     catalog: &Catalog,
     as_of: NaiveDate,
-    on_progress: &(dyn Fn(u64) + Sync),
+    customers: std::ops::Range<usize>,
 ) -> Evaluation {
-    let count = dataset.customers.len();
-    let chunks: Vec<Vec<CustomerOutcome>> = (0..count.div_ceil(CUSTOMERS_PER_TASK))
+    let first = customers.start;
+    let end = customers.end.min(dataset.customers.len());
+    let tasks: Vec<Vec<CustomerOutcome>> = (first..end)
+        .step_by(CUSTOMERS_PER_TASK)
+        .collect::<Vec<_>>()
         .into_par_iter()
-        .map(|chunk| {
-            let start = chunk * CUSTOMERS_PER_TASK;
-            let end = (start + CUSTOMERS_PER_TASK).min(count);
-            let outcomes: Vec<CustomerOutcome> = (start..end)
+        .map(|start| {
+            (start..(start + CUSTOMERS_PER_TASK).min(end))
                 .map(|i| {
-                    evaluate_customer(
-                        catalog,
-                        &dataset.users,
-                        dataset.customer(CustomerIdx(i as u32)),
-                        as_of,
-                    )
+                    let customer = dataset.customer(CustomerIdx(i as u32));
+                    evaluate_customer(catalog, &dataset.users, customer, as_of)
                 })
-                .collect();
-            on_progress((end - start) as u64);
-            outcomes
+                .collect()
         })
         .collect();
     Evaluation {
-        customers: chunks.into_iter().flatten().collect(),
+        first,
+        customers: tasks.into_iter().flatten().collect(),
     }
 }
 

@@ -10,7 +10,7 @@ use crate::engine;
 use crate::input::{self, LoadError, RejectedRow};
 use crate::model::Dataset;
 use crate::progress::Progress;
-use crate::report::{self, ReportError, ReportInput, Summary, SummaryInput};
+use crate::report::{OutcomeCounts, ReportError, ReportInput, ReportWriter, Summary, SummaryInput};
 
 /// Exit codes (contract §1), after BSD's sysexits where one fits.
 pub mod exit {
@@ -22,6 +22,10 @@ pub mod exit {
     pub const OS_ERROR: u8 = 71;
     pub const CANT_WRITE: u8 = 74;
 }
+
+/// Customers evaluated and written together: large enough to keep both cores busy,
+/// small enough that a window's outcomes and report rows take little memory.
+const CUSTOMERS_PER_WINDOW: usize = 16_384;
 
 /// Problems printed for a run rejected for too many bad rows; the rest are counted.
 pub const MAX_PROBLEM_LINES: usize = 100;
@@ -176,26 +180,36 @@ fn run_in_pool(
         });
     }
 
-    let bar = progress.bar(dataset.customers.len() as u64, "evaluating");
-    let evaluation = engine::evaluate(&dataset, catalog, config.as_of, &|done| bar.inc(done));
+    // Customers are evaluated, counted and written one window at a time, so the
+    // outcomes of a large run are never all held at once.
+    let customers = dataset.customers.len();
+    let bar = progress.bar(customers as u64, "evaluating");
+    let mut writer = ReportWriter::create(&config.out)?;
+    let mut outcomes = OutcomeCounts::default();
+    for start in (0..customers).step_by(CUSTOMERS_PER_WINDOW) {
+        let window = start..(start + CUSTOMERS_PER_WINDOW).min(customers);
+        let evaluation = engine::evaluate(&dataset, catalog, config.as_of, window.clone());
+        outcomes.add(&evaluation);
+        writer.write_window(ReportInput {
+            catalog,
+            dataset: &dataset,
+            evaluation: &evaluation,
+            as_of: config.as_of,
+        })?;
+        bar.inc(window.len() as u64);
+    }
     bar.finish_and_clear();
 
     let summary = Summary::compute(&SummaryInput {
         as_of: config.as_of,
         catalog: catalog_name,
         dataset: &dataset,
-        evaluation: &evaluation,
+        outcomes: &outcomes,
         files: &loaded.files,
         unknown_license_offers: &loaded.unknown_license_offers,
         rejected_rows: loaded.rejected.len() as u64,
     });
-    let report_input = ReportInput {
-        catalog,
-        dataset: &dataset,
-        evaluation: &evaluation,
-        as_of: config.as_of,
-    };
-    report::write_all(&config.out, report_input, &loaded.rejected, &summary)?;
+    writer.finish(&loaded.rejected, &summary)?;
     Ok(RunOutcome {
         summary,
         elapsed: started.elapsed(),

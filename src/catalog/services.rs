@@ -1,6 +1,6 @@
 //! The service vocabulary of a catalog and a compact set of its services.
 //!
-//! A catalog names at most 64 services, so a set of them is one `u64`: every rule
+//! A catalog names at most 32 services, so a set of them is one `u32`: every rule
 //! check on services (coverage, additional services, conflicts) is a few bit
 //! operations instead of a hash lookup.
 
@@ -12,7 +12,7 @@ pub struct ServiceIdx(u8);
 
 /// A set of services of one vocabulary.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct ServiceSet(u64);
+pub struct ServiceSet(u32);
 
 impl ServiceSet {
     pub const EMPTY: ServiceSet = ServiceSet(0);
@@ -52,7 +52,7 @@ impl ServiceSet {
 
     /// Services in vocabulary order.
     pub fn iter(self) -> impl Iterator<Item = ServiceIdx> {
-        (0..64u8)
+        (0..MAX_SERVICES as u8)
             .filter(move |bit| self.0 & (1 << bit) != 0)
             .map(ServiceIdx)
     }
@@ -65,7 +65,7 @@ impl fmt::Debug for ServiceSet {
 }
 
 /// Maximum number of distinct services one catalog may name.
-pub const MAX_SERVICES: usize = 64;
+pub const MAX_SERVICES: usize = 32;
 
 /// The services a catalog names, in the order it first names them.
 #[derive(Debug, Clone, Default)]

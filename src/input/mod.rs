@@ -231,14 +231,11 @@ fn merge_licenses(
 ) {
     let mut spellings: FxHashMap<Box<str>, u32> = FxHashMap::default();
     let mut keys: FxHashMap<String, u32> = FxHashMap::default();
-    let names = chunks.iter().map(|c| c.local.users.users.len()).sum();
-    let bytes = chunks.iter().map(|c| c.local.users.users.text_len()).sum();
-    loaded.users.reserve(names, bytes);
     loaded
         .licenses
         .reserve(chunks.iter().map(|c| c.items.len()).sum());
     for chunk in chunks {
-        let base = loaded.users.append(&chunk.local.users.users);
+        let base = loaded.users.append(chunk.local.users.users);
         let spelling_ids: Vec<u32> = chunk
             .local
             .unknown_spellings

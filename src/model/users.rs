@@ -1,68 +1,87 @@
-//! User principal names, lower-cased and stored back to back in one string, so
-//! millions of users cost two allocations rather than millions.
+//! User principal names, lower-cased and stored back to back in a few large
+//! strings, so millions of users cost a handful of allocations.
+//!
+//! The names come in parts, one per chunk of the license file; parts are moved in,
+//! never copied. Within a part added by [`Users::append`] every name is held once
+//! (the chunk's interner made it so), so there equal indices mean equal names.
 
 use super::records::UserIdx;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Users {
+    parts: Vec<Part>,
+    /// Index of the first name of each part.
+    bases: Vec<u32>,
+    len: u32,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct Part {
     text: String,
     /// Where each name starts in `text`; a name ends where the next one starts.
-    starts: Vec<usize>,
-    /// First index of each part added by [`Users::append`]; within one part every
-    /// name is held once, so there equal indices mean equal names.
-    segments: Vec<u32>,
+    starts: Vec<u32>,
+    /// Every name of the part is held once.
+    interned: bool,
 }
 
 impl Users {
+    /// Adds a name (to the last part, which is not known to hold names once).
     pub fn push(&mut self, name: &str) -> UserIdx {
-        let idx = UserIdx(self.starts.len() as u32);
-        self.starts.push(self.text.len());
-        self.text.push_str(name);
+        if self.parts.last().is_none_or(|part| part.interned) {
+            self.bases.push(self.len);
+            self.parts.push(Part::default());
+        }
+        let idx = UserIdx(self.len);
+        if let Some(part) = self.parts.last_mut() {
+            part.starts.push(part.text.len() as u32);
+            part.text.push_str(name);
+        }
+        self.len += 1;
         idx
     }
 
+    /// Moves in every name of `other`, which must hold each name once (as an
+    /// interner makes it); returns the index its first name now has.
+    pub fn append(&mut self, other: Users) -> u32 {
+        let base = self.len;
+        for mut part in other.parts {
+            part.interned = true;
+            self.bases.push(self.len);
+            self.len += part.starts.len() as u32;
+            self.parts.push(part);
+        }
+        base
+    }
+
+    fn locate(&self, user: UserIdx) -> (usize, usize) {
+        let part = self.bases.partition_point(|&base| base <= user.0) - 1;
+        (part, (user.0 - self.bases[part]) as usize)
+    }
+
     pub fn name(&self, user: UserIdx) -> &str {
-        let i = user.0 as usize;
-        let end = self.starts.get(i + 1).copied().unwrap_or(self.text.len());
-        &self.text[self.starts[i]..end]
+        let (part, i) = self.locate(user);
+        let part = &self.parts[part];
+        let end = part
+            .starts
+            .get(i + 1)
+            .map_or(part.text.len(), |&end| end as usize);
+        &part.text[part.starts[i] as usize..end]
     }
 
-    /// Reserves room for `names` more names of `bytes` bytes in all.
-    pub fn reserve(&mut self, names: usize, bytes: usize) {
-        self.starts.reserve(names);
-        self.text.reserve(bytes);
-    }
-
-    /// True when both users were added in one segment, so that they are the same
-    /// user exactly when their indices are equal. Names added with [`Users::push`]
-    /// belong to no segment.
+    /// True when both users come from one interned part, so that they are the
+    /// same user exactly when their indices are equal.
     pub fn same_segment(&self, a: UserIdx, b: UserIdx) -> bool {
-        let segment = |user: UserIdx| self.segments.partition_point(|&start| start <= user.0);
-        segment(a) != 0 && segment(a) == segment(b)
-    }
-
-    pub fn text_len(&self) -> usize {
-        self.text.len()
+        let (part_a, _) = self.locate(a);
+        let (part_b, _) = self.locate(b);
+        part_a == part_b && self.parts[part_a].interned
     }
 
     pub fn len(&self) -> usize {
-        self.starts.len()
+        self.len as usize
     }
 
     pub fn is_empty(&self) -> bool {
-        self.starts.is_empty()
-    }
-
-    /// Appends every name of `other`, which must hold each name once (as an
-    /// interner makes it), as a new segment; returns the index its first name now has.
-    pub fn append(&mut self, other: &Users) -> u32 {
-        let base = self.starts.len() as u32;
-        self.segments.push(base);
-        let offset = self.text.len();
-        self.text.push_str(&other.text);
-        self.starts
-            .extend(other.starts.iter().map(|start| start + offset));
-        base
+        self.len == 0
     }
 }
 
@@ -77,17 +96,21 @@ mod tests {
         let empty = a.push("");
         let mut b = Users::default();
         b.push("y@b");
-        let base = a.append(&b);
+        b.push("z@b");
+        let base = a.append(b);
         assert_eq!(a.name(x), "x@a");
         assert_eq!(a.name(empty), "");
         assert_eq!(a.name(UserIdx(base)), "y@b");
-        assert_eq!(a.len(), 3);
-        assert!(!a.same_segment(x, x), "pushed names belong to no segment");
+        assert_eq!(a.name(UserIdx(base + 1)), "z@b");
+        assert_eq!(a.len(), 4);
+        assert!(
+            !a.same_segment(x, x),
+            "pushed names are not known to be unique"
+        );
+        assert!(a.same_segment(UserIdx(base), UserIdx(base + 1)));
         assert!(!a.same_segment(x, UserIdx(base)));
-        let mut c = Users::default();
-        c.append(&a);
-        c.append(&b);
-        assert!(c.same_segment(UserIdx(0), UserIdx(2)));
-        assert!(!c.same_segment(UserIdx(2), UserIdx(3)));
+        let after = a.push("w@a");
+        assert_eq!(a.name(after), "w@a");
+        assert!(!a.same_segment(after, UserIdx(base)));
     }
 }

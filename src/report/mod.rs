@@ -4,8 +4,9 @@
 //! Every file is first written completely to a temporary file in the output folder
 //! and synced; only then are they renamed into place, the previous set moved aside
 //! first and put back if a rename fails. A run that fails while writing leaves the
-//! previous set untouched and no temporary files behind. Customers are formatted in
-//! parallel batches and written in order, so output does not depend on threads.
+//! previous set untouched and no temporary files behind. Customers arrive in
+//! evaluated windows, are formatted in parallel batches and written in order, so
+//! output does not depend on threads.
 
 mod details;
 mod summary;
@@ -15,7 +16,8 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 pub use summary::{
-    Counts, InputSummary, PairCounts, ReassignmentCounts, SubscriptionCounts, Summary, SummaryInput,
+    Counts, InputSummary, OutcomeCounts, PairCounts, ReassignmentCounts, SubscriptionCounts,
+    Summary, SummaryInput,
 };
 pub use tables::{
     BLOCKED_HEADER, DecisionRows, ELIGIBLE_HEADER, REASSIGNMENTS_HEADER, REJECTS_HEADER,
@@ -42,82 +44,92 @@ pub struct ReportError {
 
 /// Customers formatted by one rayon task.
 const CUSTOMERS_PER_BATCH: usize = 512;
-/// Batches formatted before their bytes are written, bounding the memory held.
-const BATCHES_PER_WINDOW: usize = 32;
 
-/// Writes all five reports into `out`, creating it if needed: all of them or,
-/// on failure, none (the previous set stays as it was).
-pub fn write_all(
-    out: &Path,
-    input: ReportInput<'_>,
-    rejected: &[RejectedRow],
-    summary: &Summary,
-) -> Result<(), ReportError> {
-    std::fs::create_dir_all(out).map_err(|source| ReportError {
-        path: out.to_owned(),
-        source,
-    })?;
-    let mut decisions = [
-        stage(out, ELIGIBLE_FILE)?,
-        stage(out, BLOCKED_FILE)?,
-        stage(out, REASSIGNMENTS_FILE)?,
-    ];
-    let headers = decision_headers().map_err(|e| failed(out, ELIGIBLE_FILE, csv_to_io(e)))?;
-    write_decision_rows(out, &mut decisions, &headers)?;
-    let customers = input.dataset.customers.len();
-    let batches = customers.div_ceil(CUSTOMERS_PER_BATCH);
-    // Each window's buffers are reused by the next: fresh multi-megabyte buffers
-    // would be page-faulted and zeroed by the kernel again every time.
-    let mut spare: Vec<DecisionRows> = Vec::new();
-    for window in (0..batches).step_by(BATCHES_PER_WINDOW) {
-        let batches = window..(window + BATCHES_PER_WINDOW).min(batches);
-        let buffers: Vec<(usize, DecisionRows)> = batches
-            .map(|batch| (batch, spare.pop().unwrap_or_default()))
+/// The report set being written: the three decision reports grow window by
+/// window in temporary files; [`ReportWriter::finish`] adds `rejects.csv` and
+/// `summary.json` and puts all five in place, or none.
+pub struct ReportWriter {
+    out: PathBuf,
+    decisions: [Staged; 3],
+    /// Buffers of the last window, reused by the next: fresh multi-megabyte buffers
+    /// would be page-faulted and zeroed by the kernel again every time.
+    spare: Vec<DecisionRows>,
+}
+
+impl ReportWriter {
+    /// Creates `out` if needed and starts the three decision reports with their headers.
+    pub fn create(out: &Path) -> Result<ReportWriter, ReportError> {
+        std::fs::create_dir_all(out).map_err(|source| ReportError {
+            path: out.to_owned(),
+            source,
+        })?;
+        let mut writer = ReportWriter {
+            out: out.to_owned(),
+            decisions: [
+                stage(out, ELIGIBLE_FILE)?,
+                stage(out, BLOCKED_FILE)?,
+                stage(out, REASSIGNMENTS_FILE)?,
+            ],
+            spare: Vec::new(),
+        };
+        let headers = decision_headers().map_err(|e| failed(out, ELIGIBLE_FILE, csv_to_io(e)))?;
+        writer.write(&headers)?;
+        Ok(writer)
+    }
+
+    /// Appends the rows of one evaluated window of customers, formatted in parallel
+    /// batches and written in customer order.
+    pub fn write_window(&mut self, input: ReportInput<'_>) -> Result<(), ReportError> {
+        let range = input.evaluation.range();
+        let batches: Vec<(usize, DecisionRows)> = range
+            .clone()
+            .step_by(CUSTOMERS_PER_BATCH)
+            .map(|start| (start, self.spare.pop().unwrap_or_default()))
             .collect();
-        let formatted: Vec<csv::Result<DecisionRows>> = buffers
+        let formatted: Vec<csv::Result<DecisionRows>> = batches
             .into_par_iter()
-            .map(|(batch, buffers)| {
-                let start = batch * CUSTOMERS_PER_BATCH;
+            .map(|(start, buffers)| {
                 decision_rows(
                     input,
-                    start..(start + CUSTOMERS_PER_BATCH).min(customers),
+                    start..(start + CUSTOMERS_PER_BATCH).min(range.end),
                     buffers,
                 )
             })
             .collect();
         for rows in formatted {
-            let rows = rows.map_err(|e| failed(out, ELIGIBLE_FILE, csv_to_io(e)))?;
-            write_decision_rows(out, &mut decisions, &rows)?;
-            spare.push(rows);
+            let rows = rows.map_err(|e| failed(&self.out, ELIGIBLE_FILE, csv_to_io(e)))?;
+            self.write(&rows)?;
+            self.spare.push(rows);
         }
+        Ok(())
     }
-    let mut rejects = stage(out, REJECTS_FILE)?;
-    write_rejects(rejected, &mut rejects.1).map_err(|e| failed(out, REJECTS_FILE, csv_to_io(e)))?;
-    let mut summary_file = stage(out, SUMMARY_FILE)?;
-    serde_json::to_writer_pretty(&mut summary_file.1, summary)
-        .map_err(io::Error::from)
-        .and_then(|()| summary_file.1.write_all(b"\n"))
-        .map_err(|e| failed(out, SUMMARY_FILE, e))?;
-    let [eligible, blocked, reassignments] = decisions;
-    replace_all(
-        out,
-        vec![eligible, blocked, reassignments, rejects, summary_file],
-    )
-}
 
-fn write_decision_rows(
-    out: &Path,
-    files: &mut [Staged; 3],
-    rows: &DecisionRows,
-) -> Result<(), ReportError> {
-    for ((file, temp), bytes) in
-        files
-            .iter_mut()
-            .zip([&rows.eligible, &rows.blocked, &rows.reassignments])
-    {
-        temp.write_all(bytes).map_err(|e| failed(out, file, e))?;
+    fn write(&mut self, rows: &DecisionRows) -> Result<(), ReportError> {
+        let parts = [&rows.eligible, &rows.blocked, &rows.reassignments];
+        for ((file, temp), bytes) in self.decisions.iter_mut().zip(parts) {
+            temp.write_all(bytes)
+                .map_err(|e| failed(&self.out, file, e))?;
+        }
+        Ok(())
     }
-    Ok(())
+
+    /// Writes `rejects.csv` and `summary.json` and puts the whole set in place.
+    pub fn finish(self, rejected: &[RejectedRow], summary: &Summary) -> Result<(), ReportError> {
+        let out = &self.out;
+        let mut rejects = stage(out, REJECTS_FILE)?;
+        write_rejects(rejected, &mut rejects.1)
+            .map_err(|e| failed(out, REJECTS_FILE, csv_to_io(e)))?;
+        let mut summary_file = stage(out, SUMMARY_FILE)?;
+        serde_json::to_writer_pretty(&mut summary_file.1, summary)
+            .map_err(io::Error::from)
+            .and_then(|()| summary_file.1.write_all(b"\n"))
+            .map_err(|e| failed(out, SUMMARY_FILE, e))?;
+        let [eligible, blocked, reassignments] = self.decisions;
+        replace_all(
+            out,
+            vec![eligible, blocked, reassignments, rejects, summary_file],
+        )
+    }
 }
 
 /// A report being written: its final name and its temporary file.

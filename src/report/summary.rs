@@ -92,12 +92,77 @@ impl Serialize for Counts {
     }
 }
 
+/// The counts of evaluated outcomes, added up window by window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutcomeCounts {
+    subscriptions: SubscriptionCounts,
+    pairs: PairCounts,
+    blocked_by_reason: Counts,
+    reassignments: ReassignmentCounts,
+}
+
+impl Default for OutcomeCounts {
+    fn default() -> OutcomeCounts {
+        OutcomeCounts {
+            subscriptions: SubscriptionCounts::default(),
+            pairs: PairCounts::default(),
+            blocked_by_reason: Counts::zeroed(BlockReason::ALL.iter().map(|r| r.code())),
+            reassignments: ReassignmentCounts {
+                total: 0,
+                by_reason: Counts::zeroed(ReassignmentReason::ALL.iter().map(|r| r.code())),
+            },
+        }
+    }
+}
+
+impl OutcomeCounts {
+    pub fn add(&mut self, evaluation: &Evaluation) {
+        let subscriptions = &mut self.subscriptions;
+        for outcome in evaluation.customers.iter().flat_map(|c| &c.subscriptions) {
+            let pairs = match outcome {
+                SubscriptionOutcome::OtherChannel => continue,
+                SubscriptionOutcome::NotUpgradable => {
+                    subscriptions.evaluated += 1;
+                    subscriptions.not_upgradable += 1;
+                    continue;
+                }
+                SubscriptionOutcome::Evaluated(pairs) => pairs,
+            };
+            subscriptions.evaluated += 1;
+            let mut any_eligible = false;
+            for pair in pairs {
+                match &pair.verdict {
+                    Verdict::Eligible(eligible) => {
+                        any_eligible = true;
+                        self.pairs.eligible += 1;
+                        for finding in eligible.reassignments.iter().flat_map(|u| &u.findings) {
+                            self.reassignments.total += 1;
+                            self.reassignments.by_reason.add(finding.reason.code());
+                        }
+                    }
+                    Verdict::Blocked(failures) => {
+                        self.pairs.blocked += 1;
+                        if let Some(first) = failures.first() {
+                            self.blocked_by_reason.add(first.reason().code());
+                        }
+                    }
+                }
+            }
+            if any_eligible {
+                subscriptions.eligible += 1;
+            } else {
+                subscriptions.blocked += 1;
+            }
+        }
+    }
+}
+
 /// What the summary is computed from.
 pub struct SummaryInput<'a> {
     pub as_of: NaiveDate,
     pub catalog: &'a str,
     pub dataset: &'a Dataset,
-    pub evaluation: &'a Evaluation,
+    pub outcomes: &'a OutcomeCounts,
     pub files: &'a [InputFileReport],
     /// Spellings of unknown license offers, indexed by `LicenseOffer::unknown_spelling`.
     pub unknown_license_offers: &'a [Box<str>],
@@ -106,13 +171,7 @@ pub struct SummaryInput<'a> {
 
 impl Summary {
     pub fn compute(input: &SummaryInput<'_>) -> Summary {
-        let mut subscriptions = SubscriptionCounts::default();
-        let mut pairs = PairCounts::default();
-        let mut blocked_by_reason = Counts::zeroed(BlockReason::ALL.iter().map(|r| r.code()));
-        let mut reassignments = ReassignmentCounts {
-            total: 0,
-            by_reason: Counts::zeroed(ReassignmentReason::ALL.iter().map(|r| r.code())),
-        };
+        let mut subscriptions = input.outcomes.subscriptions;
         let mut unknown_offers = BTreeMap::new();
         for subscription in &input.dataset.subscriptions {
             subscriptions.total += 1;
@@ -125,54 +184,13 @@ impl Summary {
                 subscriptions.other_channel += 1;
             }
         }
-        let outcomes = input
-            .evaluation
-            .customers
-            .iter()
-            .flat_map(|c| &c.subscriptions);
-        for outcome in outcomes {
-            let pairs_of = match outcome {
-                SubscriptionOutcome::OtherChannel => continue,
-                SubscriptionOutcome::NotUpgradable => {
-                    subscriptions.evaluated += 1;
-                    subscriptions.not_upgradable += 1;
-                    continue;
-                }
-                SubscriptionOutcome::Evaluated(pairs) => pairs,
-            };
-            subscriptions.evaluated += 1;
-            let mut any_eligible = false;
-            for pair in pairs_of {
-                match &pair.verdict {
-                    Verdict::Eligible(eligible) => {
-                        any_eligible = true;
-                        pairs.eligible += 1;
-                        for finding in eligible.reassignments.iter().flat_map(|u| &u.findings) {
-                            reassignments.total += 1;
-                            reassignments.by_reason.add(finding.reason.code());
-                        }
-                    }
-                    Verdict::Blocked(failures) => {
-                        pairs.blocked += 1;
-                        if let Some(first) = failures.first() {
-                            blocked_by_reason.add(first.reason().code());
-                        }
-                    }
-                }
-            }
-            if any_eligible {
-                subscriptions.eligible += 1;
-            } else {
-                subscriptions.blocked += 1;
-            }
-        }
         Summary {
             as_of: input.as_of.to_string(),
             catalog: input.catalog.to_owned(),
             subscriptions,
-            upgrade_pairs: pairs,
-            blocked_by_reason,
-            reassignments,
+            upgrade_pairs: input.outcomes.pairs,
+            blocked_by_reason: input.outcomes.blocked_by_reason.clone(),
+            reassignments: input.outcomes.reassignments.clone(),
             unknown_offers,
             unknown_license_offers: count_unknown_license_offers(input),
             rejected_rows: input.rejected_rows,

@@ -53,7 +53,7 @@ pub const REASSIGNMENTS_HEADER: [&str; 10] = [
 
 pub const REJECTS_HEADER: [&str; 4] = ["file", "line", "error", "record"];
 
-/// Everything a decision report is written from.
+/// Everything a window of decision rows is written from.
 #[derive(Clone, Copy)]
 pub struct ReportInput<'a> {
     pub catalog: &'a Catalog,
@@ -113,7 +113,7 @@ pub fn decision_rows(
         let customer = input
             .dataset
             .customer(crate::model::CustomerIdx(index as u32));
-        let outcome = &input.evaluation.customers[index];
+        let outcome = input.evaluation.outcome(index);
         for (position, (subscription, outcome)) in customer
             .subscriptions
             .iter()
