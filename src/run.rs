@@ -160,6 +160,7 @@ fn run_in_pool(
         spinner.set_message(format!("reading {file}"));
     })?;
     spinner.finish_and_clear();
+    release_free_memory();
 
     let (dataset, duplicates) = Dataset::build(
         std::mem::take(&mut loaded.customers),
@@ -173,6 +174,7 @@ fn run_in_pool(
         input::reject_duplicate_licenses(&config.input, &duplicates, &mut loaded)
             .map_err(LoadError::from)?;
     }
+    release_free_memory();
     if loaded.rejected.len() as u64 > config.max_errors {
         return Err(RunError::TooManyRejected {
             rejected: loaded.rejected,
@@ -219,4 +221,17 @@ fn run_in_pool(
 /// `1 row`, `2 rows`.
 fn plural(count: usize, one: &str, many: &str) -> String {
     format!("{count} {}", if count == 1 { one } else { many })
+}
+
+/// Hands memory freed by the previous phase back to the system.
+///
+/// The readers' per-chunk buffers and tables are freed on rayon's worker threads,
+/// whose glibc arenas keep the pages; on 100k customers that was a third of the
+/// peak resident memory. `malloc_trim` returns them (measured in the README).
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks glibc's own heaps; it takes no pointers of ours.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
