@@ -89,6 +89,20 @@ pub struct RunArgs {
     #[arg(long, value_name = "N")]
     pub threads: Option<NonZeroUsize>,
 
+    /// Delimiter of every input file: comma, semicolon or tab [default: detected per file].
+    #[arg(long, value_name = "DELIMITER", value_parser = crate::input::parse_delimiter)]
+    pub delimiter: Option<u8>,
+
+    /// Encoding of every input file: utf-8, utf-8-bom, utf-16le, utf-16be or windows-1252
+    /// [default: detected per file: UTF-16 by its byte-order mark, UTF-8, else Windows-1252].
+    #[arg(long, value_name = "ENCODING")]
+    pub encoding: Option<crate::input::Encoding>,
+
+    /// Read FIELD of FILE from the column headed HEADER, e.g. subscriptions.offer=Produktname
+    /// (repeatable; FILE is customers, subscriptions, admin_relationships or license_assignments).
+    #[arg(long, value_name = "FILE.FIELD=HEADER")]
+    pub column: Vec<crate::input::ColumnOverride>,
+
     /// No progress bars and no summary line on stderr (errors are still printed).
     #[arg(long)]
     pub quiet: bool,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::cli::RunArgs;
-use crate::input::ReadOptions;
+use crate::input::{InputFormat, ReadOptions};
 
 /// Where the catalog comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +25,7 @@ pub struct Config {
     pub threads: NonZeroUsize,
     pub quiet: bool,
     pub read: ReadOptions,
+    pub format: InputFormat,
 }
 
 impl Config {
@@ -44,6 +45,11 @@ impl Config {
             }),
             quiet: args.quiet,
             read: ReadOptions::default(),
+            format: InputFormat {
+                delimiter: args.delimiter,
+                encoding: args.encoding,
+                overrides: args.column,
+            },
         }
     }
 }

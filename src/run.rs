@@ -156,9 +156,15 @@ fn run_in_pool(
     started: Instant,
 ) -> Result<RunOutcome, RunError> {
     let spinner = progress.spinner("reading input");
-    let mut loaded = input::load(&config.input, catalog, config.read, &mut |file| {
-        spinner.set_message(format!("reading {file}"));
-    })?;
+    let mut loaded = input::load(
+        &config.input,
+        catalog,
+        &config.format,
+        config.read,
+        &mut |file| {
+            spinner.set_message(format!("reading {file}"));
+        },
+    )?;
     spinner.finish_and_clear();
     release_free_memory();
 
@@ -171,7 +177,7 @@ fn run_in_pool(
         &loaded.unknown_license_offer_keys,
     );
     if !duplicates.is_empty() {
-        input::reject_duplicate_licenses(&config.input, &duplicates, &mut loaded)
+        input::reject_duplicate_licenses(&config.input, &config.format, &duplicates, &mut loaded)
             .map_err(LoadError::from)?;
     }
     release_free_memory();

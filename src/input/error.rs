@@ -71,6 +71,16 @@ pub enum InputError {
     Empty { file: String },
     #[error("{file}:1: missing required column \"{column}\"")]
     MissingColumn { file: String, column: &'static str },
+    #[error("{file}:1: {error}")]
+    Header {
+        file: String,
+        error: super::headers::HeaderError,
+    },
+    #[error("{file}: {error}")]
+    Encoding {
+        file: String,
+        error: super::encoding::DecodeError,
+    },
     #[error("{file}:1: columns {first} and {second} are both \"{column}\"")]
     DuplicateColumn {
         file: String,

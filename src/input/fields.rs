@@ -54,15 +54,18 @@ pub fn quantity(column: &'static str, value: &str) -> Result<u64, FieldProblem> 
     })
 }
 
-/// An optional `YYYY-MM-DD` date; empty means absent.
+/// An optional date (`YYYY-MM-DD`, `DD.MM.YYYY` or an ISO 8601 date-time); empty means absent.
 pub fn optional_date(column: &'static str, value: &str) -> Result<Option<NaiveDate>, FieldProblem> {
     if value.is_empty() {
         return Ok(None);
     }
-    parse_iso_date(value).map(Some).ok_or_else(|| {
+    super::dates::parse_date(value).map(Some).ok_or_else(|| {
         FieldProblem::new(
             column,
-            format!("invalid date \"{value}\" (expected YYYY-MM-DD, a real calendar day)"),
+            format!(
+                "invalid date \"{value}\" (expected {}, a real calendar day)",
+                super::dates::DATE_FORMATS
+            ),
         )
     })
 }

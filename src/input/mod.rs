@@ -7,13 +7,17 @@
 
 mod chunks;
 mod customers;
+mod dates;
+mod encoding;
 mod error;
 mod fields;
+mod headers;
 mod licenses;
 mod lookup;
 mod parallel;
 mod records;
 mod relationships;
+mod sniff;
 mod subscriptions;
 mod table;
 
@@ -22,9 +26,12 @@ use std::path::Path;
 
 use rustc_hash::FxHashMap;
 
+pub use encoding::Encoding;
 pub use error::{FieldProblem, InputError, RejectedRow};
 pub use fields::parse_iso_date;
+pub use headers::{ColumnOverride, delimiter_name, parse_delimiter};
 pub use parallel::ReadOptions;
+pub use sniff::InputFormat;
 pub use table::{ColumnSpec, Header, Row, Table};
 
 use crate::catalog::{Catalog, lookup_key};
@@ -32,9 +39,11 @@ use crate::model::{
     Customer, CustomerIdx, DuplicateLicense, License, LicenseOffer, Relationship, Subscription,
     Users,
 };
+use headers::InputFile;
 use lookup::{CustomerIndex, duplicate};
 use parallel::{FileRead, read_file};
 use records::{Record, RecordReader};
+use sniff::Sniffed;
 
 pub const CUSTOMERS: &str = "customers.csv";
 pub const SUBSCRIPTIONS: &str = "subscriptions.csv";
@@ -52,6 +61,11 @@ pub struct InputFileReport {
     pub rows: u64,
     pub rejected: u64,
     pub sha256: String,
+    /// The encoding read (`utf-8`, `windows-1252`, …), the delimiter's name and
+    /// the header each field was read from.
+    pub encoding: String,
+    pub delimiter: String,
+    pub columns: std::collections::BTreeMap<String, String>,
 }
 
 /// The accepted records of all four files, in file order, and what was rejected.
@@ -99,6 +113,7 @@ impl From<InputError> for LoadError {
 pub fn load(
     dir: &Path,
     catalog: &Catalog,
+    format: &InputFormat,
     options: ReadOptions,
     on_file: &mut dyn FnMut(&str),
 ) -> Result<LoadedInput, LoadError> {
@@ -108,14 +123,27 @@ pub fn load(
         relationships::COLUMNS,
         licenses::COLUMNS,
     ];
-    let errors: Vec<InputError> = FILES
-        .iter()
-        .zip(specs)
-        .filter_map(|(file, specs)| check_header(&dir.join(file), file, specs).err())
-        .collect();
-    if !errors.is_empty() {
-        return Err(LoadError(errors));
+    let kinds = [
+        InputFile::Customers,
+        InputFile::Subscriptions,
+        InputFile::Relationships,
+        InputFile::Licenses,
+    ];
+    let mut sniffed = Vec::new();
+    let mut errors = Vec::new();
+    for ((file, kind), specs) in FILES.iter().zip(kinds).zip(specs) {
+        match sniff::sniff_file(&dir.join(file), file, kind, specs, format) {
+            Ok(found) => sniffed.push(found),
+            Err(error) => errors.push(error),
+        }
     }
+    let [
+        customer_format,
+        subscription_format,
+        relationship_format,
+        license_format,
+    ] = <[Sniffed; 4]>::try_from(sniffed).map_err(|_| LoadError(errors))?;
+    let forced = format.encoding.is_some();
     let mut loaded = LoadedInput::default();
     let mut late = Vec::new();
 
@@ -123,13 +151,14 @@ pub fn load(
     let read = read_file(
         &dir.join(CUSTOMERS),
         CUSTOMERS,
-        customers::COLUMNS,
+        &customer_format,
+        forced,
         options,
         &customers::CustomerParser,
     )?;
     let mut index = CustomerIndex::default();
     let mut rejected_ids = Vec::new();
-    for chunk in record(&mut loaded, CUSTOMERS, read) {
+    for chunk in record(&mut loaded, CUSTOMERS, &customer_format, read) {
         rejected_ids.extend(chunk.local.0);
         for row in chunk.items {
             let idx = CustomerIdx(loaded.customers.len() as u32);
@@ -142,7 +171,7 @@ pub fn load(
     for (line, id) in rejected_ids {
         index.reject(&id, line);
     }
-    reject_late(dir, CUSTOMERS, &mut late, &mut loaded)?;
+    reject_late(dir, CUSTOMERS, &customer_format, &mut late, &mut loaded)?;
 
     on_file(SUBSCRIPTIONS);
     let parser = subscriptions::SubscriptionParser {
@@ -152,12 +181,13 @@ pub fn load(
     let read = read_file(
         &dir.join(SUBSCRIPTIONS),
         SUBSCRIPTIONS,
-        subscriptions::COLUMNS,
+        &subscription_format,
+        forced,
         options,
         &parser,
     )?;
     let mut first_lines: FxHashMap<Box<str>, u64> = FxHashMap::default();
-    for chunk in record(&mut loaded, SUBSCRIPTIONS, read) {
+    for chunk in record(&mut loaded, SUBSCRIPTIONS, &subscription_format, read) {
         for (line, subscription) in chunk.items {
             let key = subscription.id.to_ascii_lowercase().into_boxed_str();
             if let Some(&first) = first_lines.get(&key) {
@@ -169,7 +199,13 @@ pub fn load(
             }
         }
     }
-    reject_late(dir, SUBSCRIPTIONS, &mut late, &mut loaded)?;
+    reject_late(
+        dir,
+        SUBSCRIPTIONS,
+        &subscription_format,
+        &mut late,
+        &mut loaded,
+    )?;
 
     on_file(RELATIONSHIPS);
     let parser = relationships::RelationshipParser {
@@ -179,11 +215,12 @@ pub fn load(
     let read = read_file(
         &dir.join(RELATIONSHIPS),
         RELATIONSHIPS,
-        relationships::COLUMNS,
+        &relationship_format,
+        forced,
         options,
         &parser,
     )?;
-    for chunk in record(&mut loaded, RELATIONSHIPS, read) {
+    for chunk in record(&mut loaded, RELATIONSHIPS, &relationship_format, read) {
         loaded.relationships.extend(chunk.items);
     }
 
@@ -195,11 +232,12 @@ pub fn load(
     let read = read_file(
         &dir.join(LICENSES),
         LICENSES,
-        licenses::COLUMNS,
+        &license_format,
+        forced,
         options,
         &parser,
     )?;
-    let chunks = record(&mut loaded, LICENSES, read);
+    let chunks = record(&mut loaded, LICENSES, &license_format, read);
     merge_licenses(chunks, &mut loaded);
     Ok(loaded)
 }
@@ -208,6 +246,7 @@ pub fn load(
 fn record<I, L>(
     loaded: &mut LoadedInput,
     file: &str,
+    sniffed: &Sniffed,
     read: FileRead<I, L>,
 ) -> Vec<parallel::ChunkOutput<I, L>> {
     let mut chunks = read.chunks;
@@ -220,6 +259,9 @@ fn record<I, L>(
         rows: read.rows,
         rejected: (loaded.rejected.len() - before) as u64,
         sha256: read.sha256,
+        encoding: read.encoding.name().to_owned(),
+        delimiter: headers::delimiter_name(sniffed.delimiter).to_owned(),
+        columns: sniffed.columns.iter().cloned().collect(),
     });
     chunks
 }
@@ -261,38 +303,20 @@ fn merge_licenses(
     }
 }
 
-/// Reads just the header of `path` and maps it onto `specs`.
-fn check_header(path: &Path, file: &str, specs: &[ColumnSpec]) -> Result<(), InputError> {
-    use std::io::Read;
-    let unreadable = |source| InputError::Open {
-        file: file.to_owned(),
-        source,
-    };
-    let handle = std::fs::File::open(path).map_err(unreadable)?;
-    let mut start = Vec::new();
-    handle
-        .take(1 << 20)
-        .read_to_end(&mut start)
-        .map_err(unreadable)?;
-    Table::from_bytes(&start, file, specs).map(|_| ())
-}
-
 /// Turns problems found after parsing (duplicates) into rejected rows, reading
 /// those rows' text back from the file.
 fn reject_late(
     dir: &Path,
     file: &str,
+    sniffed: &Sniffed,
     late: &mut Vec<(u64, FieldProblem)>,
     loaded: &mut LoadedInput,
 ) -> Result<(), InputError> {
     if late.is_empty() {
         return Ok(());
     }
-    let texts = record_texts(
-        &dir.join(file),
-        file,
-        late.iter().map(|(line, _)| *line).collect(),
-    )?;
+    let lines = late.iter().map(|(line, _)| *line).collect();
+    let texts = record_texts(&dir.join(file), file, sniffed, lines)?;
     for (line, problem) in late.drain(..) {
         loaded.rejected.push(RejectedRow {
             file: file.to_owned(),
@@ -311,9 +335,18 @@ fn reject_late(
 /// Rejects the license rows the dataset found to repeat an earlier row.
 pub fn reject_duplicate_licenses(
     dir: &Path,
+    format: &InputFormat,
     duplicates: &[DuplicateLicense],
     loaded: &mut LoadedInput,
 ) -> Result<(), InputError> {
+    let path = dir.join(LICENSES);
+    let sniffed = sniff::sniff_file(
+        &path,
+        LICENSES,
+        InputFile::Licenses,
+        licenses::COLUMNS,
+        format,
+    )?;
     let mut late = duplicates
         .iter()
         .map(|d| {
@@ -327,29 +360,32 @@ pub fn reject_duplicate_licenses(
             (u64::from(d.line), problem)
         })
         .collect();
-    reject_late(dir, LICENSES, &mut late, loaded)
+    reject_late(dir, LICENSES, &sniffed, &mut late, loaded)
 }
 
 /// The raw text of the records that start on `lines`.
-pub fn record_texts(
+fn record_texts(
     path: &Path,
     file: &str,
+    sniffed: &Sniffed,
     lines: HashSet<u64>,
 ) -> Result<FxHashMap<u64, String>, InputError> {
-    let bytes = std::fs::read(path).map_err(|source| InputError::Open {
+    let raw = std::fs::read(path).map_err(|source| InputError::Open {
         file: file.to_owned(),
         source,
     })?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let mut reader = RecordReader::new(bytes, 1, b',');
+    let (bytes, _) =
+        encoding::decode(&raw, Some(sniffed.encoding)).map_err(|error| InputError::Encoding {
+            file: file.to_owned(),
+            error,
+        })?;
+    let mut reader = RecordReader::new(&bytes, 1, sniffed.delimiter);
     let mut record = Record::default();
     let mut texts = FxHashMap::default();
     while texts.len() < lines.len() && reader.read(&mut record) {
         if lines.contains(&record.line) {
-            texts.insert(
-                record.line,
-                String::from_utf8_lossy(&bytes[record.span.clone()]).into_owned(),
-            );
+            let text = String::from_utf8_lossy(&bytes[record.span.clone()]).into_owned();
+            texts.insert(record.line, text);
         }
     }
     Ok(texts)

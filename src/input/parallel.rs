@@ -16,9 +16,11 @@ use rayon::iter::{ParallelBridge, ParallelIterator};
 use sha2::{Digest, Sha256};
 
 use super::chunks::{QuoteScanner, count_lines};
+use super::encoding::{self, Encoding};
 use super::error::{InputError, RejectedRow, RowProblems};
 use super::records::{Record, RecordReader};
-use super::table::{ColumnSpec, Header, Row};
+use super::sniff::Sniffed;
+use super::table::{Header, Row};
 
 /// How files are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +70,9 @@ pub struct FileRead<I, L> {
     pub chunks: Vec<ChunkOutput<I, L>>,
     pub rows: u64,
     pub sha256: String,
+    /// The encoding the rows were read in (Windows-1252 when a file first taken
+    /// for UTF-8 turned out not to be).
+    pub encoding: Encoding,
 }
 
 /// A piece of the file that starts on a record boundary.
@@ -79,11 +84,26 @@ struct Chunk {
     first_line: u64,
 }
 
-/// Reads `path` and parses every data row with `parser`.
+/// Why a chunk could not be handed out.
+enum SourceError {
+    Io(io::Error),
+    /// A file read as UTF-8 is not.
+    NotUtf8 {
+        line: u64,
+        offset: usize,
+        byte: u8,
+    },
+}
+
+/// Reads `path`, laid out as `sniffed` found, and parses every data row with
+/// `parser`. `encoding_forced` says the user chose the encoding: then bytes that
+/// are not UTF-8 in a UTF-8 file are an error rather than a reason to read the
+/// file again as Windows-1252.
 pub fn read_file<P: RowParser>(
     path: &Path,
     file: &str,
-    specs: &[ColumnSpec],
+    sniffed: &Sniffed,
+    encoding_forced: bool,
     options: ReadOptions,
     parser: &P,
 ) -> Result<FileRead<P::Item, P::Local>, InputError> {
@@ -91,29 +111,86 @@ pub fn read_file<P: RowParser>(
         file: file.to_owned(),
         source,
     };
-    let handle = File::open(path).map_err(unreadable)?;
-    let mut source = ChunkSource::new(handle, options);
-    let Some(mut first) = source.next_chunk().map_err(unreadable)? else {
-        return Err(InputError::Empty {
-            file: file.to_owned(),
+    let source = if sniffed.streams() {
+        let handle = File::open(path).map_err(unreadable)?;
+        ChunkSource::new(
+            Box::new(handle),
+            Some(Sha256::new()),
+            true,
+            sniffed.delimiter,
+            options,
+        )
+    } else {
+        let bytes = std::fs::read(path).map_err(unreadable)?;
+        let sha256 = format!("{:x}", Sha256::digest(&bytes));
+        let (text, _) = encoding::decode(&bytes, Some(sniffed.encoding)).map_err(|error| {
+            InputError::Encoding {
+                file: file.to_owned(),
+                error,
+            }
+        })?;
+        let text = text.into_owned();
+        drop(bytes);
+        let mut source = ChunkSource::new(
+            Box::new(io::Cursor::new(text)),
+            None,
+            false,
+            sniffed.delimiter,
+            options,
+        );
+        source.sha256 = Some(sha256);
+        source
+    };
+    match read_chunks(source, file, sniffed, parser) {
+        Ok(read) => Ok(read),
+        Err(SourceError::Io(source)) => Err(unreadable(source)),
+        Err(SourceError::NotUtf8 { line, offset, byte }) if encoding_forced => {
+            Err(InputError::Encoding {
+                file: file.to_owned(),
+                error: encoding::DecodeError::InvalidUtf8 { line, offset, byte },
+            })
+        }
+        Err(SourceError::NotUtf8 { .. }) => {
+            let windows = Sniffed {
+                encoding: Encoding::Windows1252,
+                ..sniffed.clone()
+            };
+            read_file(path, file, &windows, true, options, parser)
+        }
+    }
+}
+
+fn read_chunks<P: RowParser>(
+    mut source: ChunkSource,
+    file: &str,
+    sniffed: &Sniffed,
+    parser: &P,
+) -> Result<FileRead<P::Item, P::Local>, SourceError> {
+    let Some(mut first) = source.next_chunk()? else {
+        return Ok(FileRead {
+            chunks: Vec::new(),
+            rows: 0,
+            sha256: source.digest(),
+            encoding: sniffed.encoding,
         });
     };
-    let header = read_header(file, specs, &mut first)?;
+    skip_header(&mut first, sniffed.delimiter);
+    let header = &sniffed.header;
     // Parsed chunks hand their buffers back to the reader: fresh 4 MiB buffers would
     // each be page-faulted and zeroed by the kernel again.
     let (recycle, recycled) = std::sync::mpsc::channel::<Vec<u8>>();
     source.recycled = Some(recycled);
     let parse = |(seq, chunk): (usize, Chunk)| {
-        let output = parse_chunk(parser, &header, file, &chunk);
+        let output = parse_chunk(parser, header, sniffed.delimiter, file, &chunk);
         let _ = recycle.send(chunk.bytes);
         (seq, output)
     };
 
     type Numbered<I, L> = Vec<(usize, ChunkOutput<I, L>)>;
-    let (mut outputs, sha256): (Numbered<P::Item, P::Local>, String) = if options.parallel {
+    let (mut outputs, sha256): (Numbered<P::Item, P::Local>, String) = if source.options.parallel {
         std::thread::scope(|scope| {
             let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, Chunk)>(2);
-            let reader = scope.spawn(move || -> io::Result<String> {
+            let reader = scope.spawn(move || -> Result<String, SourceError> {
                 let mut seq = 1;
                 while let Some(chunk) = source.next_chunk()? {
                     if sender.send((seq, chunk)).is_err() {
@@ -128,12 +205,13 @@ pub fn read_file<P: RowParser>(
                 .par_bridge()
                 .map(parse)
                 .collect();
-            let digest = reader
-                .join()
-                .unwrap_or_else(|_| Err(io::Error::other("the reader thread panicked")));
+            let digest = reader.join().unwrap_or_else(|_| {
+                Err(SourceError::Io(io::Error::other(
+                    "the reader thread panicked",
+                )))
+            });
             digest.map(|digest| (outputs, digest))
-        })
-        .map_err(unreadable)?
+        })?
     } else {
         // The source does not cut in sequential mode: the first chunk is the whole file.
         (vec![parse((0, first))], source.digest())
@@ -145,33 +223,28 @@ pub fn read_file<P: RowParser>(
         rows: chunks.iter().map(|c| c.rows).sum(),
         chunks,
         sha256,
+        encoding: sniffed.encoding,
     })
 }
 
-/// Maps the first record of the first chunk as the header and moves the chunk's
-/// start past it.
-fn read_header(file: &str, specs: &[ColumnSpec], first: &mut Chunk) -> Result<Header, InputError> {
-    let mut reader = RecordReader::new(&first.bytes, 1, b',');
+/// Moves the first chunk's start past the header record.
+fn skip_header(first: &mut Chunk, delimiter: u8) {
+    let mut reader = RecordReader::new(&first.bytes, 1, delimiter);
     let mut record = Record::default();
-    if !reader.read(&mut record) {
-        return Err(InputError::Empty {
-            file: file.to_owned(),
-        });
-    }
-    let header = Header::map(file, &record, specs)?;
+    reader.read(&mut record);
     first.start = reader.position();
     first.first_line = reader.line();
-    Ok(header)
 }
 
 fn parse_chunk<P: RowParser>(
     parser: &P,
     header: &Header,
+    delimiter: u8,
     file: &str,
     chunk: &Chunk,
 ) -> ChunkOutput<P::Item, P::Local> {
     let input = &chunk.bytes[chunk.start..];
-    let mut reader = RecordReader::new(input, chunk.first_line, b',');
+    let mut reader = RecordReader::new(input, chunk.first_line, delimiter);
     let mut record = Record::default();
     let mut output = ChunkOutput {
         // Rows are rarely shorter than this; sizing up front avoids regrowing large vectors.
@@ -205,8 +278,13 @@ fn parse_chunk<P: RowParser>(
 
 /// Reads a file block by block and hands out chunks cut on record boundaries.
 struct ChunkSource {
-    handle: File,
-    hasher: Sha256,
+    handle: Box<dyn Read + Send>,
+    /// Hashes the bytes read; `None` when they are decoded text whose file was
+    /// hashed before (see `sha256`).
+    hasher: Option<Sha256>,
+    sha256: Option<String>,
+    /// Check that every chunk is UTF-8 (the bytes come straight from the file).
+    check_utf8: bool,
     buf: Vec<u8>,
     scanner: QuoteScanner,
     options: ReadOptions,
@@ -215,31 +293,43 @@ struct ChunkSource {
     eof: bool,
     started: bool,
     next_line: u64,
+    /// Bytes of the file handed out in chunks so far.
+    offset: usize,
 }
 
 impl ChunkSource {
-    fn new(handle: File, options: ReadOptions) -> ChunkSource {
+    fn new(
+        handle: Box<dyn Read + Send>,
+        hasher: Option<Sha256>,
+        check_utf8: bool,
+        delimiter: u8,
+        options: ReadOptions,
+    ) -> ChunkSource {
         ChunkSource {
             handle,
-            hasher: Sha256::new(),
+            hasher,
+            sha256: None,
+            check_utf8,
             buf: Vec::new(),
-            scanner: QuoteScanner::new(b','),
+            scanner: QuoteScanner::new(delimiter),
             options,
             recycled: None,
             eof: false,
             started: false,
             next_line: 1,
+            offset: 0,
         }
     }
 
-    fn next_chunk(&mut self) -> io::Result<Option<Chunk>> {
+    fn next_chunk(&mut self) -> Result<Option<Chunk>, SourceError> {
         loop {
             let wanted = self.buf.len() + self.options.chunk_bytes;
-            self.fill(wanted)?;
+            self.fill(wanted).map_err(SourceError::Io)?;
             if !self.started {
                 self.started = true;
                 if self.buf.starts_with(b"\xEF\xBB\xBF") {
                     self.buf.drain(..3);
+                    self.offset = 3;
                 }
             }
             let splittable = self.options.parallel && self.scanner.is_well_formed();
@@ -253,10 +343,13 @@ impl ChunkSource {
                 rest.extend_from_slice(&self.buf[boundary..]);
                 self.buf.truncate(boundary);
                 self.scanner.cut(boundary);
-                return Ok(Some(self.take(rest)));
+                return self.take(rest).map(Some);
             }
             if self.eof {
-                return Ok((!self.buf.is_empty()).then(|| self.take(Vec::new())));
+                if self.buf.is_empty() {
+                    return Ok(None);
+                }
+                return self.take(Vec::new()).map(Some);
             }
         }
     }
@@ -273,15 +366,27 @@ impl ChunkSource {
     }
 
     /// Hands out the buffer as a chunk, keeping `rest` as the new buffer.
-    fn take(&mut self, rest: Vec<u8>) -> Chunk {
+    fn take(&mut self, rest: Vec<u8>) -> Result<Chunk, SourceError> {
         let bytes = std::mem::replace(&mut self.buf, rest);
         let first_line = self.next_line;
+        if self.check_utf8 {
+            // Chunks end after a line feed, so no character is cut in two.
+            if let Err(error) = std::str::from_utf8(&bytes) {
+                let valid = error.valid_up_to();
+                return Err(SourceError::NotUtf8 {
+                    line: first_line + count_lines(&bytes[..valid]),
+                    offset: self.offset + valid,
+                    byte: bytes[valid],
+                });
+            }
+        }
         self.next_line += count_lines(&bytes);
-        Chunk {
+        self.offset += bytes.len();
+        Ok(Chunk {
             bytes,
             start: 0,
             first_line,
-        }
+        })
     }
 
     /// Reads until the buffer holds `wanted` bytes or the file ends.
@@ -296,7 +401,9 @@ impl ChunkSource {
         let read = (&mut self.handle)
             .take(missing)
             .read_to_end(&mut self.buf)?;
-        self.hasher.update(&self.buf[start..]);
+        if let Some(hasher) = &mut self.hasher {
+            hasher.update(&self.buf[start..]);
+        }
         if (read as u64) < missing {
             self.eof = true;
         }
@@ -304,6 +411,10 @@ impl ChunkSource {
     }
 
     fn digest(self) -> String {
-        format!("{:x}", self.hasher.finalize())
+        match (self.sha256, self.hasher) {
+            (Some(sha256), _) => sha256,
+            (None, Some(hasher)) => format!("{:x}", hasher.finalize()),
+            (None, None) => String::new(),
+        }
     }
 }

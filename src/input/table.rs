@@ -40,6 +40,11 @@ pub struct Header {
 }
 
 impl Header {
+    /// Per spec, the position of its column (if any), in a header of `len` columns.
+    pub fn new(columns: Vec<Option<usize>>, len: usize) -> Header {
+        Header { columns, len }
+    }
+
     /// Maps a header record onto `specs`: names compared case-insensitively after
     /// trimming; a missing required column or a column named twice is an error.
     pub fn map(file: &str, header: &Record, specs: &[ColumnSpec]) -> Result<Header, InputError> {

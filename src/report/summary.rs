@@ -57,6 +57,10 @@ pub struct InputSummary {
     pub rows: u64,
     pub rejected: u64,
     pub sha256: String,
+    pub encoding: String,
+    pub delimiter: String,
+    /// Field → the header it was read from.
+    pub columns: BTreeMap<String, String>,
 }
 
 /// Counts by code, serialised as a JSON object in a fixed (rule) order.
@@ -202,6 +206,9 @@ impl Summary {
                     rows: f.rows,
                     rejected: f.rejected,
                     sha256: f.sha256.clone(),
+                    encoding: f.encoding.clone(),
+                    delimiter: f.delimiter.clone(),
+                    columns: f.columns.clone(),
                 })
                 .collect(),
         }

@@ -9,7 +9,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use upgrade_recon::config::{CatalogSource, Config};
-use upgrade_recon::input::ReadOptions;
+use upgrade_recon::input::{InputFormat, ReadOptions};
 use upgrade_recon::progress::Progress;
 
 use crate::harness::*;
@@ -411,6 +411,7 @@ fn run_library(
             chunk_bytes: 512,
             parallel: threads > 1,
         },
+        format: InputFormat::default(),
     };
     let outcome = upgrade_recon::run::run(&config, Progress::hidden())
         .unwrap_or_else(|e| panic!("run failed: {:?}", e.problem_lines()));

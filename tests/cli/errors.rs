@@ -174,7 +174,9 @@ fn missing_required_column_fails_before_any_row_is_read() {
     // Only the header problem: the row with the bad status is never read.
     assert_eq!(
         run.stderr_lines(),
-        ["subscriptions.csv:1: missing required column \"quantity\""]
+        [
+            "subscriptions.csv:1: missing required column \"quantity\" (looked for: quantity, Quantity, Licenses, Seats)"
+        ]
     );
 }
 
@@ -183,14 +185,14 @@ fn missing_columns_in_several_files_are_all_named() {
     let ws = with_file(CUSTOMERS, "customer_id,name\nc-1,Alpha GmbH\nc-2,Beta AG\n");
     ws.write_input(
         LICENSES,
-        "customer_id,upn,offer\nc-1,ann@alpha.example,Office 365 Business Essentials\n",
+        "customer_id,user,offer\nc-1,ann@alpha.example,Office 365 Business Essentials\n",
     );
     let run = assert_fails_writing_nothing(&ws, &[], 65);
     assert_eq!(
         run.stderr_lines(),
         [
-            "customers.csv:1: missing required column \"company_name\"",
-            "license_assignments.csv:1: missing required column \"user_principal_name\"",
+            "customers.csv:1: missing required column \"company_name\" (looked for: company_name, Company name, Customer name, CustomerName)",
+            "license_assignments.csv:1: missing required column \"user_principal_name\" (looked for: user_principal_name, User principal name, UserPrincipalName, UPN)",
         ]
     );
 }
@@ -302,8 +304,8 @@ fn impossible_date_is_rejected() {
         &ws,
         2,
         &[
-            "admin_relationships.csv:4: start_date: invalid date \"2026-02-30\" (expected YYYY-MM-DD, a real calendar day)",
-            "admin_relationships.csv:5: end_date: invalid date \"26-12-31\" (expected YYYY-MM-DD, a real calendar day)",
+            "admin_relationships.csv:4: start_date: invalid date \"2026-02-30\" (expected YYYY-MM-DD, DD.MM.YYYY or an ISO 8601 date-time, a real calendar day)",
+            "admin_relationships.csv:5: end_date: invalid date \"26-12-31\" (expected YYYY-MM-DD, DD.MM.YYYY or an ISO 8601 date-time, a real calendar day)",
         ],
     );
 }

@@ -1,0 +1,138 @@
+//! Works out how an input file is written before its rows are read: encoding,
+//! delimiter and which column holds which field, from the file's first bytes.
+
+use std::io::Read;
+use std::path::Path;
+
+use super::encoding::{self, Encoding};
+use super::error::InputError;
+use super::headers::{self, ColumnOverride, InputFile};
+use super::records::{Record, RecordReader};
+use super::table::{ColumnSpec, Header};
+
+/// How the partner's files are written, where the command line says so; what it
+/// leaves open is detected per file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InputFormat {
+    pub delimiter: Option<u8>,
+    pub encoding: Option<Encoding>,
+    pub overrides: Vec<ColumnOverride>,
+}
+
+/// What was found out about one file.
+#[derive(Debug, Clone)]
+pub struct Sniffed {
+    pub encoding: Encoding,
+    pub delimiter: u8,
+    pub header: Header,
+    /// (field, header as written) for every field found.
+    pub columns: Vec<(String, String)>,
+}
+
+impl Sniffed {
+    /// True when rows can be read straight from the file's bytes (UTF-8); other
+    /// encodings are decoded to UTF-8 in memory first.
+    pub fn streams(&self) -> bool {
+        matches!(self.encoding, Encoding::Utf8 | Encoding::Utf8Bom)
+    }
+}
+
+/// Bytes read to sniff a file: far more than any header line.
+const PREFIX_BYTES: u64 = 1 << 20;
+
+/// Sniffs the file at `path` from its first bytes.
+pub fn sniff_file(
+    path: &Path,
+    file: &str,
+    kind: InputFile,
+    specs: &[ColumnSpec],
+    format: &InputFormat,
+) -> Result<Sniffed, InputError> {
+    let unreadable = |source| InputError::Open {
+        file: file.to_owned(),
+        source,
+    };
+    let mut prefix = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|handle| handle.take(PREFIX_BYTES).read_to_end(&mut prefix))
+        .map_err(unreadable)?;
+    let whole = (prefix.len() as u64) < PREFIX_BYTES;
+    sniff(&prefix, whole, file, kind, specs, format)
+}
+
+/// Sniffs a file from `prefix`, its first bytes (`whole` when that is all of it).
+pub fn sniff(
+    prefix: &[u8],
+    whole: bool,
+    file: &str,
+    kind: InputFile,
+    specs: &[ColumnSpec],
+    format: &InputFormat,
+) -> Result<Sniffed, InputError> {
+    let encoding = format
+        .encoding
+        .unwrap_or_else(|| detect_encoding(prefix, whole));
+    let decoded = decode_prefix(prefix, encoding).map_err(|error| InputError::Encoding {
+        file: file.to_owned(),
+        error,
+    })?;
+    let pairs: Vec<(&'static str, bool)> = specs.iter().map(|s| (s.name, s.required)).collect();
+    let delimiter = format.delimiter.unwrap_or_else(|| {
+        headers::detect_delimiter(&decoded, kind, &pairs, &format.overrides).unwrap_or(b',')
+    });
+    let mut reader = RecordReader::new(&decoded, 1, delimiter);
+    let mut record = Record::default();
+    if !reader.read(&mut record) {
+        return Err(InputError::Empty {
+            file: file.to_owned(),
+        });
+    }
+    let names: Vec<String> = record
+        .iter()
+        .map(|f| String::from_utf8_lossy(f).into_owned())
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mapped = headers::map_header(kind, &names, &pairs, &format.overrides).map_err(|error| {
+        InputError::Header {
+            file: file.to_owned(),
+            error,
+        }
+    })?;
+    Ok(Sniffed {
+        encoding,
+        delimiter,
+        header: Header::new(mapped.columns, record.len()),
+        columns: mapped.used,
+    })
+}
+
+/// UTF-16 needs its byte-order mark; bytes that are not UTF-8 are Windows-1252,
+/// as German Excel writes "CSV" files. A character cut off at the end of a
+/// partial prefix does not count against UTF-8.
+fn detect_encoding(prefix: &[u8], whole: bool) -> Encoding {
+    if prefix.starts_with(&[0xFF, 0xFE]) {
+        return Encoding::Utf16Le;
+    }
+    if prefix.starts_with(&[0xFE, 0xFF]) {
+        return Encoding::Utf16Be;
+    }
+    let bom = prefix.starts_with(b"\xEF\xBB\xBF");
+    match std::str::from_utf8(prefix) {
+        Err(error) if whole || error.error_len().is_some() => Encoding::Windows1252,
+        _ if bom => Encoding::Utf8Bom,
+        _ => Encoding::Utf8,
+    }
+}
+
+/// The prefix as UTF-8 (a cut-off character at its end dropped).
+fn decode_prefix(prefix: &[u8], encoding: Encoding) -> Result<Vec<u8>, encoding::DecodeError> {
+    let usable = match encoding {
+        Encoding::Utf16Le | Encoding::Utf16Be => &prefix[..prefix.len() & !1],
+        Encoding::Utf8 | Encoding::Utf8Bom => match std::str::from_utf8(prefix) {
+            Err(error) if error.error_len().is_none() => &prefix[..error.valid_up_to()],
+            _ => prefix,
+        },
+        Encoding::Windows1252 => prefix,
+    };
+    encoding::decode(usable, Some(encoding)).map(|(text, _)| text.into_owned())
+}
