@@ -1,1 +1,198 @@
+//! The parallel reader (small chunks, several threads) and the sequential reader
+//! (one chunk) must build the same dataset, also from files with CRLF line ends,
+//! quoted line breaks, doubled quotes, blank lines and rejected rows.
 
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::*;
+use crate::model::{Dataset, KnownValues};
+
+/// A small export with every layout hazard the chunk splitter must respect.
+fn write_hazardous_export(dir: &Path) {
+    let mut customers = String::from("customer_id,company_name,domain\r\n");
+    let mut subscriptions =
+        String::from("subscription_id,customer_id,offer,status,quantity,channel\r\n");
+    let mut relationships = String::from("customer_id,status,services,start_date,end_date\r\n");
+    let mut licenses = String::from("customer_id,user_principal_name,offer,disabled_services\r\n");
+    for c in 0..40 {
+        // Quoted names with line breaks (CRLF inside quotes too) and doubled quotes.
+        let _ = write!(
+            customers,
+            "C{c},\"Firma {c}\r\nAbteilung \"\"Nord\"\", GmbH\",c{c}.example\r\n"
+        );
+        if c % 7 == 0 {
+            customers.push_str("\r\n");
+        }
+        for s in 0..3 {
+            let offer = [
+                "Microsoft 365 Business Basic",
+                "O365_BUSINESS_PREMIUM",
+                "Azure plan",
+            ][s];
+            let status = ["active", "Suspended", "pending"][(c + s) % 3];
+            let _ = write!(
+                subscriptions,
+                "S{c}-{s},c{c},\"{offer}\",{status},{},\r\n",
+                10 + c * s
+            );
+        }
+        let _ = write!(
+            relationships,
+            "C{c},active,\"Exchange;SharePoint;\r\nTeams\",2024-01-01,\r\n"
+        );
+        for u in 0..6 {
+            let upn = if u % 2 == 0 {
+                format!("User{u}@C{c}.example")
+            } else {
+                format!("user{u}@c{c}.example")
+            };
+            let _ = write!(
+                licenses,
+                "c{c},{upn},Microsoft 365 Business Basic,\"Yammer\"\r\n"
+            );
+            let _ = write!(licenses, "c{c},{upn},Power BI Pro,\r\n");
+        }
+        // A duplicate license row and a row for an unknown customer.
+        let _ = write!(
+            licenses,
+            "c{c},USER0@c{c}.example,O365_BUSINESS_ESSENTIALS,\r\n"
+        );
+        let _ = write!(licenses, "nobody{c},x@y,Power BI Pro,\r\n");
+    }
+    for (name, text) in [
+        (CUSTOMERS, customers),
+        (SUBSCRIPTIONS, subscriptions),
+        (RELATIONSHIPS, relationships),
+        (LICENSES, licenses),
+    ] {
+        std::fs::write(dir.join(name), text).expect("write fixture");
+    }
+}
+
+/// Everything the dataset holds, in a form independent of how users were interned.
+fn describe(loaded: LoadedInput) -> String {
+    let mut loaded = loaded;
+    let (dataset, duplicates) = Dataset::build(
+        std::mem::take(&mut loaded.customers),
+        std::mem::take(&mut loaded.subscriptions),
+        std::mem::take(&mut loaded.relationships),
+        std::mem::take(&mut loaded.licenses),
+        std::mem::take(&mut loaded.users),
+        &loaded.unknown_license_offer_keys,
+    );
+    let mut out = format!(
+        "{duplicates:?}\n{:?}\n{:?}\n",
+        loaded.rejected, loaded.files
+    );
+    for view in dataset.customer_views() {
+        let _ = writeln!(out, "{:?}", view.customer);
+        for s in view.subscriptions {
+            let _ = writeln!(
+                out,
+                "  {} {} {:?} {} {}",
+                s.id,
+                s.offer_text,
+                s.offer,
+                s.status.as_str(),
+                s.quantity
+            );
+        }
+        for r in view.relationships {
+            let _ = writeln!(out, "  {:?}", r.services);
+        }
+        let mut licenses: Vec<String> = view
+            .licenses
+            .iter()
+            .map(|l| {
+                format!(
+                    "  {} {:?} {:?} {}",
+                    dataset.user_name(l.user),
+                    l.offer.offer(),
+                    l.disabled,
+                    l.line
+                )
+            })
+            .collect();
+        licenses.sort();
+        out.push_str(&licenses.join("\n"));
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn parallel_and_sequential_readers_build_the_same_dataset() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_hazardous_export(dir.path());
+    let catalog = Catalog::builtin().expect("catalog");
+    let load_with = |options: ReadOptions| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .expect("pool");
+        pool.install(|| {
+            load(
+                dir.path(),
+                &catalog,
+                &InputFormat::default(),
+                options,
+                &mut |_| {},
+            )
+        })
+        .expect("valid export")
+    };
+    let sequential = describe(load_with(ReadOptions {
+        chunk_bytes: 1 << 20,
+        parallel: false,
+    }));
+    assert!(
+        sequential.contains(r#"Firma 3\r\nAbteilung \"Nord\", GmbH"#),
+        "quoted newline kept"
+    );
+    assert!(
+        sequential.contains("unknown customer"),
+        "the bad rows are rejected"
+    );
+    for chunk_bytes in [1, 7, 64, 300, 4096] {
+        let parallel = describe(load_with(ReadOptions {
+            chunk_bytes,
+            parallel: true,
+        }));
+        assert_eq!(parallel, sequential, "chunks of {chunk_bytes} bytes");
+    }
+}
+
+#[test]
+fn rejected_rows_keep_their_physical_line_numbers_in_every_mode() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_hazardous_export(dir.path());
+    let catalog = Catalog::builtin().expect("catalog");
+    for options in [
+        ReadOptions {
+            chunk_bytes: 1 << 20,
+            parallel: false,
+        },
+        ReadOptions {
+            chunk_bytes: 50,
+            parallel: true,
+        },
+    ] {
+        let loaded = load(
+            dir.path(),
+            &catalog,
+            &InputFormat::default(),
+            options,
+            &mut |_| {},
+        )
+        .expect("valid");
+        let first = loaded
+            .rejected
+            .iter()
+            .find(|r| r.file == LICENSES)
+            .expect("a rejected license row");
+        // 1 header + customer 0's 12 license rows + its duplicate = line 14; the unknown customer follows.
+        assert_eq!(first.line, 15, "{options:?}");
+        assert_eq!(first.record, "nobody0,x@y,Power BI Pro,");
+    }
+}
