@@ -71,9 +71,11 @@ pub enum InputError {
     Empty { file: String },
     #[error("{file}:1: missing required column \"{column}\"")]
     MissingColumn { file: String, column: &'static str },
-    #[error("{file}:1: {error}")]
+    #[error("{file}:{line}: {error}")]
     Header {
         file: String,
+        /// The header's line (blank lines may precede it).
+        line: u64,
         error: super::headers::HeaderError,
     },
     #[error("{file}: {error}")]
@@ -87,6 +89,29 @@ pub enum InputError {
         column: &'static str,
         first: usize,
         second: usize,
+    },
+    /// An Active-users export in `users/` whose name is no customer's id or domain.
+    #[error(
+        "{file}: no customer in customers.csv has the customer_id or domain \"{name}\" \
+         (name each Active-users export <customer_id>.csv or <domain>.csv)"
+    )]
+    UnknownTenant { file: String, name: String },
+    /// An Active-users export named by a domain that several customers share.
+    #[error(
+        "{file}: the domain \"{domain}\" belongs to customers {}; name the export <customer_id>.csv",
+        .customers.join(", ")
+    )]
+    AmbiguousTenant {
+        file: String,
+        domain: String,
+        customers: Vec<String>,
+    },
+    /// Two Active-users exports in `users/` for one customer.
+    #[error("{second}: customer \"{customer}\" already has an export, {first}; keep one of them")]
+    TenantTwice {
+        first: String,
+        second: String,
+        customer: String,
     },
 }
 

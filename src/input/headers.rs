@@ -12,13 +12,15 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// One of the four input files.
+/// One of the four input files, or a Microsoft 365 admin center "Active users"
+/// export in `users/`, which may stand in for `license_assignments.csv`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum InputFile {
     Customers,
     Subscriptions,
     Relationships,
     Licenses,
+    ActiveUsers,
 }
 
 type AliasTable = &'static [(&'static str, &'static [&'static str])];
@@ -65,6 +67,12 @@ const LICENSES: AliasTable = &[
     ("disabled_services", &["disabled_services", "Disabled services", "Disabled plans", "Disabled service plans"]),
 ];
 
+#[rustfmt::skip]
+const ACTIVE_USERS: AliasTable = &[
+    ("user_principal_name", &["user_principal_name", "User principal name", "UserPrincipalName", "UPN"]),
+    ("licenses", &["licenses", "Licenses", "Assigned licenses"]),
+];
+
 impl InputFile {
     pub fn file_name(self) -> &'static str {
         match self {
@@ -72,17 +80,24 @@ impl InputFile {
             InputFile::Subscriptions => "subscriptions.csv",
             InputFile::Relationships => "admin_relationships.csv",
             InputFile::Licenses => "license_assignments.csv",
+            InputFile::ActiveUsers => "users/*.csv",
         }
     }
 
     /// The file name without `.csv`, as `--column` spells it.
     pub fn prefix(self) -> &'static str {
-        let name = self.file_name();
-        name.strip_suffix(".csv").unwrap_or(name)
+        match self {
+            InputFile::ActiveUsers => "users",
+            _ => {
+                let name = self.file_name();
+                name.strip_suffix(".csv").unwrap_or(name)
+            }
+        }
     }
 
     /// The file a `--column` prefix names: the file name with or without `.csv`,
-    /// or `relationships` / `licenses` for short; ASCII case ignored.
+    /// or `relationships` / `licenses` for short, or `users` for the Active-users
+    /// exports; ASCII case ignored.
     pub fn from_prefix(name: &str) -> Option<InputFile> {
         let name = name.trim().to_ascii_lowercase();
         match name.strip_suffix(".csv").unwrap_or(&name) {
@@ -90,6 +105,7 @@ impl InputFile {
             "subscriptions" => Some(InputFile::Subscriptions),
             "admin_relationships" | "relationships" => Some(InputFile::Relationships),
             "license_assignments" | "licenses" => Some(InputFile::Licenses),
+            "users" => Some(InputFile::ActiveUsers),
             _ => None,
         }
     }
@@ -105,6 +121,7 @@ impl InputFile {
             InputFile::Subscriptions => SUBSCRIPTIONS,
             InputFile::Relationships => RELATIONSHIPS,
             InputFile::Licenses => LICENSES,
+            InputFile::ActiveUsers => ACTIVE_USERS,
         }
     }
 }
@@ -391,6 +408,7 @@ mod tests {
             ],
             Relationships => &["customer_id", "status", "services"],
             Licenses => &["customer_id", "user_principal_name", "offer"],
+            ActiveUsers => &["user_principal_name", "licenses"],
         };
         file.fields().map(|f| (f, required.contains(&f))).collect()
     }
@@ -426,6 +444,9 @@ mod tests {
         "license_assignments | User principal name,Licenses,Tenant ID | | 2 0 1 -",
         "license_assignments | UPN,Product,Customer ID,Disabled plans,Quantity | | 2 0 1 3",
         "license_assignments | UserPrincipalName,License,Licenses,customer_id | | error: columns 2 \"License\" and 3 \"Licenses\" both map to \"offer\"; choose one with --column license_assignments.offer=HEADER",
+        "users | Display name,User principal name,First name,Licenses,Usage location | | 1 3",
+        "users | UPN,Assigned licenses,Licenses | | error: columns 2 \"Assigned licenses\" and 3 \"Licenses\" both map to \"licenses\"; choose one with --column users.licenses=HEADER",
+        "users | Benutzerprinzipalname,Lizenzen | users.user_principal_name=Benutzerprinzipalname & users.licenses=Lizenzen | 0 1",
     ];
 
     /// Splits a case line at `|` into its trimmed parts.
@@ -466,7 +487,13 @@ mod tests {
 
     #[test]
     fn alias_table_is_consistent() {
-        for file in [Customers, Subscriptions, Relationships, Licenses] {
+        for file in [
+            Customers,
+            Subscriptions,
+            Relationships,
+            Licenses,
+            ActiveUsers,
+        ] {
             let mut seen: Vec<(String, &str)> = Vec::new();
             for field in file.fields() {
                 assert_eq!(aliases(file, field).first(), Some(&field), "{file} {field}");
@@ -508,6 +535,7 @@ mod tests {
         "orders.offer=x | unknown file \"orders\" (expected customers, subscriptions, admin_relationships or license_assignments)",
         "license_assignments.quantity=Anzahl | license_assignments.csv has no column \"quantity\" (expected one of customer_id, user_principal_name, offer, disabled_services)",
         "licenses.UPN=x | license_assignments.csv has no column \"UPN\" (expected one of customer_id, user_principal_name, offer, disabled_services)",
+        "users.licenses=Lizenzen | users/*.csv | licenses | Lizenzen",
         "customers.country=  | the header after \"=\" is empty",
         "customers.country=__ | the header after \"=\" is empty",
     ];

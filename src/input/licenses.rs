@@ -87,7 +87,7 @@ impl RowParser for LicenseParser<'_> {
 }
 
 impl LicenseChunk {
-    fn unknown_spelling(&mut self, spelling: &str) -> u32 {
+    pub(super) fn unknown_spelling(&mut self, spelling: &str) -> u32 {
         if let Some(&index) = self.unknown_index.get(spelling) {
             return index;
         }

@@ -5,6 +5,7 @@
 //! a [`RejectedRow`] carrying every problem found in it. Readers know the catalog
 //! (to resolve offers and service names) but nothing of the upgrade rules.
 
+mod active_users;
 mod chunks;
 mod customers;
 mod dates;
@@ -110,6 +111,8 @@ impl From<InputError> for LoadError {
 
 /// Reads the four input files from `dir`. Every file's header is checked before
 /// any row is read. `on_file` is told the name of each file as its rows start to be read.
+/// Without `license_assignments.csv`, the Active-users exports in `users/` are the
+/// license source if that folder exists (see `active_users.rs`).
 pub fn load(
     dir: &Path,
     catalog: &Catalog,
@@ -121,13 +124,11 @@ pub fn load(
         customers::COLUMNS,
         subscriptions::COLUMNS,
         relationships::COLUMNS,
-        licenses::COLUMNS,
     ];
     let kinds = [
         InputFile::Customers,
         InputFile::Subscriptions,
         InputFile::Relationships,
-        InputFile::Licenses,
     ];
     let mut sniffed = Vec::new();
     let mut errors = Vec::new();
@@ -137,12 +138,28 @@ pub fn load(
             Err(error) => errors.push(error),
         }
     }
-    let [
-        customer_format,
-        subscription_format,
-        relationship_format,
-        license_format,
-    ] = <[Sniffed; 4]>::try_from(sniffed).map_err(|_| LoadError(errors))?;
+    let license_source = if active_users::chosen(dir) {
+        active_users::Folder::sniff(dir, format).map(LicenseSource::Users)
+    } else {
+        let path = dir.join(LICENSES);
+        sniff::sniff_file(
+            &path,
+            LICENSES,
+            InputFile::Licenses,
+            licenses::COLUMNS,
+            format,
+        )
+        .map(LicenseSource::File)
+        .map_err(|error| vec![error])
+    };
+    let license_source = license_source
+        .map_err(|mut found| errors.append(&mut found))
+        .ok();
+    let (Some(license_source), Ok([customer_format, subscription_format, relationship_format])) =
+        (license_source, <[Sniffed; 3]>::try_from(sniffed))
+    else {
+        return Err(LoadError(errors));
+    };
     let forced = format.encoding.is_some();
     let mut loaded = LoadedInput::default();
     let mut late = Vec::new();
@@ -168,8 +185,8 @@ pub fn load(
             }
         }
     }
-    for (line, id) in rejected_ids {
-        index.reject(&id, line);
+    for (line, id) in &rejected_ids {
+        index.reject(id, *line);
     }
     reject_late(dir, CUSTOMERS, &customer_format, &mut late, &mut loaded)?;
 
@@ -224,6 +241,22 @@ pub fn load(
         loaded.relationships.extend(chunk.items);
     }
 
+    let license_format = match license_source {
+        LicenseSource::File(sniffed) => sniffed,
+        LicenseSource::Users(folder) => {
+            on_file(active_users::SOURCE);
+            let customers = active_users::Customers {
+                accepted: &loaded.customers,
+                index: &index,
+                rejected_ids: &rejected_ids,
+            };
+            let read = active_users::read(folder, &customers, catalog, forced, options)?;
+            loaded.rejected.extend(read.rejected);
+            loaded.files.push(read.report);
+            merge_licenses(read.chunks, &mut loaded);
+            return Ok(loaded);
+        }
+    };
     on_file(LICENSES);
     let parser = licenses::LicenseParser {
         catalog,
@@ -240,6 +273,12 @@ pub fn load(
     let chunks = record(&mut loaded, LICENSES, &license_format, read);
     merge_licenses(chunks, &mut loaded);
     Ok(loaded)
+}
+
+/// Where licenses are read from.
+enum LicenseSource {
+    File(Sniffed),
+    Users(active_users::Folder),
 }
 
 /// Records a file's report and rejected rows; returns its chunks.

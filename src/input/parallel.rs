@@ -144,7 +144,10 @@ pub fn read_file<P: RowParser>(
     match read_chunks(source, file, sniffed, parser) {
         Ok(read) => Ok(read),
         Err(SourceError::Io(source)) => Err(unreadable(source)),
-        Err(SourceError::NotUtf8 { line, offset, byte }) if encoding_forced => {
+        // Only a file without a byte-order mark may turn out to be Windows-1252.
+        Err(SourceError::NotUtf8 { line, offset, byte })
+            if encoding_forced || sniffed.encoding != Encoding::Utf8 =>
+        {
             Err(InputError::Encoding {
                 file: file.to_owned(),
                 error: encoding::DecodeError::InvalidUtf8 { line, offset, byte },

@@ -72,7 +72,7 @@ pub fn sniff(
     let encoding = format
         .encoding
         .unwrap_or_else(|| detect_encoding(prefix, whole));
-    let decoded = decode_prefix(prefix, encoding).map_err(|error| InputError::Encoding {
+    let decoded = decode_prefix(prefix, whole, encoding).map_err(|error| InputError::Encoding {
         file: file.to_owned(),
         error,
     })?;
@@ -95,20 +95,22 @@ pub fn sniff(
     let mapped = headers::map_header(kind, &names, &pairs, &format.overrides).map_err(|error| {
         InputError::Header {
             file: file.to_owned(),
+            line: record.line,
             error,
         }
     })?;
     Ok(Sniffed {
         encoding,
         delimiter,
-        header: Header::new(mapped.columns, record.len()),
+        header: Header::new(mapped.columns, &record),
         columns: mapped.used,
     })
 }
 
 /// UTF-16 needs its byte-order mark; bytes that are not UTF-8 are Windows-1252,
-/// as German Excel writes "CSV" files. A character cut off at the end of a
-/// partial prefix does not count against UTF-8.
+/// as German Excel writes "CSV" files. A UTF-8 byte-order mark settles the matter:
+/// such a file with a stray byte is an error, not Windows-1252. A character cut off
+/// at the end of a partial prefix does not count against UTF-8.
 fn detect_encoding(prefix: &[u8], whole: bool) -> Encoding {
     if prefix.starts_with(&[0xFF, 0xFE]) {
         return Encoding::Utf16Le;
@@ -116,18 +118,35 @@ fn detect_encoding(prefix: &[u8], whole: bool) -> Encoding {
     if prefix.starts_with(&[0xFE, 0xFF]) {
         return Encoding::Utf16Be;
     }
-    let bom = prefix.starts_with(b"\xEF\xBB\xBF");
+    if prefix.starts_with(b"\xEF\xBB\xBF") {
+        return Encoding::Utf8Bom;
+    }
     match std::str::from_utf8(prefix) {
         Err(error) if whole || error.error_len().is_some() => Encoding::Windows1252,
-        _ if bom => Encoding::Utf8Bom,
         _ => Encoding::Utf8,
     }
 }
 
-/// The prefix as UTF-8 (a cut-off character at its end dropped).
-fn decode_prefix(prefix: &[u8], encoding: Encoding) -> Result<Vec<u8>, encoding::DecodeError> {
+/// The prefix as UTF-8 (a character cut off at its end dropped).
+fn decode_prefix(
+    prefix: &[u8],
+    whole: bool,
+    encoding: Encoding,
+) -> Result<Vec<u8>, encoding::DecodeError> {
     let usable = match encoding {
-        Encoding::Utf16Le | Encoding::Utf16Be => &prefix[..prefix.len() & !1],
+        Encoding::Utf16Le | Encoding::Utf16Be => {
+            let even = &prefix[..prefix.len() & !1];
+            // The first half of a surrogate pair whose second half lies beyond the prefix.
+            let last = match (encoding, even) {
+                (Encoding::Utf16Le, [.., low, high]) => Some(u16::from_le_bytes([*low, *high])),
+                (Encoding::Utf16Be, [.., high, low]) => Some(u16::from_be_bytes([*high, *low])),
+                _ => None,
+            };
+            match last {
+                Some(unit) if !whole && (0xD800..0xDC00).contains(&unit) => &even[..even.len() - 2],
+                _ => even,
+            }
+        }
         Encoding::Utf8 | Encoding::Utf8Bom => match std::str::from_utf8(prefix) {
             Err(error) if error.error_len().is_none() => &prefix[..error.valid_up_to()],
             _ => prefix,

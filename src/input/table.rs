@@ -36,22 +36,35 @@ impl ColumnSpec {
 pub struct Header {
     /// Per spec, the position of its column, if the file has it.
     columns: Vec<Option<usize>>,
+    /// Columns in the header.
     len: usize,
+    /// Columns up to the last one with a name: a row needs at least these. Excel
+    /// ends lines with a delimiter on some rows and not on others.
+    named: usize,
 }
 
 impl Header {
-    /// Per spec, the position of its column (if any), in a header of `len` columns.
-    pub fn new(columns: Vec<Option<usize>>, len: usize) -> Header {
-        Header { columns, len }
+    /// Per spec, the position of its column (if any), in `header`.
+    pub fn new(columns: Vec<Option<usize>>, header: &Record) -> Header {
+        let named = (0..header.len())
+            .rev()
+            .find(|&i| {
+                header
+                    .get(i)
+                    .is_some_and(|name| !name.iter().all(u8::is_ascii_whitespace))
+            })
+            .map_or(0, |last| last + 1);
+        Header {
+            columns,
+            len: header.len(),
+            named,
+        }
     }
 
     /// Maps a header record onto `specs`: names compared case-insensitively after
     /// trimming; a missing required column or a column named twice is an error.
     pub fn map(file: &str, header: &Record, specs: &[ColumnSpec]) -> Result<Header, InputError> {
-        Ok(Header {
-            columns: map_header(file, header, specs)?,
-            len: header.len(),
-        })
+        Ok(Header::new(map_header(file, header, specs)?, header))
     }
 }
 
@@ -141,8 +154,9 @@ impl<'t> Row<'t> {
         }
     }
 
-    /// The problem with the row's shape, if it has fewer fields than the header or
-    /// more non-empty ones (Excel's trailing empty fields are tolerated).
+    /// The problem with the row's shape, if it has fewer fields than the header's
+    /// named columns or non-empty fields beyond the header (Excel's trailing empty
+    /// fields are tolerated).
     pub fn shape_problem(&self) -> Option<FieldProblem> {
         let len = self.record.len();
         let extra_filled = self
@@ -150,10 +164,14 @@ impl<'t> Row<'t> {
             .iter()
             .skip(self.header.len)
             .any(|field| !field.iter().all(u8::is_ascii_whitespace));
-        if len < self.header.len || extra_filled {
-            Some(FieldProblem::row(format!(
-                "row has {len} fields, the header has {}",
+        if len < self.header.named || extra_filled {
+            let expected = if len < self.header.named {
+                self.header.named
+            } else {
                 self.header.len
+            };
+            Some(FieldProblem::row(format!(
+                "row has {len} fields, the header has {expected}"
             )))
         } else {
             None

@@ -3,8 +3,10 @@
 //!
 //! Cases with input files and reviewed expected reports live in `tests/cases/`.
 
+mod active_users;
 mod catalog;
 mod determinism;
 mod errors;
 mod golden;
 mod harness;
+mod real_exports;
