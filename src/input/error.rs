@@ -76,7 +76,8 @@ pub enum InputError {
         file: String,
         /// The header's line (blank lines may precede it).
         line: u64,
-        error: super::headers::HeaderError,
+        /// Boxed: it is large and rare, and every reader returns this error type.
+        error: Box<super::headers::HeaderError>,
     },
     #[error("{file}: {error}")]
     Encoding {

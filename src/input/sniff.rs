@@ -96,7 +96,7 @@ pub fn sniff(
         InputError::Header {
             file: file.to_owned(),
             line: record.line,
-            error,
+            error: Box::new(error),
         }
     })?;
     Ok(Sniffed {
