@@ -146,7 +146,7 @@ pub struct Read {
 
 /// Reads every export of `folder`.
 pub fn read(
-    folder: Folder,
+    folder: &Folder,
     customers: &Customers<'_>,
     catalog: &Catalog,
     encoding_forced: bool,

@@ -190,21 +190,74 @@ pub fn load(
     }
     reject_late(dir, CUSTOMERS, &customer_format, &mut late, &mut loaded)?;
 
-    on_file(SUBSCRIPTIONS);
-    let parser = subscriptions::SubscriptionParser {
+    // The other three files only look customers up, so they are read together:
+    // the small files' sequential stretches overlap the license file's parallel parse.
+    on_file("subscriptions, relationships and licenses");
+    let subscription_parser = subscriptions::SubscriptionParser {
         catalog,
         customers: &index,
     };
-    let read = read_file(
-        &dir.join(SUBSCRIPTIONS),
+    let relationship_parser = relationships::RelationshipParser {
+        customers: &index,
+        vocabulary: catalog.vocabulary(),
+    };
+    let license_parser = licenses::LicenseParser {
+        catalog,
+        customers: &index,
+    };
+    let accepted_customers = &loaded.customers;
+    let read_subscriptions = || {
+        let path = dir.join(SUBSCRIPTIONS);
+        read_file(
+            &path,
+            SUBSCRIPTIONS,
+            &subscription_format,
+            forced,
+            options,
+            &subscription_parser,
+        )
+    };
+    let read_relationships = || {
+        let path = dir.join(RELATIONSHIPS);
+        read_file(
+            &path,
+            RELATIONSHIPS,
+            &relationship_format,
+            forced,
+            options,
+            &relationship_parser,
+        )
+    };
+    let read_licenses = || match &license_source {
+        LicenseSource::File(sniffed) => {
+            let path = dir.join(LICENSES);
+            read_file(&path, LICENSES, sniffed, forced, options, &license_parser)
+                .map(|read| LicenseRead::File(read, sniffed))
+                .map_err(LoadError::from)
+        }
+        LicenseSource::Users(folder) => {
+            let customers = active_users::Customers {
+                accepted: accepted_customers,
+                index: &index,
+                rejected_ids: &rejected_ids,
+            };
+            active_users::read(folder, &customers, catalog, forced, options).map(LicenseRead::Users)
+        }
+    };
+    let (subscription_read, (relationship_read, license_read)) =
+        rayon::join(read_subscriptions, || {
+            rayon::join(read_relationships, read_licenses)
+        });
+    let (subscription_read, relationship_read, license_read) =
+        (subscription_read?, relationship_read?, license_read?);
+
+    let mut first_lines: FxHashMap<Box<str>, u64> = FxHashMap::default();
+    for chunk in record(
+        &mut loaded,
         SUBSCRIPTIONS,
         &subscription_format,
-        forced,
-        options,
-        &parser,
-    )?;
-    let mut first_lines: FxHashMap<Box<str>, u64> = FxHashMap::default();
-    for chunk in record(&mut loaded, SUBSCRIPTIONS, &subscription_format, read) {
+        subscription_read,
+    ) {
         for (line, subscription) in chunk.items {
             let key = subscription.id.to_ascii_lowercase().into_boxed_str();
             if let Some(&first) = first_lines.get(&key) {
@@ -224,54 +277,26 @@ pub fn load(
         &mut loaded,
     )?;
 
-    on_file(RELATIONSHIPS);
-    let parser = relationships::RelationshipParser {
-        customers: &index,
-        vocabulary: catalog.vocabulary(),
-    };
-    let read = read_file(
-        &dir.join(RELATIONSHIPS),
+    for chunk in record(
+        &mut loaded,
         RELATIONSHIPS,
         &relationship_format,
-        forced,
-        options,
-        &parser,
-    )?;
-    for chunk in record(&mut loaded, RELATIONSHIPS, &relationship_format, read) {
+        relationship_read,
+    ) {
         loaded.relationships.extend(chunk.items);
     }
 
-    let license_format = match license_source {
-        LicenseSource::File(sniffed) => sniffed,
-        LicenseSource::Users(folder) => {
-            on_file(active_users::SOURCE);
-            let customers = active_users::Customers {
-                accepted: &loaded.customers,
-                index: &index,
-                rejected_ids: &rejected_ids,
-            };
-            let read = active_users::read(folder, &customers, catalog, forced, options)?;
+    match license_read {
+        LicenseRead::File(read, sniffed) => {
+            let chunks = record(&mut loaded, LICENSES, sniffed, read);
+            merge_licenses(chunks, &mut loaded);
+        }
+        LicenseRead::Users(read) => {
             loaded.rejected.extend(read.rejected);
             loaded.files.push(read.report);
             merge_licenses(read.chunks, &mut loaded);
-            return Ok(loaded);
         }
-    };
-    on_file(LICENSES);
-    let parser = licenses::LicenseParser {
-        catalog,
-        customers: &index,
-    };
-    let read = read_file(
-        &dir.join(LICENSES),
-        LICENSES,
-        &license_format,
-        forced,
-        options,
-        &parser,
-    )?;
-    let chunks = record(&mut loaded, LICENSES, &license_format, read);
-    merge_licenses(chunks, &mut loaded);
+    }
     Ok(loaded)
 }
 
@@ -279,6 +304,12 @@ pub fn load(
 enum LicenseSource {
     File(Sniffed),
     Users(active_users::Folder),
+}
+
+/// What the license source gave.
+enum LicenseRead<'s> {
+    File(FileRead<License, licenses::LicenseChunk>, &'s Sniffed),
+    Users(active_users::Read),
 }
 
 /// Records a file's report and rejected rows; returns its chunks.

@@ -67,7 +67,9 @@ impl Dataset {
         unknown_offer_keys: &[u32],
     ) -> (Dataset, Vec<DuplicateLicense>) {
         let mut order: Vec<u32> = (0..customers.len() as u32).collect();
-        order.sort_by(|&a, &b| compare_ids(&customers[a as usize].id, &customers[b as usize].id));
+        order.par_sort_unstable_by(|&a, &b| {
+            compare_ids(&customers[a as usize].id, &customers[b as usize].id)
+        });
         let mut new_position = vec![0u32; customers.len()];
         for (new, &old) in order.iter().enumerate() {
             new_position[old as usize] = new as u32;
@@ -79,27 +81,30 @@ impl Dataset {
             .filter_map(|&old| slots[old as usize].take())
             .collect();
 
-        for subscription in &mut subscriptions {
-            subscription.customer = remap(subscription.customer);
-        }
-        subscriptions.sort_by(|a, b| {
-            a.customer
-                .cmp(&b.customer)
-                .then_with(|| compare_ids(&a.id, &b.id))
-        });
-        let subscription_starts = starts(customers.len(), subscriptions.iter().map(|s| s.customer));
-
-        for relationship in &mut relationships {
-            relationship.customer = remap(relationship.customer);
-        }
-        // Ordered by id and dates so that reports do not depend on row order.
-        relationships.sort_by(|a, b| {
-            a.customer
-                .cmp(&b.customer)
-                .then_with(|| compare_ids(&a.id, &b.id))
-                .then_with(|| (a.start, a.end).cmp(&(b.start, b.end)))
-        });
-        let relationship_starts = starts(customers.len(), relationships.iter().map(|r| r.customer));
+        // Subscription ids are unique (case-insensitively), so an unstable sort is
+        // deterministic; relationships keep file order among equal keys.
+        let order_subscriptions = || {
+            for subscription in &mut subscriptions {
+                subscription.customer = remap(subscription.customer);
+            }
+            subscriptions.par_sort_unstable_by(|a, b| {
+                a.customer
+                    .cmp(&b.customer)
+                    .then_with(|| compare_ids(&a.id, &b.id))
+            });
+        };
+        let order_relationships = || {
+            for relationship in &mut relationships {
+                relationship.customer = remap(relationship.customer);
+            }
+            // Ordered by id and dates so that reports do not depend on row order.
+            relationships.par_sort_by(|a, b| {
+                a.customer
+                    .cmp(&b.customer)
+                    .then_with(|| compare_ids(&a.id, &b.id))
+                    .then_with(|| (a.start, a.end).cmp(&(b.start, b.end)))
+            });
+        };
 
         let offer_key = |offer: LicenseOffer| match offer.unknown_spelling() {
             Some(spelling) => LicenseOffer::unknown(
@@ -110,8 +115,12 @@ impl Dataset {
             ),
             None => offer,
         };
-        let (licenses, duplicates) =
-            group_licenses(licenses, &remap, customers.len(), &users, &offer_key);
+        let group = || group_licenses(licenses, &remap, customers.len(), &users, &offer_key);
+        let ((), ((), (licenses, duplicates))) = rayon::join(order_subscriptions, || {
+            rayon::join(order_relationships, group)
+        });
+        let subscription_starts = starts(customers.len(), subscriptions.iter().map(|s| s.customer));
+        let relationship_starts = starts(customers.len(), relationships.iter().map(|r| r.customer));
         let license_starts = starts(customers.len(), licenses.iter().map(|l| l.customer));
 
         let dataset = Dataset {
