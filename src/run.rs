@@ -8,7 +8,6 @@ use crate::catalog::{Catalog, CatalogError};
 use crate::config::{CatalogSource, Config};
 use crate::engine;
 use crate::input::{self, LoadError, RejectedRow};
-use crate::model::Dataset;
 use crate::progress::Progress;
 use crate::report::{OutcomeCounts, ReportError, ReportInput, ReportWriter, Summary, SummaryInput};
 
@@ -168,14 +167,7 @@ fn run_in_pool(
     spinner.finish_and_clear();
     release_free_memory();
 
-    let (dataset, duplicates) = Dataset::build(
-        std::mem::take(&mut loaded.customers),
-        std::mem::take(&mut loaded.subscriptions),
-        std::mem::take(&mut loaded.relationships),
-        std::mem::take(&mut loaded.licenses),
-        std::mem::take(&mut loaded.users),
-        &loaded.unknown_license_offer_keys,
-    );
+    let (dataset, duplicates) = loaded.build_dataset();
     if !duplicates.is_empty() {
         input::reject_duplicate_licenses(&config.input, &config.format, &duplicates, &mut loaded)
             .map_err(LoadError::from)?;

@@ -37,8 +37,8 @@ pub use table::{ColumnSpec, Header, Row, Table};
 
 use crate::catalog::{Catalog, lookup_key};
 use crate::model::{
-    Customer, CustomerIdx, DuplicateLicense, License, LicenseOffer, Relationship, Subscription,
-    Users,
+    Customer, CustomerIdx, Dataset, DuplicateLicense, License, LicenseOffer, Relationship,
+    Subscription, Users,
 };
 use headers::InputFile;
 use lookup::{CustomerIndex, duplicate};
@@ -88,6 +88,21 @@ pub struct LoadedInput {
     /// In file order, then line order.
     pub rejected: Vec<RejectedRow>,
     pub files: Vec<InputFileReport>,
+}
+
+impl LoadedInput {
+    /// Moves the accepted records into a [`Dataset`], leaving the reports of what
+    /// was read; also returns the license rows the dataset found to be duplicates.
+    pub fn build_dataset(&mut self) -> (Dataset, Vec<DuplicateLicense>) {
+        Dataset::build(
+            std::mem::take(&mut self.customers),
+            std::mem::take(&mut self.subscriptions),
+            std::mem::take(&mut self.relationships),
+            std::mem::take(&mut self.licenses),
+            std::mem::take(&mut self.users),
+            &self.unknown_license_offer_keys,
+        )
+    }
 }
 
 /// Errors that stop the run before any row is accepted: every missing or

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use super::*;
-use crate::model::{Dataset, KnownValues};
+use crate::model::KnownValues;
 
 /// A small export with every layout hazard the chunk splitter must respect.
 fn write_hazardous_export(dir: &Path) {
@@ -73,14 +73,7 @@ fn write_hazardous_export(dir: &Path) {
 /// Everything the dataset holds, in a form independent of how users were interned.
 fn describe(loaded: LoadedInput) -> String {
     let mut loaded = loaded;
-    let (dataset, duplicates) = Dataset::build(
-        std::mem::take(&mut loaded.customers),
-        std::mem::take(&mut loaded.subscriptions),
-        std::mem::take(&mut loaded.relationships),
-        std::mem::take(&mut loaded.licenses),
-        std::mem::take(&mut loaded.users),
-        &loaded.unknown_license_offer_keys,
-    );
+    let (dataset, duplicates) = loaded.build_dataset();
     let mut out = format!(
         "{duplicates:?}\n{:?}\n{:?}\n",
         loaded.rejected, loaded.files
