@@ -71,8 +71,7 @@ fn write_hazardous_export(dir: &Path) {
 }
 
 /// Everything the dataset holds, in a form independent of how users were interned.
-fn describe(loaded: LoadedInput) -> String {
-    let mut loaded = loaded;
+fn describe(mut loaded: LoadedInput) -> String {
     let (dataset, duplicates) = loaded.build_dataset();
     let mut out = format!(
         "{duplicates:?}\n{:?}\n{:?}\n",
