@@ -13,6 +13,7 @@ Exit codes:
   3   success, but some input rows were rejected (within --max-errors; see rejects.csv)
   65  invalid input data: bad header, bad rows beyond --max-errors, invalid catalog (nothing written)
   66  an input file (or catalog file) is missing or unreadable (nothing written)
+  71  the worker threads could not be started (nothing written)
   74  the reports could not be written (an existing report set is left untouched)";
 
 const RUN_HELP: &str = "\
