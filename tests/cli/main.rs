@@ -10,3 +10,4 @@ mod errors;
 mod golden;
 mod harness;
 mod real_exports;
+mod robustness;
