@@ -7,6 +7,7 @@ mod active_users;
 mod catalog;
 mod determinism;
 mod errors;
+mod exit_codes;
 mod golden;
 mod harness;
 mod real_exports;
