@@ -1,4 +1,4 @@
-//! Every documented error: exit code, the stderr line naming file:line and column,
+//! Every documented row error: exit code, the stderr line naming file:line and column,
 //! nothing written into a fresh `--out`, an existing report set left untouched.
 
 use crate::harness::*;

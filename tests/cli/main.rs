@@ -12,3 +12,4 @@ mod golden;
 mod harness;
 mod real_exports;
 mod robustness;
+mod synthetic;
