@@ -17,11 +17,14 @@ Exit codes:
   74  the reports could not be written (an existing report set is left untouched)";
 
 const RUN_HELP: &str = "\
-Input files, all required, in --input (UTF-8 CSV, comma-separated, header row):
+Input files, all required, in --input (CSV with a header row; encoding, delimiter and the
+Partner Center / admin center header names are recognised per file, see README):
   customers.csv             customer_id, company_name [, domain, country, account_manager]
   subscriptions.csv         subscription_id, customer_id, offer, status, quantity [, channel]
   admin_relationships.csv   customer_id, status, services [, start_date, end_date, relationship_id]
   license_assignments.csv   customer_id, user_principal_name, offer [, disabled_services]
+                            (or a folder users/ of admin-center 'Active users' exports,
+                            one per customer: users/<customer_id or domain>.csv)
 
 Reports, all written to --out on every successful run (header-only when empty):
   eligible_upgrades.csv, blocked_upgrades.csv, reassignments.csv, rejects.csv, summary.json
@@ -86,7 +89,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub max_errors: u64,
 
-    /// Worker threads for the evaluation [default: all cores].
+    /// Worker threads for reading, evaluating and formatting; reports are identical for any N
+    /// [default: all cores].
     #[arg(long, value_name = "N")]
     pub threads: Option<NonZeroUsize>,
 
@@ -100,7 +104,8 @@ pub struct RunArgs {
     pub encoding: Option<crate::input::Encoding>,
 
     /// Read FIELD of FILE from the column headed HEADER, e.g. subscriptions.offer=Produktname
-    /// (repeatable; FILE is customers, subscriptions, admin_relationships or license_assignments).
+    /// (repeatable; FILE is customers, subscriptions, admin_relationships, license_assignments
+    /// or users).
     #[arg(long, value_name = "FILE.FIELD=HEADER")]
     pub column: Vec<crate::input::ColumnOverride>,
 
