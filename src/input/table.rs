@@ -109,11 +109,6 @@ impl<'b> Table<'b> {
         &self.file
     }
 
-    /// The whole file's bytes (without a BOM).
-    pub fn input(&self) -> &'b [u8] {
-        self.input
-    }
-
     /// Data rows read so far (blank lines not counted).
     pub fn rows(&self) -> u64 {
         self.rows
