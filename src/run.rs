@@ -209,6 +209,10 @@ fn run_in_pool(
         unknown_license_offers: &loaded.unknown_license_offers,
         rejected_rows: loaded.rejected.len() as u64,
     });
+    // Freeing millions of records takes a tenth of a second: a detached thread does
+    // it while the reports are synced (the process may exit before it is done).
+    // Should the thread not start, the dataset is freed here.
+    let _detached = std::thread::Builder::new().spawn(move || drop(dataset));
     writer.finish(&loaded.rejected, &summary)?;
     Ok(RunOutcome {
         summary,

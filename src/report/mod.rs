@@ -9,6 +9,7 @@
 //! output does not depend on threads.
 
 mod details;
+mod sink;
 mod summary;
 mod tables;
 
@@ -27,6 +28,7 @@ pub use tables::{
 use rayon::prelude::*;
 
 use crate::input::RejectedRow;
+use sink::Sink;
 
 pub const ELIGIBLE_FILE: &str = "eligible_upgrades.csv";
 pub const BLOCKED_FILE: &str = "blocked_upgrades.csv";
@@ -48,12 +50,12 @@ const CUSTOMERS_PER_BATCH: usize = 512;
 /// The report set being written: the three decision reports grow window by
 /// window in temporary files; [`ReportWriter::finish`] adds `rejects.csv` and
 /// `summary.json` and puts all five in place, or none.
+///
+/// A writer thread ([`sink`]) appends the formatted rows while the next window is
+/// evaluated. Dropping the writer without `finish` removes the temporary files.
 pub struct ReportWriter {
     out: PathBuf,
-    decisions: [Staged; 3],
-    /// Buffers of the last window, reused by the next: fresh multi-megabyte buffers
-    /// would be page-faulted and zeroed by the kernel again every time.
-    spare: Vec<DecisionRows>,
+    sink: Sink,
 }
 
 impl ReportWriter {
@@ -63,17 +65,17 @@ impl ReportWriter {
             path: out.to_owned(),
             source,
         })?;
+        let decisions = [
+            stage(out, ELIGIBLE_FILE)?,
+            stage(out, BLOCKED_FILE)?,
+            stage(out, REASSIGNMENTS_FILE)?,
+        ];
         let mut writer = ReportWriter {
             out: out.to_owned(),
-            decisions: [
-                stage(out, ELIGIBLE_FILE)?,
-                stage(out, BLOCKED_FILE)?,
-                stage(out, REASSIGNMENTS_FILE)?,
-            ],
-            spare: Vec::new(),
+            sink: Sink::start(out, decisions),
         };
         let headers = decision_headers().map_err(|e| failed(out, ELIGIBLE_FILE, csv_to_io(e)))?;
-        writer.write(&headers)?;
+        writer.sink.write(headers)?;
         Ok(writer)
     }
 
@@ -84,7 +86,7 @@ impl ReportWriter {
         let batches: Vec<(usize, DecisionRows)> = range
             .clone()
             .step_by(CUSTOMERS_PER_BATCH)
-            .map(|start| (start, self.spare.pop().unwrap_or_default()))
+            .map(|start| (start, self.sink.spare_buffers()))
             .collect();
         let formatted: Vec<csv::Result<DecisionRows>> = batches
             .into_par_iter()
@@ -98,33 +100,30 @@ impl ReportWriter {
             .collect();
         for rows in formatted {
             let rows = rows.map_err(|e| failed(&self.out, ELIGIBLE_FILE, csv_to_io(e)))?;
-            self.write(&rows)?;
-            self.spare.push(rows);
-        }
-        Ok(())
-    }
-
-    fn write(&mut self, rows: &DecisionRows) -> Result<(), ReportError> {
-        let parts = [&rows.eligible, &rows.blocked, &rows.reassignments];
-        for ((file, temp), bytes) in self.decisions.iter_mut().zip(parts) {
-            temp.write_all(bytes)
-                .map_err(|e| failed(&self.out, file, e))?;
+            self.sink.write(rows)?;
         }
         Ok(())
     }
 
     /// Writes `rejects.csv` and `summary.json` and puts the whole set in place.
-    pub fn finish(self, rejected: &[RejectedRow], summary: &Summary) -> Result<(), ReportError> {
+    pub fn finish(
+        mut self,
+        rejected: &[RejectedRow],
+        summary: &Summary,
+    ) -> Result<(), ReportError> {
+        let [eligible, blocked, reassignments] = self.sink.close()?;
         let out = &self.out;
         let mut rejects = stage(out, REJECTS_FILE)?;
         write_rejects(rejected, &mut rejects.1)
             .map_err(|e| failed(out, REJECTS_FILE, csv_to_io(e)))?;
         let mut summary_file = stage(out, SUMMARY_FILE)?;
-        serde_json::to_writer_pretty(&mut summary_file.1, summary)
-            .map_err(io::Error::from)
-            .and_then(|()| summary_file.1.write_all(b"\n"))
+        let mut json = serde_json::to_vec_pretty(summary)
+            .map_err(|e| failed(out, SUMMARY_FILE, io::Error::from(e)))?;
+        json.push(b'\n');
+        summary_file
+            .1
+            .write_all(&json)
             .map_err(|e| failed(out, SUMMARY_FILE, e))?;
-        let [eligible, blocked, reassignments] = self.decisions;
         replace_all(
             out,
             vec![eligible, blocked, reassignments, rejects, summary_file],
@@ -133,9 +132,9 @@ impl ReportWriter {
 }
 
 /// A report being written: its final name and its temporary file.
-type Staged = (&'static str, tempfile::NamedTempFile);
+pub(crate) type Staged = (&'static str, tempfile::NamedTempFile);
 
-fn failed(out: &Path, file: &str, source: io::Error) -> ReportError {
+pub(crate) fn failed(out: &Path, file: &str, source: io::Error) -> ReportError {
     ReportError {
         path: out.join(file),
         source,

@@ -176,13 +176,11 @@ pub struct SummaryInput<'a> {
 impl Summary {
     pub fn compute(input: &SummaryInput<'_>) -> Summary {
         let mut subscriptions = input.outcomes.subscriptions;
-        let mut unknown_offers = BTreeMap::new();
+        let mut unknown_offers: BTreeMap<&str, u64> = BTreeMap::new();
         for subscription in &input.dataset.subscriptions {
             subscriptions.total += 1;
             if subscription.offer.is_none() {
-                *unknown_offers
-                    .entry(subscription.offer_text.to_string())
-                    .or_insert(0) += 1;
+                *unknown_offers.entry(&subscription.offer_text).or_insert(0) += 1;
             }
             if subscription.channel != Channel::ThisPartner {
                 subscriptions.other_channel += 1;
@@ -195,7 +193,7 @@ impl Summary {
             upgrade_pairs: input.outcomes.pairs,
             blocked_by_reason: input.outcomes.blocked_by_reason.clone(),
             reassignments: input.outcomes.reassignments.clone(),
-            unknown_offers,
+            unknown_offers: owned_keys(unknown_offers),
             unknown_license_offers: count_unknown_license_offers(input),
             rejected_rows: input.rejected_rows,
             inputs: input
@@ -216,13 +214,29 @@ impl Summary {
 }
 
 fn count_unknown_license_offers(input: &SummaryInput<'_>) -> BTreeMap<String, u64> {
-    let mut counts = BTreeMap::new();
+    let spellings = input.unknown_license_offers;
+    let mut per_spelling = vec![0u64; spellings.len()];
     for license in &input.dataset.licenses {
-        let spelling = license.offer.unknown_spelling();
-        if let Some(spelling) = spelling.and_then(|s| input.unknown_license_offers.get(s as usize))
+        if let Some(count) = license
+            .offer
+            .unknown_spelling()
+            .and_then(|s| per_spelling.get_mut(s as usize))
         {
-            *counts.entry(spelling.to_string()).or_insert(0) += 1;
+            *count += 1;
         }
     }
+    let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+    for (spelling, count) in spellings.iter().zip(per_spelling) {
+        if count > 0 {
+            *counts.entry(spelling).or_insert(0) += count;
+        }
+    }
+    owned_keys(counts)
+}
+
+fn owned_keys(counts: BTreeMap<&str, u64>) -> BTreeMap<String, u64> {
     counts
+        .into_iter()
+        .map(|(key, count)| (key.to_owned(), count))
+        .collect()
 }

@@ -1,0 +1,129 @@
+//! The writer thread of the three decision reports.
+//!
+//! Formatted rows arrive in order over a bounded channel and are appended to the
+//! temporary files while the rayon workers evaluate and format the next window;
+//! the emptied buffers go back for reuse. The thread also asks the kernel to start
+//! writing each file to disk as it grows, so that the final fsync finds little left
+//! to do. Closing the sink hands the files back for [`super::replace_all`]; dropping
+//! it unclosed joins the thread, whose dropped temporary files are removed.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
+use std::thread::JoinHandle;
+
+use super::{DecisionRows, ReportError, Staged, failed};
+
+/// Formatted batches that may wait for the writer: about two windows' worth.
+const QUEUED_BATCHES: usize = 64;
+
+/// Dirty bytes of one file after which its writeback is started.
+const WRITEBACK_BYTES: u64 = 8 << 20;
+
+type Files = [Staged; 3];
+
+pub struct Sink {
+    rows: Option<SyncSender<DecisionRows>>,
+    spare: Receiver<DecisionRows>,
+    thread: Option<JoinHandle<Result<Files, ReportError>>>,
+}
+
+impl Sink {
+    /// Starts the writer thread over the three staged decision reports.
+    pub fn start(out: &Path, files: Files) -> Sink {
+        let (rows, queued) = sync_channel(QUEUED_BATCHES);
+        let (emptied, spare) = channel();
+        let out = out.to_owned();
+        let thread = std::thread::spawn(move || write_batches(&out, files, queued, emptied));
+        Sink {
+            rows: Some(rows),
+            spare,
+            thread: Some(thread),
+        }
+    }
+
+    /// Buffers the writer has emptied, or new ones.
+    pub fn spare_buffers(&self) -> DecisionRows {
+        self.spare.try_recv().unwrap_or_default()
+    }
+
+    /// Queues one batch of rows, to be appended after the batches before it.
+    pub fn write(&mut self, rows: DecisionRows) -> Result<(), ReportError> {
+        let sent = self.rows.as_ref().map(|sender| sender.send(rows));
+        match sent {
+            Some(Ok(())) => Ok(()),
+            // The thread stopped early: it failed, and says why when joined.
+            _ => Err(self.join().err().unwrap_or_else(stopped)),
+        }
+    }
+
+    /// Waits until every queued batch is written; returns the files.
+    pub fn close(&mut self) -> Result<Files, ReportError> {
+        self.join()
+    }
+
+    fn join(&mut self) -> Result<Files, ReportError> {
+        self.rows = None;
+        match self.thread.take().map(JoinHandle::join) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) | None => Err(stopped()),
+        }
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        // The files must be removed before the process can exit.
+        let _ = self.join();
+    }
+}
+
+/// The error of a writer thread that panicked or was already joined.
+fn stopped() -> ReportError {
+    ReportError {
+        path: PathBuf::from("reports"),
+        source: std::io::Error::other("the report writer thread stopped"),
+    }
+}
+
+fn write_batches(
+    out: &Path,
+    mut files: Files,
+    queued: Receiver<DecisionRows>,
+    emptied: Sender<DecisionRows>,
+) -> Result<Files, ReportError> {
+    let mut written = [0u64; 3];
+    let mut synced = [0u64; 3];
+    for batch in queued {
+        let parts = [&batch.eligible, &batch.blocked, &batch.reassignments];
+        for (i, ((file, temp), bytes)) in files.iter_mut().zip(parts).enumerate() {
+            temp.write_all(bytes).map_err(|e| failed(out, file, e))?;
+            written[i] += bytes.len() as u64;
+            if written[i] - synced[i] >= WRITEBACK_BYTES {
+                start_writeback(temp.as_file(), synced[i], written[i] - synced[i]);
+                synced[i] = written[i];
+            }
+        }
+        // The receiver is gone once the run stops formatting; nothing to reuse then.
+        let _ = emptied.send(batch);
+    }
+    Ok(files)
+}
+
+/// Asks the kernel to start writing `len` bytes of `file` from `offset` to disk,
+/// without waiting for it. Only a hint: where it is unavailable, fsync does it all.
+fn start_writeback(file: &std::fs::File, offset: u64, len: u64) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let (Ok(offset), Ok(len)) = (i64::try_from(offset), i64::try_from(len)) else {
+            return;
+        };
+        // SAFETY: sync_file_range takes no pointers; `file` keeps the descriptor open.
+        unsafe {
+            libc::sync_file_range(file.as_raw_fd(), offset, len, libc::SYNC_FILE_RANGE_WRITE);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (file, offset, len);
+}
