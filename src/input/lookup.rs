@@ -10,10 +10,11 @@ use super::error::FieldProblem;
 use crate::catalog::{Catalog, OfferIdx};
 use crate::model::{CustomerIdx, UserIdx, Users};
 
-/// The customer ids of `customers.csv`, accepted or rejected, by lower-case id.
+/// The customer ids of `customers.csv`, accepted or rejected, compared ASCII
+/// case-insensitively.
 #[derive(Debug, Default)]
 pub struct CustomerIndex {
-    slots: FxHashMap<Box<str>, CustomerSlot>,
+    slots: FoldedMap<CustomerSlot>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -31,11 +32,15 @@ impl CustomerIndex {
         line: u64,
         idx: CustomerIdx,
     ) -> Result<(), FieldProblem> {
-        let key = id.to_ascii_lowercase().into_boxed_str();
-        match self.slots.get(&key) {
+        let accepted = CustomerSlot::Accepted { idx, line };
+        match self.slots.get_mut(id) {
             Some(CustomerSlot::Accepted { line: first, .. }) => Err(duplicate(column, id, *first)),
-            _ => {
-                self.slots.insert(key, CustomerSlot::Accepted { idx, line });
+            Some(slot) => {
+                *slot = accepted;
+                Ok(())
+            }
+            None => {
+                self.slots.insert_new(id, accepted);
                 Ok(())
             }
         }
@@ -43,19 +48,14 @@ impl CustomerIndex {
 
     /// Remembers the id of a rejected row, unless an accepted row holds it.
     pub fn reject(&mut self, id: &str, line: u64) {
-        self.slots
-            .entry(id.to_ascii_lowercase().into_boxed_str())
-            .or_insert(CustomerSlot::Rejected { line });
+        if self.slots.get_mut(id).is_none() {
+            self.slots.insert_new(id, CustomerSlot::Rejected { line });
+        }
     }
 
     /// The accepted customer `id` refers to.
     pub fn resolve(&self, column: &'static str, id: &str) -> Result<CustomerIdx, FieldProblem> {
-        let slot = if id.bytes().any(|b| b.is_ascii_uppercase()) {
-            self.slots.get(id.to_ascii_lowercase().as_str())
-        } else {
-            self.slots.get(id)
-        };
-        match slot {
+        match self.slots.get(id) {
             Some(CustomerSlot::Accepted { idx, .. }) => Ok(*idx),
             Some(CustomerSlot::Rejected { line }) => Err(FieldProblem::new(
                 column,
@@ -66,6 +66,96 @@ impl CustomerIndex {
                 format!("unknown customer \"{id}\" (not in customers.csv)"),
             )),
         }
+    }
+}
+
+/// Keys compared ASCII case-insensitively (as the contract compares ids), each
+/// with a value. The keys are stored back to back in one string, so that hundreds
+/// of thousands of ids cost a handful of allocations.
+#[derive(Debug)]
+pub struct FoldedMap<V> {
+    text: String,
+    /// Where each key ends in `text`; it starts where the previous one ends.
+    ends: Vec<u32>,
+    values: Vec<V>,
+    /// Indices into `ends` and `values`.
+    table: HashTable<u32>,
+}
+
+impl<V> Default for FoldedMap<V> {
+    fn default() -> FoldedMap<V> {
+        FoldedMap {
+            text: String::new(),
+            ends: Vec::new(),
+            values: Vec::new(),
+            table: HashTable::new(),
+        }
+    }
+}
+
+impl<V> FoldedMap<V> {
+    /// Room for `keys` keys of about `key_bytes` bytes in all.
+    pub fn with_capacity(keys: usize, key_bytes: usize) -> FoldedMap<V> {
+        FoldedMap {
+            text: String::with_capacity(key_bytes),
+            ends: Vec::with_capacity(keys),
+            values: Vec::with_capacity(keys),
+            table: HashTable::with_capacity(keys),
+        }
+    }
+
+    fn key(&self, index: u32) -> &str {
+        let i = index as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    fn find(&self, key: &str) -> Option<usize> {
+        self.table
+            .find(folded_hash(key), |&i| self.key(i).eq_ignore_ascii_case(key))
+            .map(|&i| i as usize)
+    }
+
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.find(key).map(|i| &self.values[i])
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
+        self.find(key).map(|i| &mut self.values[i])
+    }
+
+    /// Adds a key that [`FoldedMap::get`] does not find.
+    pub fn insert_new(&mut self, key: &str, value: V) {
+        let index = self.values.len() as u32;
+        self.text.push_str(key);
+        self.ends.push(self.text.len() as u32);
+        self.values.push(value);
+        let (text, ends) = (&self.text, &self.ends);
+        let key_of = |i: u32| {
+            let i = i as usize;
+            let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+            &text[start..ends[i] as usize]
+        };
+        self.table
+            .insert_unique(folded_hash(key), index, |&i| folded_hash(key_of(i)));
+    }
+}
+
+/// A hash of the key's ASCII lower case, computed without allocating for keys of
+/// up to 64 bytes (ids are shorter).
+fn folded_hash(key: &str) -> u64 {
+    let bytes = key.as_bytes();
+    if !bytes.iter().any(u8::is_ascii_uppercase) {
+        return FxBuildHasher.hash_one(bytes);
+    }
+    let mut folded = [0u8; 64];
+    match folded.get_mut(..bytes.len()) {
+        Some(folded) => {
+            folded.copy_from_slice(bytes);
+            folded.make_ascii_lowercase();
+            FxBuildHasher.hash_one(&*folded)
+        }
+        None => FxBuildHasher.hash_one(key.to_ascii_lowercase().as_bytes()),
     }
 }
 
@@ -167,6 +257,31 @@ mod tests {
             .unwrap();
         index.reject("C1", 4);
         assert_eq!(index.resolve("customer_id", "c1").unwrap(), CustomerIdx(0));
+    }
+
+    #[test]
+    fn folded_map_compares_ascii_case_insensitively() {
+        let long = "X".repeat(100);
+        let mut map = FoldedMap::default();
+        for (i, key) in ["abc", "Straße", "", long.as_str()].into_iter().enumerate() {
+            assert!(map.get(key).is_none());
+            map.insert_new(key, i);
+        }
+        assert_eq!(map.get("ABC"), Some(&0));
+        assert_eq!(map.get("aBc"), Some(&0));
+        assert_eq!(map.get("STRAßE"), Some(&1), "ASCII letters fold");
+        assert_eq!(map.get("STRASSE"), None, "non-ASCII letters do not");
+        assert_eq!(map.get(""), Some(&2));
+        assert_eq!(
+            map.get(&long.to_lowercase()),
+            Some(&3),
+            "keys over 64 bytes"
+        );
+        if let Some(value) = map.get_mut("ABC") {
+            *value = 9;
+        }
+        assert_eq!(map.get("abc"), Some(&9));
+        assert_eq!(map.get("ab"), None);
     }
 
     #[test]

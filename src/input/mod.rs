@@ -41,7 +41,7 @@ use crate::model::{
     Subscription, Users,
 };
 use headers::InputFile;
-use lookup::{CustomerIndex, duplicate};
+use lookup::{CustomerIndex, FoldedMap, duplicate};
 use parallel::{FileRead, read_file};
 use records::{Record, RecordReader};
 use sniff::Sniffed;
@@ -266,20 +266,29 @@ pub fn load(
     let (subscription_read, relationship_read, license_read) =
         (subscription_read?, relationship_read?, license_read?);
 
-    let mut first_lines: FxHashMap<Box<str>, u64> = FxHashMap::default();
-    for chunk in record(
+    let chunks = record(
         &mut loaded,
         SUBSCRIPTIONS,
         &subscription_format,
         subscription_read,
-    ) {
+    );
+    let ids = || {
+        chunks
+            .iter()
+            .flat_map(|chunk| &chunk.items)
+            .map(|(_, s)| &s.id)
+    };
+    let accepted = ids().count();
+    let mut first_lines: FoldedMap<u64> =
+        FoldedMap::with_capacity(accepted, ids().map(|id| id.len()).sum());
+    loaded.subscriptions.reserve(accepted);
+    for chunk in chunks {
         for (line, subscription) in chunk.items {
-            let key = subscription.id.to_ascii_lowercase().into_boxed_str();
-            if let Some(&first) = first_lines.get(&key) {
+            if let Some(&first) = first_lines.get(&subscription.id) {
                 let column = subscriptions::COLUMNS[subscriptions::SUBSCRIPTION_ID].name;
                 late.push((line, duplicate(column, &subscription.id, first)));
             } else {
-                first_lines.insert(key, line);
+                first_lines.insert_new(&subscription.id, line);
                 loaded.subscriptions.push(subscription);
             }
         }
