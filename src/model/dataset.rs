@@ -2,7 +2,8 @@
 
 use std::cmp::Ordering;
 
-use rayon::prelude::*;
+use super::licenses::LicenseTable;
+use super::order::{by_customer_and_id, permute};
 
 use super::records::{
     Customer, CustomerIdx, License, LicenseOffer, Relationship, Subscription, UserIdx,
@@ -15,13 +16,12 @@ pub struct Dataset {
     pub customers: Vec<Customer>,
     pub subscriptions: Vec<Subscription>,
     pub relationships: Vec<Relationship>,
-    pub licenses: Vec<License>,
+    licenses: LicenseTable,
     /// Lower-case user principal names; `License::user` indexes this.
     pub users: Users,
     /// For customer `i`, its records are `[starts[i], starts[i + 1])` of each list.
     subscription_starts: Vec<u32>,
     relationship_starts: Vec<u32>,
-    license_starts: Vec<u32>,
 }
 
 /// One customer and its records.
@@ -43,15 +43,6 @@ pub struct DuplicateLicense {
     pub first_line: u32,
 }
 
-/// Orders ids as the contract compares them, ASCII case-insensitively (then byte-wise,
-/// so that the order is total).
-pub fn compare_ids(a: &str, b: &str) -> Ordering {
-    a.bytes()
-        .map(|b| b.to_ascii_lowercase())
-        .cmp(b.bytes().map(|b| b.to_ascii_lowercase()))
-        .then_with(|| a.cmp(b))
-}
-
 impl Dataset {
     /// Groups records by customer. Every record's `customer` must index `customers`.
     /// `unknown_offer_keys` gives, per unknown license-offer spelling, the number of
@@ -60,52 +51,40 @@ impl Dataset {
     /// left out and returned.
     pub fn build(
         customers: Vec<Customer>,
-        mut subscriptions: Vec<Subscription>,
-        mut relationships: Vec<Relationship>,
+        subscriptions: Vec<Subscription>,
+        relationships: Vec<Relationship>,
         licenses: Vec<Vec<License>>,
         users: Users,
         unknown_offer_keys: &[u32],
     ) -> (Dataset, Vec<DuplicateLicense>) {
-        let mut order: Vec<u32> = (0..customers.len() as u32).collect();
-        order.par_sort_unstable_by(|&a, &b| {
-            compare_ids(&customers[a as usize].id, &customers[b as usize].id)
-        });
+        let order = by_customer_and_id(&customers, |_| 0, |c| &c.id, |_, _| Ordering::Equal);
         let mut new_position = vec![0u32; customers.len()];
         for (new, &old) in order.iter().enumerate() {
             new_position[old as usize] = new as u32;
         }
         let remap = |idx: CustomerIdx| CustomerIdx(new_position[idx.0 as usize]);
-        let mut slots: Vec<Option<Customer>> = customers.into_iter().map(Some).collect();
-        let customers: Vec<Customer> = order
-            .iter()
-            .filter_map(|&old| slots[old as usize].take())
-            .collect();
+        let customers = permute(customers, &order);
 
-        // Subscription ids are unique (case-insensitively), so an unstable sort is
-        // deterministic; relationships keep file order among equal keys.
+        // Subscription ids are unique (case-insensitively); relationships are also
+        // ordered by dates so that reports do not depend on row order.
         let order_subscriptions = || {
-            for subscription in &mut subscriptions {
-                subscription.customer = remap(subscription.customer);
-            }
-            subscriptions.par_sort_unstable_by(|a, b| {
-                a.customer
-                    .cmp(&b.customer)
-                    .then_with(|| compare_ids(&a.id, &b.id))
-            });
+            let order = by_customer_and_id(
+                &subscriptions,
+                |s| remap(s.customer).0,
+                |s| &s.id,
+                |_, _| Ordering::Equal,
+            );
+            permute(subscriptions, &order)
         };
         let order_relationships = || {
-            for relationship in &mut relationships {
-                relationship.customer = remap(relationship.customer);
-            }
-            // Ordered by id and dates so that reports do not depend on row order.
-            relationships.par_sort_by(|a, b| {
-                a.customer
-                    .cmp(&b.customer)
-                    .then_with(|| compare_ids(&a.id, &b.id))
-                    .then_with(|| (a.start, a.end).cmp(&(b.start, b.end)))
-            });
+            let order = by_customer_and_id(
+                &relationships,
+                |r| remap(r.customer).0,
+                |r| &r.id,
+                |a, b| (a.start, a.end).cmp(&(b.start, b.end)),
+            );
+            permute(relationships, &order)
         };
-
         let offer_key = |offer: LicenseOffer| match offer.unknown_spelling() {
             Some(spelling) => LicenseOffer::unknown(
                 unknown_offer_keys
@@ -115,13 +94,19 @@ impl Dataset {
             ),
             None => offer,
         };
-        let group = || group_licenses(licenses, &remap, customers.len(), &users, &offer_key);
-        let ((), ((), (licenses, duplicates))) = rayon::join(order_subscriptions, || {
-            rayon::join(order_relationships, group)
-        });
+        let group = || LicenseTable::group(licenses, &remap, customers.len(), &users, &offer_key);
+        let (mut subscriptions, (mut relationships, (licenses, duplicates))) =
+            rayon::join(order_subscriptions, || {
+                rayon::join(order_relationships, group)
+            });
+        for subscription in &mut subscriptions {
+            subscription.customer = remap(subscription.customer);
+        }
+        for relationship in &mut relationships {
+            relationship.customer = remap(relationship.customer);
+        }
         let subscription_starts = starts(customers.len(), subscriptions.iter().map(|s| s.customer));
         let relationship_starts = starts(customers.len(), relationships.iter().map(|r| r.customer));
-        let license_starts = starts(customers.len(), licenses.iter().map(|l| l.customer));
 
         let dataset = Dataset {
             customers,
@@ -131,7 +116,6 @@ impl Dataset {
             users,
             subscription_starts,
             relationship_starts,
-            license_starts,
         };
         (dataset, duplicates)
     }
@@ -144,12 +128,17 @@ impl Dataset {
             customer: &self.customers[i],
             subscriptions: &self.subscriptions[range(&self.subscription_starts)],
             relationships: &self.relationships[range(&self.relationship_starts)],
-            licenses: &self.licenses[range(&self.license_starts)],
+            licenses: self.licenses.of(i),
         }
     }
 
     pub fn customer_views(&self) -> impl ExactSizeIterator<Item = CustomerView<'_>> {
         (0..self.customers.len() as u32).map(|i| self.customer(CustomerIdx(i)))
+    }
+
+    /// Every license row, customer by customer.
+    pub fn licenses(&self) -> impl Iterator<Item = &License> {
+        self.licenses.iter()
     }
 
     pub fn user_name(&self, user: UserIdx) -> &str {
@@ -167,94 +156,6 @@ fn starts(customers: usize, sorted: impl Iterator<Item = CustomerIdx>) -> Vec<u3
         counts[i] += counts[i - 1];
     }
     counts
-}
-
-/// Licenses grouped by (remapped) customer with a counting sort, each customer's
-/// grouped by user and ordered by offer and line. One name gets one [`UserIdx`] (a
-/// user may have been seen in several chunks of the file), and rows repeating an
-/// earlier (customer, user, offer) are dropped and returned.
-fn group_licenses(
-    chunks: Vec<Vec<License>>,
-    remap: &impl Fn(CustomerIdx) -> CustomerIdx,
-    customers: usize,
-    users: &Users,
-    offer_key: &(impl Fn(LicenseOffer) -> LicenseOffer + Sync),
-) -> (Vec<License>, Vec<DuplicateLicense>) {
-    let all = || chunks.iter().flatten();
-    let mut next = starts(customers, all().map(|l| remap(l.customer)));
-    let Some(&first) = all().next() else {
-        return (Vec::new(), Vec::new());
-    };
-    let mut grouped = vec![first; next[customers] as usize];
-    for license in chunks.into_iter().flatten() {
-        let customer = remap(license.customer);
-        let slot = &mut next[customer.0 as usize];
-        grouped[*slot as usize] = License {
-            customer,
-            ..license
-        };
-        *slot += 1;
-    }
-    let duplicates: Vec<DuplicateLicense> = grouped
-        .par_chunk_by_mut(|a, b| a.customer == b.customer)
-        .flat_map_iter(|group| order_customer_licenses(group, users, offer_key))
-        .collect();
-    grouped.retain(|license| license.customer != DROPPED);
-    (grouped, duplicates)
-}
-
-/// Marks a license row left out as a duplicate.
-const DROPPED: CustomerIdx = CustomerIdx(u32::MAX);
-
-/// Orders one customer's licenses by user, offer and line; gives every row of one
-/// user one index; marks rows repeating an earlier (user, offer) as [`DROPPED`] and
-/// returns them. Users are compared by index where that is enough (all from one
-/// segment), by name otherwise.
-fn order_customer_licenses(
-    group: &mut [License],
-    users: &Users,
-    offer_key: &impl Fn(LicenseOffer) -> LicenseOffer,
-) -> Vec<DuplicateLicense> {
-    let (Some(low), Some(high)) = (
-        group.iter().map(|l| l.user).min(),
-        group.iter().map(|l| l.user).max(),
-    ) else {
-        return Vec::new();
-    };
-    let by_index = users.same_segment(low, high);
-    let name = |l: &License| users.name(l.user);
-    group.sort_unstable_by(|a, b| {
-        let users = if by_index {
-            a.user.cmp(&b.user)
-        } else {
-            name(a).cmp(name(b))
-        };
-        users
-            .then_with(|| offer_key(a.offer).cmp(&offer_key(b.offer)))
-            .then_with(|| a.line.cmp(&b.line))
-    });
-    let mut duplicates = Vec::new();
-    let mut first = 0;
-    for i in 1..group.len() {
-        let (previous, current) = (group[first], group[i]);
-        let same_user =
-            previous.user == current.user || (!by_index && name(&previous) == name(&current));
-        if !same_user {
-            first = i;
-            continue;
-        }
-        group[i].user = previous.user;
-        if offer_key(previous.offer) == offer_key(current.offer) {
-            duplicates.push(DuplicateLicense {
-                line: current.line,
-                first_line: previous.line,
-            });
-            group[i].customer = DROPPED;
-        } else {
-            first = i;
-        }
-    }
-    duplicates
 }
 
 #[cfg(test)]

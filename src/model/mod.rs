@@ -3,10 +3,13 @@
 //! licenses in user order.
 
 mod dataset;
+mod licenses;
+mod order;
 mod records;
 mod users;
 
-pub use dataset::{CustomerView, Dataset, DuplicateLicense, compare_ids};
+pub use dataset::{CustomerView, Dataset, DuplicateLicense};
+pub use order::compare_ids;
 pub use records::{
     Channel, Coverage, Customer, CustomerIdx, KnownValues, License, LicenseOffer, Relationship,
     RelationshipStatus, Subscription, SubscriptionStatus, UserIdx,

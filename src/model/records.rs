@@ -182,6 +182,11 @@ impl LicenseOffer {
         u16::try_from(self.0).ok().map(OfferIdx)
     }
 
+    /// The number that orders license offers (catalog offers first).
+    pub fn raw(self) -> u32 {
+        self.0
+    }
+
     /// The index of the unknown offer's spelling.
     pub fn unknown_spelling(self) -> Option<u32> {
         self.0.checked_sub(UNKNOWN_OFFER_BASE)

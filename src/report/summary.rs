@@ -216,7 +216,7 @@ impl Summary {
 fn count_unknown_license_offers(input: &SummaryInput<'_>) -> BTreeMap<String, u64> {
     let spellings = input.unknown_license_offers;
     let mut per_spelling = vec![0u64; spellings.len()];
-    for license in &input.dataset.licenses {
+    for license in input.dataset.licenses() {
         if let Some(count) = license
             .offer
             .unknown_spelling()

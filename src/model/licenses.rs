@@ -1,0 +1,226 @@
+//! License rows grouped by customer, mostly where the reader left them.
+//!
+//! Exports list a customer's rows together, so the chunks of the license file are
+//! cut into runs of one customer. A customer with one run keeps its rows in place,
+//! ordered within its chunk; only the rows of a customer spread over several runs
+//! are copied, into one extra segment. Every customer's rows are ordered (by user,
+//! offer and line) and cleared of duplicates in parallel. Nothing the size of the
+//! license file is allocated or copied again.
+
+use rayon::prelude::*;
+
+use super::dataset::DuplicateLicense;
+use super::records::{CustomerIdx, License, LicenseOffer};
+use super::users::Users;
+
+/// Every customer's license rows.
+#[derive(Debug, Default)]
+pub struct LicenseTable {
+    segments: Vec<Vec<License>>,
+    /// Per customer (dataset position), where its rows are.
+    spans: Vec<Span>,
+}
+
+/// Rows `start..end` of segment `segment`.
+#[derive(Debug, Default, Clone, Copy)]
+struct Span {
+    segment: u32,
+    start: u32,
+    end: u32,
+}
+
+impl Span {
+    fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+impl LicenseTable {
+    /// The rows of customer `customer` (a dataset position).
+    pub fn of(&self, customer: usize) -> &[License] {
+        let span = self.spans[customer];
+        &self.segments[span.segment as usize][span.range()]
+    }
+
+    /// Every row, customer by customer.
+    pub fn iter(&self) -> impl Iterator<Item = &License> {
+        (0..self.spans.len()).flat_map(|customer| self.of(customer))
+    }
+
+    /// Groups `chunks` (rows in file order) by customer. `remap` gives a row's
+    /// customer its dataset position; users are compared as [`Users::same_segment`]
+    /// allows and offers by `offer_key`. Rows repeating an earlier row's (customer,
+    /// user, offer) are left out and returned.
+    pub fn group(
+        chunks: Vec<Vec<License>>,
+        remap: &(impl Fn(CustomerIdx) -> CustomerIdx + Sync),
+        customers: usize,
+        users: &Users,
+        offer_key: &(impl Fn(LicenseOffer) -> LicenseOffer + Sync),
+    ) -> (LicenseTable, Vec<DuplicateLicense>) {
+        let mut runs: Vec<Run> = chunks
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(chunk, licenses)| Run::find(chunk, licenses, remap))
+            .collect();
+        runs.par_sort_unstable_by_key(|run| (run.customer, run.span.segment, run.span.start));
+
+        let mut spans = vec![Span::default(); customers];
+        let mut spread: Vec<License> = Vec::new();
+        let spread_segment = chunks.len() as u32;
+        for runs in runs.chunk_by(|a, b| a.customer == b.customer) {
+            let span = &mut spans[runs[0].customer as usize];
+            if let [run] = runs {
+                *span = run.span;
+            } else {
+                let start = spread.len() as u32;
+                for run in runs {
+                    spread.extend_from_slice(&chunks[run.span.segment as usize][run.span.range()]);
+                }
+                *span = Span {
+                    segment: spread_segment,
+                    start,
+                    end: spread.len() as u32,
+                };
+            }
+        }
+        let mut segments = chunks;
+        segments.push(spread);
+
+        let mut work = customer_slices(&mut segments, &spans);
+        work.sort_unstable_by_key(|(customer, _)| *customer);
+        let ordered: Vec<(u32, usize, Vec<DuplicateLicense>)> = work
+            .into_par_iter()
+            .map(|(customer, rows)| {
+                for row in rows.iter_mut() {
+                    row.customer = CustomerIdx(customer);
+                }
+                let (kept, duplicates) = order_customer_licenses(rows, users, offer_key);
+                (customer, kept, duplicates)
+            })
+            .collect();
+        let mut duplicates = Vec::new();
+        for (customer, kept, mut found) in ordered {
+            let span = &mut spans[customer as usize];
+            span.end = span.start + kept as u32;
+            duplicates.append(&mut found);
+        }
+        (LicenseTable { segments, spans }, duplicates)
+    }
+}
+
+/// Each customer's rows as a slice of its own, with the customer's position.
+fn customer_slices<'s>(
+    segments: &'s mut [Vec<License>],
+    spans: &[Span],
+) -> Vec<(u32, &'s mut [License])> {
+    let mut by_segment: Vec<Vec<(u32, Span)>> = vec![Vec::new(); segments.len()];
+    for (customer, span) in spans.iter().enumerate() {
+        if span.start < span.end {
+            by_segment[span.segment as usize].push((customer as u32, *span));
+        }
+    }
+    let mut slices = Vec::with_capacity(spans.len());
+    for (segment, mut owned) in segments.iter_mut().zip(by_segment) {
+        owned.sort_unstable_by_key(|(_, span)| span.start);
+        let mut rest: &mut [License] = segment;
+        let mut offset = 0;
+        for (customer, span) in owned {
+            let (_, tail) = rest.split_at_mut(span.start as usize - offset);
+            let (rows, tail) = tail.split_at_mut((span.end - span.start) as usize);
+            slices.push((customer, rows));
+            rest = tail;
+            offset = span.end as usize;
+        }
+    }
+    slices
+}
+
+/// Consecutive license rows of one customer in one chunk.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    /// The customer's dataset position.
+    customer: u32,
+    span: Span,
+}
+
+impl Run {
+    fn find<'l>(
+        chunk: usize,
+        licenses: &'l [License],
+        remap: &'l impl Fn(CustomerIdx) -> CustomerIdx,
+    ) -> impl Iterator<Item = Run> + 'l {
+        let mut start = 0;
+        licenses
+            .chunk_by(|a, b| a.customer == b.customer)
+            .map(move |rows| {
+                let run = Run {
+                    customer: remap(rows[0].customer).0,
+                    span: Span {
+                        segment: chunk as u32,
+                        start: start as u32,
+                        end: (start + rows.len()) as u32,
+                    },
+                };
+                start += rows.len();
+                run
+            })
+    }
+}
+
+/// Orders one customer's licenses by user, offer and line and gives every row of
+/// one user one index. Rows repeating an earlier (user, offer) are moved to the
+/// end and returned; the rows kept are counted. Users are compared by index where
+/// that is enough (all from one segment of [`Users`]), by name otherwise.
+fn order_customer_licenses(
+    group: &mut [License],
+    users: &Users,
+    offer_key: &impl Fn(LicenseOffer) -> LicenseOffer,
+) -> (usize, Vec<DuplicateLicense>) {
+    let (Some(low), Some(high)) = (
+        group.iter().map(|l| l.user).min(),
+        group.iter().map(|l| l.user).max(),
+    ) else {
+        return (0, Vec::new());
+    };
+    let by_index = users.same_segment(low, high);
+    let name = |l: &License| users.name(l.user);
+    if by_index {
+        // One integer per row: sorting ~40 rows by it beats a chain of comparisons.
+        group.sort_unstable_by_key(|l| {
+            (u128::from(l.user.0) << 64)
+                | (u128::from(offer_key(l.offer).raw()) << 32)
+                | u128::from(l.line)
+        });
+    } else {
+        group.sort_unstable_by(|a, b| {
+            name(a)
+                .cmp(name(b))
+                .then_with(|| offer_key(a.offer).cmp(&offer_key(b.offer)))
+                .then_with(|| a.line.cmp(&b.line))
+        });
+    }
+    let mut duplicates = Vec::new();
+    let mut kept = 1;
+    // The first kept row of the current user (rows are compacted as they are kept).
+    let mut first = 0;
+    for i in 1..group.len() {
+        let (previous, mut current) = (group[first], group[i]);
+        let same_user =
+            previous.user == current.user || (!by_index && name(&previous) == name(&current));
+        if same_user {
+            current.user = previous.user;
+            if offer_key(previous.offer) == offer_key(current.offer) {
+                duplicates.push(DuplicateLicense {
+                    line: current.line,
+                    first_line: previous.line,
+                });
+                continue;
+            }
+        }
+        first = kept;
+        group[kept] = current;
+        kept += 1;
+    }
+    (kept, duplicates)
+}
