@@ -82,6 +82,9 @@ struct Chunk {
     start: usize,
     /// Line number of `bytes[start]`.
     first_line: u64,
+    /// Line number and file offset of `bytes[0]`, for encoding errors.
+    bytes_line: u64,
+    offset: usize,
 }
 
 /// Why a chunk could not be handed out.
@@ -116,7 +119,6 @@ pub fn read_file<P: RowParser>(
         ChunkSource::new(
             Box::new(handle),
             Some(Sha256::new()),
-            true,
             sniffed.delimiter,
             options,
         )
@@ -134,7 +136,6 @@ pub fn read_file<P: RowParser>(
         let mut source = ChunkSource::new(
             Box::new(io::Cursor::new(text)),
             None,
-            false,
             sniffed.delimiter,
             options,
         );
@@ -189,7 +190,7 @@ fn read_chunks<P: RowParser>(
         (seq, output)
     };
 
-    type Numbered<I, L> = Vec<(usize, ChunkOutput<I, L>)>;
+    type Numbered<I, L> = Vec<(usize, Result<ChunkOutput<I, L>, SourceError>)>;
     let (mut outputs, sha256): (Numbered<P::Item, P::Local>, String) = if source.options.parallel {
         std::thread::scope(|scope| {
             let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, Chunk)>(2);
@@ -220,8 +221,11 @@ fn read_chunks<P: RowParser>(
         (vec![parse((0, first))], source.digest())
     };
     outputs.sort_unstable_by_key(|(seq, _)| *seq);
-    let chunks: Vec<ChunkOutput<P::Item, P::Local>> =
-        outputs.into_iter().map(|(_, output)| output).collect();
+    // The first chunk that is not UTF-8 names the place.
+    let chunks = outputs
+        .into_iter()
+        .map(|(_, output)| output)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(FileRead {
         rows: chunks.iter().map(|c| c.rows).sum(),
         chunks,
@@ -245,9 +249,19 @@ fn parse_chunk<P: RowParser>(
     delimiter: u8,
     file: &str,
     chunk: &Chunk,
-) -> ChunkOutput<P::Item, P::Local> {
-    let input = &chunk.bytes[chunk.start..];
-    let mut reader = RecordReader::new(input, chunk.first_line, delimiter);
+) -> Result<ChunkOutput<P::Item, P::Local>, SourceError> {
+    // Chunks end after a line feed, so no character is cut in two; once the chunk
+    // is known to be text, its plain fields need no check of their own.
+    let text = std::str::from_utf8(&chunk.bytes).map_err(|error| {
+        let valid = error.valid_up_to();
+        SourceError::NotUtf8 {
+            line: chunk.bytes_line + count_lines(&chunk.bytes[..valid]),
+            offset: chunk.offset + valid,
+            byte: chunk.bytes[valid],
+        }
+    })?;
+    let input = text.get(chunk.start..).unwrap_or_default();
+    let mut reader = RecordReader::from_text(input, chunk.first_line, delimiter);
     let mut record = Record::default();
     let mut output = ChunkOutput {
         // Rows are rarely shorter than this; sizing up front avoids regrowing large vectors.
@@ -261,7 +275,7 @@ fn parse_chunk<P: RowParser>(
             continue;
         }
         output.rows += 1;
-        let row = Row::new(&record, &input[record.span.clone()], header);
+        let row = Row::new(&record, &input.as_bytes()[record.span.clone()], header);
         let mut problems = RowProblems::default();
         if let Some(problem) = row.shape_problem() {
             problems.push(problem);
@@ -276,7 +290,7 @@ fn parse_chunk<P: RowParser>(
             }),
         }
     }
-    output
+    Ok(output)
 }
 
 /// Reads a file block by block and hands out chunks cut on record boundaries.
@@ -286,8 +300,6 @@ struct ChunkSource {
     /// hashed before (see `sha256`).
     hasher: Option<Sha256>,
     sha256: Option<String>,
-    /// Check that every chunk is UTF-8 (the bytes come straight from the file).
-    check_utf8: bool,
     buf: Vec<u8>,
     scanner: QuoteScanner,
     options: ReadOptions,
@@ -304,7 +316,6 @@ impl ChunkSource {
     fn new(
         handle: Box<dyn Read + Send>,
         hasher: Option<Sha256>,
-        check_utf8: bool,
         delimiter: u8,
         options: ReadOptions,
     ) -> ChunkSource {
@@ -312,7 +323,6 @@ impl ChunkSource {
             handle,
             hasher,
             sha256: None,
-            check_utf8,
             buf: Vec::new(),
             scanner: QuoteScanner::new(delimiter),
             options,
@@ -346,13 +356,13 @@ impl ChunkSource {
                 rest.extend_from_slice(&self.buf[boundary..]);
                 self.buf.truncate(boundary);
                 self.scanner.cut(boundary);
-                return self.take(rest).map(Some);
+                return Ok(Some(self.take(rest)));
             }
             if self.eof {
                 if self.buf.is_empty() {
                     return Ok(None);
                 }
-                return self.take(Vec::new()).map(Some);
+                return Ok(Some(self.take(Vec::new())));
             }
         }
     }
@@ -369,27 +379,18 @@ impl ChunkSource {
     }
 
     /// Hands out the buffer as a chunk, keeping `rest` as the new buffer.
-    fn take(&mut self, rest: Vec<u8>) -> Result<Chunk, SourceError> {
+    fn take(&mut self, rest: Vec<u8>) -> Chunk {
         let bytes = std::mem::replace(&mut self.buf, rest);
-        let first_line = self.next_line;
-        if self.check_utf8 {
-            // Chunks end after a line feed, so no character is cut in two.
-            if let Err(error) = std::str::from_utf8(&bytes) {
-                let valid = error.valid_up_to();
-                return Err(SourceError::NotUtf8 {
-                    line: first_line + count_lines(&bytes[..valid]),
-                    offset: self.offset + valid,
-                    byte: bytes[valid],
-                });
-            }
-        }
+        let (first_line, offset) = (self.next_line, self.offset);
         self.next_line += count_lines(&bytes);
         self.offset += bytes.len();
-        Ok(Chunk {
+        Chunk {
             bytes,
             start: 0,
             first_line,
-        })
+            bytes_line: first_line,
+            offset,
+        }
     }
 
     /// Reads until the buffer holds `wanted` bytes or the file ends.

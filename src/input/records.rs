@@ -9,33 +9,55 @@
 use csv_core::ReadRecordResult;
 
 /// One record: its fields, its first line and its raw bytes' span in the input.
+///
+/// The fields of a plain line (no quotes) are slices of the input itself; those
+/// of a quoted record are unquoted by csv-core into the record's own buffer.
 #[derive(Debug, Default, Clone)]
-pub struct Record {
+pub struct Record<'b> {
     data: Vec<u8>,
+    /// Where each field ends: in `data`, or in `plain` for a plain line.
     ends: Vec<usize>,
-    /// Bytes between one field's end and the next one's start in `data`: none
-    /// when csv-core unquoted the record, the delimiter when a plain line was copied.
-    gap: usize,
     len: usize,
+    /// The line of a plain record, and the same line as text when the reader's
+    /// input is known to be UTF-8.
+    plain: Option<&'b [u8]>,
+    plain_text: Option<&'b str>,
     pub line: u64,
     pub span: std::ops::Range<usize>,
 }
 
-impl Record {
+impl Record<'_> {
     pub fn len(&self) -> usize {
         self.len
     }
 
-    pub fn get(&self, index: usize) -> Option<&[u8]> {
-        if index >= self.len {
-            return None;
-        }
-        let start = if index == 0 {
-            0
-        } else {
-            self.ends[index - 1] + self.gap
+    fn range(&self, index: usize) -> Option<std::ops::Range<usize>> {
+        let end = *self.ends.get(index).filter(|_| index < self.len)?;
+        let start = match index {
+            0 => 0,
+            // A plain line's fields are separated by a delimiter; csv-core's are not.
+            _ => self.ends[index - 1] + usize::from(self.plain.is_some()),
         };
-        Some(&self.data[start..self.ends[index]])
+        Some(start..end)
+    }
+
+    pub fn get(&self, index: usize) -> Option<&[u8]> {
+        let range = self.range(index)?;
+        match self.plain {
+            Some(line) => line.get(range),
+            None => self.data.get(range),
+        }
+    }
+
+    /// Field `index` as text (`None` past the last field).
+    pub fn get_str(&self, index: usize) -> Option<Result<&str, std::str::Utf8Error>> {
+        if let Some(text) = self.plain_text {
+            // Delimiters are ASCII, so a field of valid text is valid text.
+            if let Some(field) = self.range(index).and_then(|range| text.get(range)) {
+                return Some(Ok(field));
+            }
+        }
+        self.get(index).map(std::str::from_utf8)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
@@ -53,6 +75,8 @@ impl Record {
 pub struct RecordReader<'b> {
     core: csv_core::Reader,
     input: &'b [u8],
+    /// The input as text, when it is known to be UTF-8.
+    text: Option<&'b str>,
     pos: usize,
     /// Line number of `input[pos]`.
     line: u64,
@@ -67,10 +91,19 @@ impl<'b> RecordReader<'b> {
         RecordReader {
             core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
             input,
+            text: None,
             pos: 0,
             line: first_line,
             delimiter,
             plain_lines: true,
+        }
+    }
+
+    /// A reader of text: fields of plain lines are then not validated again.
+    pub fn from_text(input: &'b str, first_line: u64, delimiter: u8) -> RecordReader<'b> {
+        RecordReader {
+            text: Some(input),
+            ..RecordReader::new(input.as_bytes(), first_line, delimiter)
         }
     }
 
@@ -85,7 +118,7 @@ impl<'b> RecordReader<'b> {
     }
 
     /// Reads the next record into `record`; false at the end of the input.
-    pub fn read(&mut self, record: &mut Record) -> bool {
+    pub fn read(&mut self, record: &mut Record<'b>) -> bool {
         while let Some(&byte) = self.input.get(self.pos) {
             match byte {
                 b'\n' => self.line += 1,
@@ -110,7 +143,8 @@ impl<'b> RecordReader<'b> {
         if record.ends.len() < 32 {
             record.ends.resize(32, 0);
         }
-        record.gap = 0;
+        record.plain = None;
+        record.plain_text = None;
         let (mut out, mut ends) = (0, 0);
         loop {
             let (result, nin, nout, nend) = self.core.read_record(
@@ -160,7 +194,7 @@ impl<'b> RecordReader<'b> {
     /// no carriage return but the one of a CRLF line end. Such a record is its line
     /// split at the delimiter, exactly as csv-core would split it; most rows of an
     /// export are plain, and splitting them directly is several times faster.
-    fn read_plain_line(&mut self, record: &mut Record) -> bool {
+    fn read_plain_line(&mut self, record: &mut Record<'b>) -> bool {
         let rest = &self.input[self.pos..];
         let (line, consumed, line_feed) = match memchr::memchr(b'\n', rest) {
             Some(end) => (&rest[..end], end + 1, true),
@@ -171,15 +205,18 @@ impl<'b> RecordReader<'b> {
             Some(cr) if cr + 1 == line.len() && line[cr] == b'\r' => &line[..cr],
             Some(_) => return false,
         };
-        record.data.clear();
-        record.data.extend_from_slice(line);
         record.ends.clear();
-        record
-            .ends
-            .extend(memchr::memchr_iter(self.delimiter, line).chain([line.len()]));
+        for (i, &byte) in line.iter().enumerate() {
+            if byte == self.delimiter {
+                record.ends.push(i);
+            }
+        }
+        record.ends.push(line.len());
         record.len = record.ends.len();
-        record.gap = 1;
-        record.span = self.pos..self.pos + line.len();
+        let span = self.pos..self.pos + line.len();
+        record.plain = Some(line);
+        record.plain_text = self.text.and_then(|text| text.get(span.clone()));
+        record.span = span;
         self.pos += consumed;
         self.line += u64::from(line_feed);
         true

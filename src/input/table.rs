@@ -45,7 +45,7 @@ pub struct Header {
 
 impl Header {
     /// Per spec, the position of its column (if any), in `header`.
-    pub fn new(columns: Vec<Option<usize>>, header: &Record) -> Header {
+    pub fn new(columns: Vec<Option<usize>>, header: &Record<'_>) -> Header {
         let named = (0..header.len())
             .rev()
             .find(|&i| {
@@ -63,7 +63,11 @@ impl Header {
 
     /// Maps a header record onto `specs`: names compared case-insensitively after
     /// trimming; a missing required column or a column named twice is an error.
-    pub fn map(file: &str, header: &Record, specs: &[ColumnSpec]) -> Result<Header, InputError> {
+    pub fn map(
+        file: &str,
+        header: &Record<'_>,
+        specs: &[ColumnSpec],
+    ) -> Result<Header, InputError> {
         Ok(Header::new(map_header(file, header, specs)?, header))
     }
 }
@@ -74,7 +78,7 @@ pub struct Table<'b> {
     input: &'b [u8],
     reader: RecordReader<'b>,
     header: Header,
-    record: Record,
+    record: Record<'b>,
     rows: u64,
 }
 
@@ -133,14 +137,14 @@ impl<'b> Table<'b> {
 /// One data row of a [`Table`].
 pub struct Row<'t> {
     pub line: u64,
-    record: &'t Record,
+    record: &'t Record<'t>,
     raw: &'t [u8],
     header: &'t Header,
 }
 
 impl<'t> Row<'t> {
     /// A record with its raw bytes, read against `header`.
-    pub fn new(record: &'t Record, raw: &'t [u8], header: &'t Header) -> Row<'t> {
+    pub fn new(record: &'t Record<'t>, raw: &'t [u8], header: &'t Header) -> Row<'t> {
         Row {
             line: record.line,
             record,
@@ -179,10 +183,14 @@ impl<'t> Row<'t> {
         let Some(Some(pos)) = self.header.columns.get(spec) else {
             return Ok("");
         };
-        let bytes = self.record.get(*pos).unwrap_or_default();
-        std::str::from_utf8(bytes)
-            .map(trim)
-            .map_err(|_| FieldProblem::new(specs[spec].name, "value is not valid UTF-8"))
+        match self.record.get_str(*pos) {
+            None => Ok(""),
+            Some(Ok(value)) => Ok(trim(value)),
+            Some(Err(_)) => Err(FieldProblem::new(
+                specs[spec].name,
+                "value is not valid UTF-8",
+            )),
+        }
     }
 
     /// The row as it stood in the file (line end removed), for `rejects.csv`.
@@ -202,7 +210,7 @@ fn trim(value: &str) -> &str {
 
 fn map_header(
     file: &str,
-    header: &Record,
+    header: &Record<'_>,
     specs: &[ColumnSpec],
 ) -> Result<Vec<Option<usize>>, InputError> {
     let mut columns = vec![None; specs.len()];

@@ -188,3 +188,36 @@ fn rejected_rows_keep_their_physical_line_numbers_in_every_mode() {
         assert_eq!(first.record, "nobody0,x@y,Power BI Pro,");
     }
 }
+
+#[test]
+fn bytes_that_are_not_utf8_are_placed_alike_in_every_mode() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_hazardous_export(dir.path());
+    // With a byte-order mark the file must be UTF-8, so a bad byte is an error.
+    let path = dir.path().join(LICENSES);
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(std::fs::read(&path).expect("read"));
+    let at = bytes.len() - 40;
+    let at = at + bytes[at..].iter().position(|&b| b == b'@').expect("an @");
+    bytes[at] = 0xFC;
+    std::fs::write(&path, &bytes).expect("write");
+    let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
+    let catalog = Catalog::builtin().expect("catalog");
+    for (chunk_bytes, parallel) in [(1 << 20, false), (64, true), (4096, true)] {
+        let options = ReadOptions {
+            chunk_bytes,
+            parallel,
+        };
+        let error = load(
+            dir.path(),
+            &catalog,
+            &InputFormat::default(),
+            options,
+            &mut |_| {},
+        )
+        .expect_err("not UTF-8");
+        let message = error.to_string();
+        let expected = format!("not valid UTF-8 at line {line} (byte 0xFC at byte offset {at})");
+        assert!(message.contains(&expected), "{options:?}: {message}");
+    }
+}
