@@ -206,11 +206,7 @@ impl<'b> RecordReader<'b> {
             Some(_) => return false,
         };
         record.ends.clear();
-        for (i, &byte) in line.iter().enumerate() {
-            if byte == self.delimiter {
-                record.ends.push(i);
-            }
-        }
+        push_positions(line, self.delimiter, &mut record.ends);
         record.ends.push(line.len());
         record.len = record.ends.len();
         let span = self.pos..self.pos + line.len();
@@ -220,6 +216,31 @@ impl<'b> RecordReader<'b> {
         self.pos += consumed;
         self.line += u64::from(line_feed);
         true
+    }
+}
+
+/// Appends the positions of `byte` in `haystack`, eight bytes at a time.
+fn push_positions(haystack: &[u8], byte: u8, positions: &mut Vec<usize>) {
+    const LOW: u64 = u64::from_ne_bytes([0x7F; 8]);
+    let pattern = u64::from_ne_bytes([byte; 8]);
+    let mut words = haystack.chunks_exact(8);
+    let mut offset = 0;
+    for word in &mut words {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(word);
+        // Bytes equal to `byte` become zero; the high bit of each zero byte is set.
+        let x = u64::from_le_bytes(bytes) ^ pattern;
+        let mut found = !(((x & LOW) + LOW) | x | LOW);
+        while found != 0 {
+            positions.push(offset + found.trailing_zeros() as usize / 8);
+            found &= found - 1;
+        }
+        offset += 8;
+    }
+    for (i, &b) in words.remainder().iter().enumerate() {
+        if b == byte {
+            positions.push(offset + i);
+        }
     }
 }
 
@@ -244,6 +265,23 @@ mod tests {
             );
         }
         out
+    }
+
+    #[test]
+    fn positions_are_found_in_words_and_the_tail() {
+        for text in [
+            "",
+            ",",
+            "a,b",
+            ",,,,,,,,,",
+            "0123456,89,,é,\u{ff}x,",
+            "\u{80},\u{ff}",
+        ] {
+            let mut found = Vec::new();
+            push_positions(text.as_bytes(), b',', &mut found);
+            let expected: Vec<usize> = text.match_indices(',').map(|(i, _)| i).collect();
+            assert_eq!(found, expected, "{text:?}");
+        }
     }
 
     proptest! {
