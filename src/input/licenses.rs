@@ -56,6 +56,7 @@ impl RowParser for LicenseParser<'_> {
             _ => {
                 let idx = self.customers.resolve(name(CUSTOMER_ID), id)?;
                 chunk.last_customer = Some((id.into(), idx));
+                chunk.users.start_customer(idx);
                 Ok(idx)
             }
         }));

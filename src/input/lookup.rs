@@ -4,7 +4,7 @@
 use std::hash::BuildHasher;
 
 use hashbrown::HashTable;
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 
 use super::error::FieldProblem;
 use crate::catalog::{Catalog, OfferIdx};
@@ -185,14 +185,34 @@ impl OfferCache {
 }
 
 /// User principal names, lower-cased and interned into a [`Users`] arena.
+///
+/// A license file lists a customer's rows together, so names are interned per
+/// customer: the table starts empty for every customer and stays small. Should a
+/// customer come back after another one, its names may have two indices, and the
+/// arena is then not marked interned (users are compared by name).
 #[derive(Debug, Default)]
 pub struct UserInterner {
     pub users: Users,
     index: HashTable<UserIdx>,
     scratch: String,
+    customers: FxHashSet<CustomerIdx>,
+    customer_came_back: bool,
 }
 
 impl UserInterner {
+    /// The rows that follow are `customer`'s.
+    pub fn start_customer(&mut self, customer: CustomerIdx) {
+        self.index.clear();
+        if !self.customers.insert(customer) {
+            self.customer_came_back = true;
+        }
+    }
+
+    /// True when one name has one index within every customer.
+    pub fn is_interned(&self) -> bool {
+        !self.customer_came_back
+    }
+
     pub fn intern(&mut self, upn: &str) -> UserIdx {
         let name: &str = if upn.is_ascii() && !upn.bytes().any(|b| b.is_ascii_uppercase()) {
             upn
@@ -202,10 +222,6 @@ impl UserInterner {
                 .extend(upn.chars().flat_map(char::to_lowercase));
             &self.scratch
         };
-        if self.index.capacity() == 0 {
-            // A 4 MiB chunk of license rows holds tens of thousands of users.
-            self.index.reserve(1 << 15, |_| 0);
-        }
         let hash = FxBuildHasher.hash_one(name);
         let users = &self.users;
         if let Some(&idx) = self.index.find(hash, |&idx| users.name(idx) == name) {
@@ -282,6 +298,19 @@ mod tests {
         }
         assert_eq!(map.get("abc"), Some(&9));
         assert_eq!(map.get("ab"), None);
+    }
+
+    #[test]
+    fn names_are_interned_per_customer_and_a_returning_customer_is_noticed() {
+        let mut users = UserInterner::default();
+        users.start_customer(CustomerIdx(0));
+        let a = users.intern("a@x");
+        assert_eq!(users.intern("A@X"), a);
+        users.start_customer(CustomerIdx(1));
+        assert_ne!(users.intern("a@x"), a, "interned per customer");
+        assert!(users.is_interned());
+        users.start_customer(CustomerIdx(0));
+        assert!(!users.is_interned(), "customer 0 came back");
     }
 
     #[test]

@@ -371,7 +371,8 @@ fn merge_licenses(
         .licenses
         .reserve(chunks.iter().map(|c| c.items.len()).sum());
     for chunk in chunks {
-        let base = loaded.users.append(chunk.local.users.users);
+        let interned = chunk.local.users.is_interned();
+        let base = loaded.users.append(chunk.local.users.users, interned);
         let spelling_ids: Vec<u32> = chunk
             .local
             .unknown_spellings

@@ -158,10 +158,8 @@ impl<'t> Row<'t> {
     /// fields are tolerated).
     pub fn shape_problem(&self) -> Option<FieldProblem> {
         let len = self.record.len();
-        let extra_filled = self
-            .record
-            .iter()
-            .skip(self.header.len)
+        let extra_filled = (self.header.len..len)
+            .filter_map(|i| self.record.get(i))
             .any(|field| !field.iter().all(u8::is_ascii_whitespace));
         if len < self.header.named || extra_filled {
             let expected = if len < self.header.named {

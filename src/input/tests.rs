@@ -221,3 +221,59 @@ fn bytes_that_are_not_utf8_are_placed_alike_in_every_mode() {
         assert!(message.contains(&expected), "{options:?}: {message}");
     }
 }
+
+#[test]
+fn a_customer_whose_rows_come_back_keeps_one_index_per_user() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files = [
+        (CUSTOMERS, "customer_id,company_name\nc0,A\nc1,B\n"),
+        (
+            SUBSCRIPTIONS,
+            "subscription_id,customer_id,offer,status,quantity,channel\n",
+        ),
+        (RELATIONSHIPS, "customer_id,status,services\n"),
+        (
+            LICENSES,
+            "customer_id,user_principal_name,offer,disabled_services\n\
+             c0,a@x,Power BI Pro,\n\
+             c1,a@x,Power BI Pro,\n\
+             c0,b@x,Power BI Pro,\n\
+             c0,A@x,O365_BUSINESS_ESSENTIALS,\n\
+             c0,a@X,Power BI Pro,\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    let catalog = Catalog::builtin().expect("catalog");
+    for parallel in [false, true] {
+        let options = ReadOptions {
+            chunk_bytes: 1 << 20,
+            parallel,
+        };
+        let mut loaded = load(
+            dir.path(),
+            &catalog,
+            &InputFormat::default(),
+            options,
+            &mut |_| {},
+        )
+        .expect("valid");
+        let (dataset, duplicates) = loaded.build_dataset();
+        assert_eq!(
+            duplicates,
+            [crate::model::DuplicateLicense {
+                line: 6,
+                first_line: 2
+            }]
+        );
+        let c0 = dataset.customer(crate::model::CustomerIdx(0)).licenses;
+        let a: Vec<_> = c0
+            .iter()
+            .filter(|l| dataset.user_name(l.user) == "a@x")
+            .map(|l| l.user)
+            .collect();
+        assert_eq!(a.len(), 2);
+        assert_eq!(a[0], a[1], "one index for a@x");
+    }
+}

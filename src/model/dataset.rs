@@ -298,8 +298,8 @@ mod tests {
         let mut second_part = Users::default();
         second_part.push("a@x");
         let mut users = Users::default();
-        users.append(first_part);
-        let base = users.append(second_part);
+        users.append(first_part, true);
+        let base = users.append(second_part, true);
         let (dataset, duplicates) = Dataset::build(
             vec![customer("c0"), customer("c1")],
             vec![],

@@ -2,8 +2,9 @@
 //! strings, so millions of users cost a handful of allocations.
 //!
 //! The names come in parts, one per chunk of the license file; parts are moved in,
-//! never copied. Within a part added by [`Users::append`] every name is held once
-//! (the chunk's interner made it so), so there equal indices mean equal names.
+//! never copied. Within a part added by [`Users::append`] with `interned`, every
+//! name is held once per customer (the chunk's interner made it so), so there one
+//! customer's users are the same exactly when their indices are equal.
 
 use super::records::UserIdx;
 
@@ -40,12 +41,12 @@ impl Users {
         idx
     }
 
-    /// Moves in every name of `other`, which must hold each name once (as an
-    /// interner makes it); returns the index its first name now has.
-    pub fn append(&mut self, other: Users) -> u32 {
+    /// Moves in every name of `other`; `interned` says it holds each name once per
+    /// customer (as an interner makes it). Returns the index its first name now has.
+    pub fn append(&mut self, other: Users, interned: bool) -> u32 {
         let base = self.len;
         for mut part in other.parts {
-            part.interned = true;
+            part.interned = interned;
             self.bases.push(self.len);
             self.len += part.starts.len() as u32;
             self.parts.push(part);
@@ -68,8 +69,8 @@ impl Users {
         &part.text[part.starts[i] as usize..end]
     }
 
-    /// True when both users come from one interned part, so that they are the
-    /// same user exactly when their indices are equal.
+    /// True when both users (of one customer) come from one interned part, so that
+    /// they are the same user exactly when their indices are equal.
     pub fn same_segment(&self, a: UserIdx, b: UserIdx) -> bool {
         let (part_a, _) = self.locate(a);
         let (part_b, _) = self.locate(b);
@@ -97,7 +98,7 @@ mod tests {
         let mut b = Users::default();
         b.push("y@b");
         b.push("z@b");
-        let base = a.append(b);
+        let base = a.append(b, true);
         assert_eq!(a.name(x), "x@a");
         assert_eq!(a.name(empty), "");
         assert_eq!(a.name(UserIdx(base)), "y@b");
