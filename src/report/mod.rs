@@ -8,6 +8,7 @@
 //! evaluated windows, are formatted in parallel batches and written in order, so
 //! output does not depend on threads.
 
+mod csv_out;
 mod details;
 mod sink;
 mod summary;
@@ -22,7 +23,7 @@ pub use summary::{
 };
 pub use tables::{
     BLOCKED_HEADER, DecisionRows, ELIGIBLE_HEADER, REASSIGNMENTS_HEADER, REJECTS_HEADER,
-    ReportInput, decision_headers, decision_rows, write_rejects,
+    ReportInput, decision_headers, decision_rows, rejects_csv,
 };
 
 use rayon::prelude::*;
@@ -74,8 +75,7 @@ impl ReportWriter {
             out: out.to_owned(),
             sink: Sink::start(out, decisions),
         };
-        let headers = decision_headers().map_err(|e| failed(out, ELIGIBLE_FILE, csv_to_io(e)))?;
-        writer.sink.write(headers)?;
+        writer.sink.write(decision_headers())?;
         Ok(writer)
     }
 
@@ -88,7 +88,7 @@ impl ReportWriter {
             .step_by(CUSTOMERS_PER_BATCH)
             .map(|start| (start, self.sink.spare_buffers()))
             .collect();
-        let formatted: Vec<csv::Result<DecisionRows>> = batches
+        let formatted: Vec<DecisionRows> = batches
             .into_par_iter()
             .map(|(start, buffers)| {
                 decision_rows(
@@ -99,7 +99,6 @@ impl ReportWriter {
             })
             .collect();
         for rows in formatted {
-            let rows = rows.map_err(|e| failed(&self.out, ELIGIBLE_FILE, csv_to_io(e)))?;
             self.sink.write(rows)?;
         }
         Ok(())
@@ -114,8 +113,10 @@ impl ReportWriter {
         let [eligible, blocked, reassignments] = self.sink.close()?;
         let out = &self.out;
         let mut rejects = stage(out, REJECTS_FILE)?;
-        write_rejects(rejected, &mut rejects.1)
-            .map_err(|e| failed(out, REJECTS_FILE, csv_to_io(e)))?;
+        rejects
+            .1
+            .write_all(&rejects_csv(rejected))
+            .map_err(|e| failed(out, REJECTS_FILE, e))?;
         let mut summary_file = stage(out, SUMMARY_FILE)?;
         let mut json = serde_json::to_vec_pretty(summary)
             .map_err(|e| failed(out, SUMMARY_FILE, io::Error::from(e)))?;
@@ -203,11 +204,4 @@ fn stage(out: &Path, file: &'static str) -> Result<Staged, ReportError> {
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
     let temp = builder.tempfile_in(out).map_err(|e| failed(out, file, e))?;
     Ok((file, temp))
-}
-
-fn csv_to_io(error: csv::Error) -> io::Error {
-    match error.into_kind() {
-        csv::ErrorKind::Io(error) => error,
-        other => io::Error::other(format!("{other:?}")),
-    }
 }

@@ -1,9 +1,8 @@
 //! The four CSV reports: their columns and one row per decision, in report order.
 
-use std::io::Write;
-
 use chrono::NaiveDate;
 
+use super::csv_out::CsvOut;
 use super::details::DetailContext;
 use crate::catalog::Catalog;
 use crate::engine::{Evaluation, SubscriptionOutcome, Verdict};
@@ -70,22 +69,15 @@ pub struct DecisionRows {
     pub reassignments: Vec<u8>,
 }
 
-/// A CSV writer with the reports' dialect, appending to `buffer`.
-fn csv_buffer(buffer: Vec<u8>) -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(buffer)
-}
-
 /// The header rows of the three decision reports.
-pub fn decision_headers() -> csv::Result<DecisionRows> {
-    let mut writers = [Vec::new(), Vec::new(), Vec::new()].map(csv_buffer);
+pub fn decision_headers() -> DecisionRows {
+    let mut writers = [Vec::new(), Vec::new(), Vec::new()].map(CsvOut::new);
     for (writer, header) in writers.iter_mut().zip([
         &ELIGIBLE_HEADER[..],
         &BLOCKED_HEADER[..],
         &REASSIGNMENTS_HEADER[..],
     ]) {
-        writer.write_record(header)?;
+        writer.record(header);
     }
     into_rows(writers)
 }
@@ -97,17 +89,14 @@ pub fn decision_rows(
     input: ReportInput<'_>,
     customers: std::ops::Range<usize>,
     buffers: DecisionRows,
-) -> csv::Result<DecisionRows> {
+) -> DecisionRows {
     let DecisionRows {
         eligible,
         blocked,
         reassignments,
     } = buffers;
     let [mut eligible_rows, mut blocked_rows, mut reassignment_rows] =
-        [eligible, blocked, reassignments].map(|mut buffer| {
-            buffer.clear();
-            csv_buffer(buffer)
-        });
+        [eligible, blocked, reassignments].map(CsvOut::new);
     let mut scratch = Scratch::default();
     for index in customers {
         let customer = input
@@ -135,11 +124,11 @@ pub fn decision_rows(
                 };
                 match &pair.verdict {
                     Verdict::Eligible(eligible) => {
-                        rows.eligible(&mut eligible_rows, &mut scratch, eligible)?;
-                        rows.reassignments(&mut reassignment_rows, &mut scratch, eligible)?;
+                        rows.eligible(&mut eligible_rows, &mut scratch, eligible);
+                        rows.reassignments(&mut reassignment_rows, &mut scratch, eligible);
                     }
                     Verdict::Blocked(failures) => {
-                        rows.blocked(&mut blocked_rows, &mut scratch, failures)?
+                        rows.blocked(&mut blocked_rows, &mut scratch, failures)
                     }
                 }
             }
@@ -148,14 +137,13 @@ pub fn decision_rows(
     into_rows([eligible_rows, blocked_rows, reassignment_rows])
 }
 
-fn into_rows(writers: [csv::Writer<Vec<u8>>; 3]) -> csv::Result<DecisionRows> {
-    let [eligible, blocked, reassignments] =
-        writers.map(|writer| writer.into_inner().map_err(|e| e.into_error()));
-    Ok(DecisionRows {
-        eligible: eligible?,
-        blocked: blocked?,
-        reassignments: reassignments?,
-    })
+fn into_rows(writers: [CsvOut; 3]) -> DecisionRows {
+    let [eligible, blocked, reassignments] = writers.map(CsvOut::into_bytes);
+    DecisionRows {
+        eligible,
+        blocked,
+        reassignments,
+    }
 }
 
 /// The rows of one (subscription, target) pair.
@@ -180,49 +168,45 @@ impl Rows<'_> {
     }
 
     /// customer_id, company_name, subscription_id, offer_id.
-    fn leading<W: Write>(&self, writer: &mut csv::Writer<W>) -> csv::Result<()> {
-        writer.write_field(&*self.customer.customer.id)?;
-        writer.write_field(&*self.customer.customer.company_name)?;
-        writer.write_field(&*self.subscription().id)?;
-        writer.write_field(&*self.input.catalog.offer(self.source).id)
+    fn leading(&self, writer: &mut CsvOut) {
+        writer.field(&*self.customer.customer.id);
+        writer.field(&*self.customer.customer.company_name);
+        writer.field(&*self.subscription().id);
+        writer.field(&*self.input.catalog.offer(self.source).id);
     }
 
     /// offer (as written), target_offer_id, target_offer, quantity.
-    fn offers_and_quantity<W: Write>(
-        &self,
-        writer: &mut csv::Writer<W>,
-        scratch: &mut Scratch,
-    ) -> csv::Result<()> {
+    fn offers_and_quantity(&self, writer: &mut CsvOut, scratch: &mut Scratch) {
         let target = self.input.catalog.offer(self.target);
-        writer.write_field(&*self.subscription().offer_text)?;
-        writer.write_field(&*target.id)?;
-        writer.write_field(&*target.name)?;
-        writer.write_field(scratch.number.format(self.subscription().quantity))
+        writer.field(&*self.subscription().offer_text);
+        writer.field(&*target.id);
+        writer.field(&*target.name);
+        writer.field(scratch.number.format(self.subscription().quantity));
     }
 
-    fn eligible<W: Write>(
+    fn eligible(
         &self,
-        writer: &mut csv::Writer<W>,
+        writer: &mut CsvOut,
         scratch: &mut Scratch,
         eligible: &crate::engine::EligibleUpgrade,
-    ) -> csv::Result<()> {
-        self.leading(writer)?;
-        self.offers_and_quantity(writer, scratch)?;
-        writer.write_field(eligible.upgrade_type.code())?;
-        writer.write_field(scratch.number.format(eligible.assigned_users))?;
-        writer.write_field(scratch.number.format(eligible.reassignments.len()))?;
-        writer.write_record(None::<&[u8]>)
+    ) {
+        self.leading(writer);
+        self.offers_and_quantity(writer, scratch);
+        writer.field(eligible.upgrade_type.code());
+        writer.field(scratch.number.format(eligible.assigned_users));
+        writer.field(scratch.number.format(eligible.reassignments.len()));
+        writer.end_row();
     }
 
-    fn blocked<W: Write>(
+    fn blocked(
         &self,
-        writer: &mut csv::Writer<W>,
+        writer: &mut CsvOut,
         scratch: &mut Scratch,
         failures: &[crate::rules::Failure],
-    ) -> csv::Result<()> {
-        self.leading(writer)?;
-        self.offers_and_quantity(writer, scratch)?;
-        writer.write_field(failures.first().map_or("", |f| f.reason().code()))?;
+    ) {
+        self.leading(writer);
+        self.offers_and_quantity(writer, scratch);
+        writer.field(failures.first().map_or("", |f| f.reason().code()));
         scratch.text.clear();
         for (i, failure) in failures.iter().enumerate() {
             if i > 0 {
@@ -230,43 +214,42 @@ impl Rows<'_> {
             }
             scratch.text.push_str(failure.reason().code());
         }
-        writer.write_field(&scratch.text)?;
+        writer.field(&scratch.text);
         scratch.text.clear();
         self.details()
             .blocked(&mut scratch.text, failures, self.target);
-        writer.write_field(&scratch.text)?;
-        writer.write_record(None::<&[u8]>)
+        writer.field(&scratch.text);
+        writer.end_row();
     }
 
-    fn reassignments<W: Write>(
+    fn reassignments(
         &self,
-        writer: &mut csv::Writer<W>,
+        writer: &mut CsvOut,
         scratch: &mut Scratch,
         eligible: &crate::engine::EligibleUpgrade,
-    ) -> csv::Result<()> {
+    ) {
         let catalog = self.input.catalog;
         let target = catalog.offer(self.target);
         let details = self.details();
         for user in &eligible.reassignments {
             let upn = self.input.dataset.user_name(user.user);
             for finding in &user.findings {
-                self.leading(writer)?;
-                writer.write_field(&*target.id)?;
-                writer.write_field(&*target.name)?;
-                writer.write_field(upn)?;
-                writer.write_field(finding.reason.code())?;
+                self.leading(writer);
+                writer.field(&*target.id);
+                writer.field(&*target.name);
+                writer.field(upn);
+                writer.field(finding.reason.code());
                 scratch.text.clear();
                 catalog
                     .vocabulary()
                     .write_joined(&mut scratch.text, finding.services, ";");
-                writer.write_field(&scratch.text)?;
+                writer.field(&scratch.text);
                 scratch.text.clear();
                 details.reassignment(&mut scratch.text, finding, self.source, self.target);
-                writer.write_field(&scratch.text)?;
-                writer.write_record(None::<&[u8]>)?;
+                writer.field(&scratch.text);
+                writer.end_row();
             }
         }
-        Ok(())
     }
 
     fn details(&self) -> DetailContext<'_> {
@@ -278,20 +261,18 @@ impl Rows<'_> {
     }
 }
 
-/// Writes `rejects.csv`: one row per rejected row, every problem in `error`.
-pub fn write_rejects<W: Write>(rejected: &[RejectedRow], out: W) -> csv::Result<()> {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(out);
-    writer.write_record(REJECTS_HEADER)?;
+/// `rejects.csv`: one row per rejected row, every problem in `error`.
+pub fn rejects_csv(rejected: &[RejectedRow]) -> Vec<u8> {
+    let mut out = CsvOut::default();
+    out.record(REJECTS_HEADER);
+    let mut line = itoa::Buffer::new();
     for row in rejected {
-        writer.write_record([
+        out.record([
             row.file.as_str(),
-            &row.line.to_string(),
+            line.format(row.line),
             &row.joined_problems(),
             &row.record,
-        ])?;
+        ]);
     }
-    writer.flush()?;
-    Ok(())
+    out.into_bytes()
 }
