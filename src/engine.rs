@@ -156,7 +156,7 @@ fn decide(pair: &UpgradePair<'_>, users: &Users) -> Verdict {
     let licenses = pair.customer.licenses;
     let assigned_users = users_holding(licenses, pair.source);
     let mut reassignments = rules::reassignments(pair.catalog, licenses, pair.source, pair.target);
-    reassignments.sort_by(|a, b| users.name(a.user).cmp(users.name(b.user)));
+    reassignments.sort_by_cached_key(|r| users.name(r.user));
     Verdict::Eligible(EligibleUpgrade {
         upgrade_type: UpgradeType::for_assigned_users(assigned_users),
         assigned_users,

@@ -24,6 +24,13 @@ enum CustomerSlot {
 }
 
 impl CustomerIndex {
+    /// Room for `ids` ids of `bytes` bytes in all.
+    pub fn with_capacity(ids: usize, bytes: usize) -> CustomerIndex {
+        CustomerIndex {
+            slots: FoldedMap::with_capacity(ids, bytes),
+        }
+    }
+
     /// Registers an accepted row's id; the duplicate problem if an accepted row has it already.
     pub fn accept(
         &mut self,

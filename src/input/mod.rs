@@ -188,9 +188,17 @@ pub fn load(
         options,
         &customers::CustomerParser,
     )?;
-    let mut index = CustomerIndex::default();
+    let chunks = record(&mut loaded, CUSTOMERS, &customer_format, read);
+    let ids = || {
+        chunks
+            .iter()
+            .flat_map(|c| &c.items)
+            .map(|row| &row.customer.id)
+    };
+    let mut index = CustomerIndex::with_capacity(ids().count(), ids().map(|id| id.len()).sum());
+    loaded.customers.reserve(ids().count());
     let mut rejected_ids = Vec::new();
-    for chunk in record(&mut loaded, CUSTOMERS, &customer_format, read) {
+    for chunk in chunks {
         rejected_ids.extend(chunk.local.0);
         for row in chunk.items {
             let idx = CustomerIdx(loaded.customers.len() as u32);

@@ -40,6 +40,9 @@ impl Default for ReadOptions {
     }
 }
 
+/// The smallest chunk a file is cut into for its size alone.
+const MIN_CHUNK_BYTES: usize = 256 << 10;
+
 /// Parses the rows of one kind of file; shared by all chunks (hence `Sync`),
 /// with per-chunk state in `Local`.
 pub trait RowParser: Sync {
@@ -116,6 +119,16 @@ pub fn read_file<P: RowParser>(
     };
     let source = if sniffed.streams() {
         let handle = File::open(path).map_err(unreadable)?;
+        // A small file is cut finer, so that its few chunks still keep every core busy.
+        let size = handle.metadata().map_or(u64::MAX, |m| m.len());
+        let options = ReadOptions {
+            chunk_bytes: options.chunk_bytes.min(
+                usize::try_from(size / 16)
+                    .unwrap_or(usize::MAX)
+                    .max(MIN_CHUNK_BYTES),
+            ),
+            ..options
+        };
         ChunkSource::new(
             Box::new(handle),
             Some(Sha256::new()),

@@ -136,11 +136,6 @@ impl Dataset {
         (0..self.customers.len() as u32).map(|i| self.customer(CustomerIdx(i)))
     }
 
-    /// Every license row, customer by customer.
-    pub fn licenses(&self) -> impl Iterator<Item = &License> {
-        self.licenses.iter()
-    }
-
     pub fn user_name(&self, user: UserIdx) -> &str {
         self.users.name(user)
     }

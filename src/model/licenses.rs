@@ -42,11 +42,6 @@ impl LicenseTable {
         &self.segments[span.segment as usize][span.range()]
     }
 
-    /// Every row, customer by customer.
-    pub fn iter(&self) -> impl Iterator<Item = &License> {
-        (0..self.spans.len()).flat_map(|customer| self.of(customer))
-    }
-
     /// Groups `chunks` (rows in file order) by customer. `remap` gives a row's
     /// customer its dataset position; users are compared as [`Users::same_segment`]
     /// allows and offers by `offer_key`. Rows repeating an earlier row's (customer,

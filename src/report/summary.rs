@@ -4,12 +4,13 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
 use crate::engine::{Evaluation, SubscriptionOutcome, Verdict};
 use crate::input::InputFileReport;
-use crate::model::{Channel, Dataset};
+use crate::model::{Channel, CustomerIdx, Dataset};
 use crate::rules::{BlockReason, ReassignmentReason};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -215,16 +216,32 @@ impl Summary {
 
 fn count_unknown_license_offers(input: &SummaryInput<'_>) -> BTreeMap<String, u64> {
     let spellings = input.unknown_license_offers;
-    let mut per_spelling = vec![0u64; spellings.len()];
-    for license in input.dataset.licenses() {
-        if let Some(count) = license
-            .offer
-            .unknown_spelling()
-            .and_then(|s| per_spelling.get_mut(s as usize))
-        {
-            *count += 1;
-        }
-    }
+    let zeros = || vec![0u64; spellings.len()];
+    // Millions of rows: counted per customer in parallel, then added up.
+    let per_spelling = (0..input.dataset.customers.len())
+        .into_par_iter()
+        .fold(zeros, |mut counts, customer| {
+            let licenses = input
+                .dataset
+                .customer(CustomerIdx(customer as u32))
+                .licenses;
+            for license in licenses {
+                if let Some(count) = license
+                    .offer
+                    .unknown_spelling()
+                    .and_then(|s| counts.get_mut(s as usize))
+                {
+                    *count += 1;
+                }
+            }
+            counts
+        })
+        .reduce(zeros, |mut total, counts| {
+            for (sum, count) in total.iter_mut().zip(counts) {
+                *sum += count;
+            }
+            total
+        });
     let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
     for (spelling, count) in spellings.iter().zip(per_spelling) {
         if count > 0 {
