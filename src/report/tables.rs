@@ -98,6 +98,7 @@ pub fn decision_rows(
     let [mut eligible_rows, mut blocked_rows, mut reassignment_rows] =
         [eligible, blocked, reassignments].map(CsvOut::new);
     let mut scratch = Scratch::default();
+    let mut lead = CsvOut::default();
     for index in customers {
         let customer = input
             .dataset
@@ -114,11 +115,19 @@ pub fn decision_rows(
             else {
                 continue;
             };
+            // customer_id, company_name, subscription_id, offer_id: the same on
+            // every row of the subscription.
+            lead.clear();
+            lead.field(&*customer.customer.id);
+            lead.field(&*customer.customer.company_name);
+            lead.field(&*subscription.id);
+            lead.field(&*input.catalog.offer(source).id);
             for pair in pairs {
                 let rows = Rows {
                     input,
                     customer,
                     subscription_position: position,
+                    lead: lead.as_bytes(),
                     source,
                     target: pair.target,
                 };
@@ -151,6 +160,8 @@ struct Rows<'a> {
     input: ReportInput<'a>,
     customer: CustomerView<'a>,
     subscription_position: usize,
+    /// The leading fields, encoded.
+    lead: &'a [u8],
     source: crate::catalog::OfferIdx,
     target: crate::catalog::OfferIdx,
 }
@@ -169,10 +180,7 @@ impl Rows<'_> {
 
     /// customer_id, company_name, subscription_id, offer_id.
     fn leading(&self, writer: &mut CsvOut) {
-        writer.field(&*self.customer.customer.id);
-        writer.field(&*self.customer.customer.company_name);
-        writer.field(&*self.subscription().id);
-        writer.field(&*self.input.catalog.offer(self.source).id);
+        writer.encoded(self.lead);
     }
 
     /// offer (as written), target_offer_id, target_offer, quantity.
