@@ -9,7 +9,12 @@ use crate::config::{CatalogSource, Config};
 use crate::engine;
 use crate::input::{self, LoadError, RejectedRow};
 use crate::progress::Progress;
-use crate::report::{OutcomeCounts, ReportError, ReportInput, ReportWriter, Summary, SummaryInput};
+use rayon::prelude::*;
+
+use crate::report::{
+    DecisionRows, OutcomeCounts, ReportError, ReportInput, ReportWriter, Summary, SummaryInput,
+    decision_rows,
+};
 
 /// Exit codes (contract §1), after BSD's sysexits where one fits.
 pub mod exit {
@@ -23,8 +28,11 @@ pub mod exit {
 }
 
 /// Customers evaluated and written together: large enough to keep both cores busy,
-/// small enough that a window's outcomes and report rows take little memory.
-const CUSTOMERS_PER_WINDOW: usize = 16_384;
+/// small enough that a window's report rows take little memory.
+const CUSTOMERS_PER_WINDOW: usize = 8_192;
+
+/// Customers evaluated and formatted by one rayon task.
+const CUSTOMERS_PER_BATCH: usize = 512;
 
 /// Problems printed for a run rejected for too many bad rows; the rest are counted.
 pub const MAX_PROBLEM_LINES: usize = 100;
@@ -180,23 +188,43 @@ fn run_in_pool(
         });
     }
 
-    // Customers are evaluated, counted and written one window at a time, so the
-    // outcomes of a large run are never all held at once.
+    // Customers are evaluated, counted and formatted in batches, in parallel; each
+    // batch's outcomes are dropped by the thread that made them as soon as its rows
+    // are formatted. A window of batches is written in order before the next starts,
+    // so that formatted rows waiting to be written take little memory.
     let customers = dataset.customers.len();
     let bar = progress.bar(customers as u64, "evaluating");
     let mut writer = ReportWriter::create(&config.out)?;
     let mut outcomes = OutcomeCounts::default();
-    for start in (0..customers).step_by(CUSTOMERS_PER_WINDOW) {
-        let window = start..(start + CUSTOMERS_PER_WINDOW).min(customers);
-        let evaluation = engine::evaluate(&dataset, catalog, config.as_of, window.clone());
-        outcomes.add(&evaluation);
-        writer.write_window(ReportInput {
-            catalog,
-            dataset: &dataset,
-            evaluation: &evaluation,
-            as_of: config.as_of,
-        })?;
-        bar.inc(window.len() as u64);
+    for window_start in (0..customers).step_by(CUSTOMERS_PER_WINDOW) {
+        let window_end = (window_start + CUSTOMERS_PER_WINDOW).min(customers);
+        let batches: Vec<(std::ops::Range<usize>, DecisionRows)> = (window_start..window_end)
+            .step_by(CUSTOMERS_PER_BATCH)
+            .map(|start| {
+                let batch = start..(start + CUSTOMERS_PER_BATCH).min(window_end);
+                (batch, writer.spare_buffers())
+            })
+            .collect();
+        let done: Vec<(OutcomeCounts, DecisionRows)> = batches
+            .into_par_iter()
+            .map(|(batch, buffers)| {
+                let evaluation = engine::evaluate(&dataset, catalog, config.as_of, batch.clone());
+                let mut counts = OutcomeCounts::default();
+                counts.add(&evaluation);
+                let input = ReportInput {
+                    catalog,
+                    dataset: &dataset,
+                    evaluation: &evaluation,
+                    as_of: config.as_of,
+                };
+                (counts, decision_rows(input, batch, buffers))
+            })
+            .collect();
+        for (counts, rows) in done {
+            outcomes.merge(&counts);
+            writer.write_rows(rows)?;
+        }
+        bar.inc((window_end - window_start) as u64);
     }
     bar.finish_and_clear();
 

@@ -26,8 +26,6 @@ pub use tables::{
     ReportInput, decision_headers, decision_rows, rejects_csv,
 };
 
-use rayon::prelude::*;
-
 use crate::input::RejectedRow;
 use sink::Sink;
 
@@ -44,9 +42,6 @@ pub struct ReportError {
     pub path: PathBuf,
     pub source: io::Error,
 }
-
-/// Customers formatted by one rayon task.
-const CUSTOMERS_PER_BATCH: usize = 512;
 
 /// The report set being written: the three decision reports grow window by
 /// window in temporary files; [`ReportWriter::finish`] adds `rejects.csv` and
@@ -79,29 +74,14 @@ impl ReportWriter {
         Ok(writer)
     }
 
-    /// Appends the rows of one evaluated window of customers, formatted in parallel
-    /// batches and written in customer order.
-    pub fn write_window(&mut self, input: ReportInput<'_>) -> Result<(), ReportError> {
-        let range = input.evaluation.range();
-        let batches: Vec<(usize, DecisionRows)> = range
-            .clone()
-            .step_by(CUSTOMERS_PER_BATCH)
-            .map(|start| (start, self.sink.spare_buffers()))
-            .collect();
-        let formatted: Vec<DecisionRows> = batches
-            .into_par_iter()
-            .map(|(start, buffers)| {
-                decision_rows(
-                    input,
-                    start..(start + CUSTOMERS_PER_BATCH).min(range.end),
-                    buffers,
-                )
-            })
-            .collect();
-        for rows in formatted {
-            self.sink.write(rows)?;
-        }
-        Ok(())
+    /// Emptied buffers to format a batch of rows into (reused from written batches).
+    pub fn spare_buffers(&self) -> DecisionRows {
+        self.sink.spare_buffers()
+    }
+
+    /// Appends one batch of formatted rows; batches must come in customer order.
+    pub fn write_rows(&mut self, rows: DecisionRows) -> Result<(), ReportError> {
+        self.sink.write(rows)
     }
 
     /// Writes `rejects.csv` and `summary.json` and puts the whole set in place.

@@ -81,6 +81,14 @@ impl Counts {
         }
     }
 
+    /// Adds counts of the same codes in the same order.
+    fn merge(&mut self, other: &Counts) {
+        for ((code, count), (other_code, other_count)) in self.0.iter_mut().zip(&other.0) {
+            debug_assert_eq!(code, other_code);
+            *count += other_count;
+        }
+    }
+
     pub fn get(&self, code: &str) -> u64 {
         self.0
             .iter()
@@ -123,6 +131,24 @@ impl Default for OutcomeCounts {
 }
 
 impl OutcomeCounts {
+    /// Adds counts made elsewhere (of other customers).
+    pub fn merge(&mut self, other: &OutcomeCounts) {
+        let (mine, theirs) = (&mut self.subscriptions, &other.subscriptions);
+        mine.total += theirs.total;
+        mine.evaluated += theirs.evaluated;
+        mine.eligible += theirs.eligible;
+        mine.blocked += theirs.blocked;
+        mine.not_upgradable += theirs.not_upgradable;
+        mine.other_channel += theirs.other_channel;
+        self.pairs.eligible += other.pairs.eligible;
+        self.pairs.blocked += other.pairs.blocked;
+        self.blocked_by_reason.merge(&other.blocked_by_reason);
+        self.reassignments.total += other.reassignments.total;
+        self.reassignments
+            .by_reason
+            .merge(&other.reassignments.by_reason);
+    }
+
     pub fn add(&mut self, evaluation: &Evaluation) {
         let subscriptions = &mut self.subscriptions;
         for outcome in evaluation.customers.iter().flat_map(|c| &c.subscriptions) {
