@@ -163,8 +163,9 @@ fn sample_reports_are_identical_for_one_and_two_threads() {
     );
 }
 
-/// 600 customers: more than two of the engine's 256-customer work units, so both
-/// threads have work.
+/// 600 customers: more than two of the engine's 256-customer work units and more
+/// than one 512-customer batch, so both threads have work and the counts of two
+/// batches are added up (and checked against the rows by `check_accounting`).
 #[test]
 fn generated_data_set_reports_are_identical_for_one_and_two_threads() {
     let ws = Workspace::empty();
