@@ -41,7 +41,7 @@ use crate::model::{
     Subscription, Users,
 };
 use headers::InputFile;
-use lookup::{CustomerIndex, FoldedMap, duplicate};
+use lookup::CustomerIndex;
 use parallel::{FileRead, read_file};
 use records::{Record, RecordReader};
 use sniff::Sniffed;
@@ -229,6 +229,7 @@ pub fn load(
         customers: &index,
     };
     let accepted_customers = &loaded.customers;
+    // Duplicate ids are found as soon as the file is read, while licenses are parsed.
     let read_subscriptions = || {
         let path = dir.join(SUBSCRIPTIONS);
         read_file(
@@ -239,6 +240,10 @@ pub fn load(
             options,
             &subscription_parser,
         )
+        .map(|mut read| {
+            let first = subscriptions::first_of_each_id(&mut read.chunks);
+            (read, first)
+        })
     };
     let read_relationships = || {
         let path = dir.join(RELATIONSHIPS);
@@ -274,33 +279,15 @@ pub fn load(
     let (subscription_read, relationship_read, license_read) =
         (subscription_read?, relationship_read?, license_read?);
 
-    let chunks = record(
+    let (subscription_read, (accepted, duplicates)) = subscription_read;
+    record(
         &mut loaded,
         SUBSCRIPTIONS,
         &subscription_format,
         subscription_read,
     );
-    let ids = || {
-        chunks
-            .iter()
-            .flat_map(|chunk| &chunk.items)
-            .map(|(_, s)| &s.id)
-    };
-    let accepted = ids().count();
-    let mut first_lines: FoldedMap<u64> =
-        FoldedMap::with_capacity(accepted, ids().map(|id| id.len()).sum());
-    loaded.subscriptions.reserve(accepted);
-    for chunk in chunks {
-        for (line, subscription) in chunk.items {
-            if let Some(&first) = first_lines.get(&subscription.id) {
-                let column = subscriptions::COLUMNS[subscriptions::SUBSCRIPTION_ID].name;
-                late.push((line, duplicate(column, &subscription.id, first)));
-            } else {
-                first_lines.insert_new(&subscription.id, line);
-                loaded.subscriptions.push(subscription);
-            }
-        }
-    }
+    loaded.subscriptions = accepted;
+    late.extend(duplicates);
     reject_late(
         dir,
         SUBSCRIPTIONS,

@@ -1,9 +1,9 @@
 //! Rows of `subscriptions.csv`.
 
-use super::error::RowProblems;
+use super::error::{FieldProblem, RowProblems};
 use super::fields::{known_value, quantity, required};
-use super::lookup::{CustomerIndex, OfferCache};
-use super::parallel::RowParser;
+use super::lookup::{CustomerIndex, FoldedMap, OfferCache, duplicate};
+use super::parallel::{ChunkOutput, RowParser};
 use super::table::{ColumnSpec, Row};
 use crate::catalog::Catalog;
 use crate::model::{Channel, Subscription};
@@ -16,7 +16,7 @@ pub const COLUMNS: &[ColumnSpec] = &[
     ColumnSpec::required("quantity"),
     ColumnSpec::optional("channel"),
 ];
-pub const SUBSCRIPTION_ID: usize = 0;
+const SUBSCRIPTION_ID: usize = 0;
 const CUSTOMER_ID: usize = 1;
 const OFFER: usize = 2;
 const STATUS: usize = 3;
@@ -66,4 +66,34 @@ impl RowParser for SubscriptionParser<'_> {
         };
         Some((row.line, subscription))
     }
+}
+
+/// Takes the rows out of `chunks` (in file order): the first row of each id
+/// (compared ASCII case-insensitively) is accepted, every later one is a duplicate.
+pub fn first_of_each_id<L>(
+    chunks: &mut [ChunkOutput<(u64, Subscription), L>],
+) -> (Vec<Subscription>, Vec<(u64, FieldProblem)>) {
+    let ids = || {
+        chunks
+            .iter()
+            .flat_map(|chunk| &chunk.items)
+            .map(|(_, s)| &s.id)
+    };
+    let rows = ids().count();
+    let mut first_lines: FoldedMap<u64> =
+        FoldedMap::with_capacity(rows, ids().map(|id| id.len()).sum());
+    let mut accepted = Vec::with_capacity(rows);
+    let mut duplicates = Vec::new();
+    for chunk in chunks {
+        for (line, subscription) in std::mem::take(&mut chunk.items) {
+            if let Some(&first) = first_lines.get(&subscription.id) {
+                let column = COLUMNS[SUBSCRIPTION_ID].name;
+                duplicates.push((line, duplicate(column, &subscription.id, first)));
+            } else {
+                first_lines.insert_new(&subscription.id, line);
+                accepted.push(subscription);
+            }
+        }
+    }
+    (accepted, duplicates)
 }
