@@ -242,8 +242,11 @@ mod tests {
         }
     }
 
-    /// (user, offer, line) of the rows kept, and the duplicates' (line, first line).
-    fn order(rows: &[License]) -> (Vec<(u32, u16, u32)>, Vec<(u32, u32)>) {
+    /// (user, offer, line) of a row kept; (line, first line) of a duplicate.
+    type Kept = (u32, u16, u32);
+    type Duplicate = (u32, u32);
+
+    fn order(rows: &[License]) -> (Vec<Kept>, Vec<Duplicate>) {
         let mut users = Users::default();
         let mut part = Users::default();
         for i in 0..4 {
