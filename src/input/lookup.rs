@@ -40,24 +40,20 @@ impl CustomerIndex {
         idx: CustomerIdx,
     ) -> Result<(), FieldProblem> {
         let accepted = CustomerSlot::Accepted { idx, line };
-        match self.slots.get_mut(id) {
+        match self.slots.get_or_insert(id, accepted) {
             Some(CustomerSlot::Accepted { line: first, .. }) => Err(duplicate(column, id, *first)),
             Some(slot) => {
                 *slot = accepted;
                 Ok(())
             }
-            None => {
-                self.slots.insert_new(id, accepted);
-                Ok(())
-            }
+            None => Ok(()),
         }
     }
 
     /// Remembers the id of a rejected row, unless an accepted row holds it.
     pub fn reject(&mut self, id: &str, line: u64) {
-        if self.slots.get_mut(id).is_none() {
-            self.slots.insert_new(id, CustomerSlot::Rejected { line });
-        }
+        self.slots
+            .get_or_insert(id, CustomerSlot::Rejected { line });
     }
 
     /// The accepted customer `id` refers to.
@@ -112,9 +108,7 @@ impl<V> FoldedMap<V> {
     }
 
     fn key(&self, index: u32) -> &str {
-        let i = index as usize;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.text[start..self.ends[i] as usize]
+        key_in(&self.text, &self.ends, index)
     }
 
     fn find(&self, key: &str) -> Option<usize> {
@@ -127,25 +121,35 @@ impl<V> FoldedMap<V> {
         self.find(key).map(|i| &self.values[i])
     }
 
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
-        self.find(key).map(|i| &mut self.values[i])
-    }
-
-    /// Adds a key that [`FoldedMap::get`] does not find.
-    pub fn insert_new(&mut self, key: &str, value: V) {
-        let index = self.values.len() as u32;
-        self.text.push_str(key);
-        self.ends.push(self.text.len() as u32);
-        self.values.push(value);
+    /// The value of `key` if it has one; otherwise `key` gets `value` and `None`
+    /// is returned. The key is hashed once.
+    pub fn get_or_insert(&mut self, key: &str, value: V) -> Option<&mut V> {
         let (text, ends) = (&self.text, &self.ends);
-        let key_of = |i: u32| {
-            let i = i as usize;
-            let start = if i == 0 { 0 } else { ends[i - 1] as usize };
-            &text[start..ends[i] as usize]
-        };
-        self.table
-            .insert_unique(folded_hash(key), index, |&i| folded_hash(key_of(i)));
+        let entry = self.table.entry(
+            folded_hash(key),
+            |&i| key_in(text, ends, i).eq_ignore_ascii_case(key),
+            |&i| folded_hash(key_in(text, ends, i)),
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(found) => {
+                Some(&mut self.values[*found.get() as usize])
+            }
+            hashbrown::hash_table::Entry::Vacant(slot) => {
+                slot.insert(self.values.len() as u32);
+                self.text.push_str(key);
+                self.ends.push(self.text.len() as u32);
+                self.values.push(value);
+                None
+            }
+        }
     }
+}
+
+/// Key `index` of a map's `text` and `ends`.
+fn key_in<'t>(text: &'t str, ends: &[u32], index: u32) -> &'t str {
+    let i = index as usize;
+    let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+    &text[start..ends[i] as usize]
 }
 
 /// A hash of the key's ASCII lower case, computed without allocating for keys of
@@ -288,8 +292,13 @@ mod tests {
         let mut map = FoldedMap::default();
         for (i, key) in ["abc", "Straße", "", long.as_str()].into_iter().enumerate() {
             assert!(map.get(key).is_none());
-            map.insert_new(key, i);
+            assert!(map.get_or_insert(key, i).is_none());
         }
+        assert_eq!(
+            map.get_or_insert("ABC", 7).copied(),
+            Some(0),
+            "kept, not replaced"
+        );
         assert_eq!(map.get("ABC"), Some(&0));
         assert_eq!(map.get("aBc"), Some(&0));
         assert_eq!(map.get("STRAßE"), Some(&1), "ASCII letters fold");
@@ -300,7 +309,7 @@ mod tests {
             Some(&3),
             "keys over 64 bytes"
         );
-        if let Some(value) = map.get_mut("ABC") {
+        if let Some(value) = map.get_or_insert("ABC", 8) {
             *value = 9;
         }
         assert_eq!(map.get("abc"), Some(&9));

@@ -86,11 +86,10 @@ pub fn first_of_each_id<L>(
     let mut duplicates = Vec::new();
     for chunk in chunks {
         for (line, subscription) in std::mem::take(&mut chunk.items) {
-            if let Some(&first) = first_lines.get(&subscription.id) {
+            if let Some(&mut first) = first_lines.get_or_insert(&subscription.id, line) {
                 let column = COLUMNS[SUBSCRIPTION_ID].name;
                 duplicates.push((line, duplicate(column, &subscription.id, first)));
             } else {
-                first_lines.insert_new(&subscription.id, line);
                 accepted.push(subscription);
             }
         }
