@@ -30,13 +30,8 @@ impl DetailContext<'_> {
     fn subscription(&self, out: &mut String, position: usize) {
         let s = &self.customer.subscriptions[position];
         let offer = s.offer.map_or(&*s.offer_text, |o| self.offer_name(o));
-        let _ = write!(
-            out,
-            "{} ({offer}, {}, {})",
-            s.id,
-            s.status.as_str(),
-            s.channel.as_str()
-        );
+        let (status, channel) = (s.status.as_str(), s.channel.as_str());
+        push_all(out, [&s.id, " (", offer, ", ", status, ", ", channel, ")"]);
     }
 
     /// The details of a blocked pair: one clause per failure, in rule order, joined by ` | `.
@@ -53,7 +48,8 @@ impl DetailContext<'_> {
         let target_name = self.offer_name(target);
         match failure {
             Failure::StatusNotActive(status) => {
-                let _ = write!(out, "subscription is {}", status.as_str());
+                out.push_str("subscription is ");
+                out.push_str(status.as_str());
             }
             Failure::NotProvisioned => {
                 out.push_str("subscription is pending (not yet provisioned)")
@@ -78,10 +74,10 @@ impl DetailContext<'_> {
             Failure::MissingAdminServices { missing } => {
                 out.push_str("active delegated-admin relationships do not cover ");
                 self.services(out, *missing);
-                let _ = write!(out, " (needed by {target_name})");
+                push_all(out, [" (needed by ", target_name, ")"]);
             }
             Failure::TargetAlreadyOwned { subscriptions } => {
-                let _ = write!(out, "customer already holds {target_name}: ");
+                push_all(out, ["customer already holds ", target_name, ": "]);
                 for (i, &position) in subscriptions.iter().enumerate() {
                     if i > 0 {
                         out.push_str("; ");
@@ -90,9 +86,13 @@ impl DetailContext<'_> {
                 }
             }
             Failure::ConflictingServices { conflicts } => {
-                let _ = write!(
+                push_all(
                     out,
-                    "services that {target_name} would add are already held: "
+                    [
+                        "services that ",
+                        target_name,
+                        " would add are already held: ",
+                    ],
                 );
                 for (i, conflict) in conflicts.iter().enumerate() {
                     if i > 0 {
@@ -144,17 +144,38 @@ impl DetailContext<'_> {
             ReassignmentReason::DisabledServicesReset => {
                 self.services(out, finding.services);
                 let (is, it) = if one { ("is", "it") } else { ("are", "them") };
-                let _ = write!(
+                push_all(
                     out,
-                    " {is} disabled in the user's {source} license; the upgrade to {target} switches {it} on, so disable {it} again"
+                    [
+                        " ",
+                        is,
+                        " disabled in the user's ",
+                        source,
+                        " license; the upgrade to ",
+                        target,
+                        " switches ",
+                        it,
+                        " on, so disable ",
+                        it,
+                        " again",
+                    ],
                 );
             }
             ReassignmentReason::ServicesDropped => {
                 self.services(out, finding.services);
                 let (is, it) = if one { ("is", "it") } else { ("are", "them") };
-                let _ = write!(
+                push_all(
                     out,
-                    " {is} enabled in {source} but not part of {target}; the user loses {it}"
+                    [
+                        " ",
+                        is,
+                        " enabled in ",
+                        source,
+                        " but not part of ",
+                        target,
+                        "; the user loses ",
+                        it,
+                    ],
                 );
             }
             ReassignmentReason::ConflictingLicense => {
@@ -167,8 +188,18 @@ impl DetailContext<'_> {
                 }
                 out.push_str(", which already provides ");
                 self.services(out, finding.services);
-                let _ = write!(out, " that {target} adds; remove the duplicate license");
+                push_all(
+                    out,
+                    [" that ", target, " adds; remove the duplicate license"],
+                );
             }
         }
+    }
+}
+
+/// Appends every part (cheaper than `write!` for plain text).
+fn push_all<const N: usize>(out: &mut String, parts: [&str; N]) {
+    for part in parts {
+        out.push_str(part);
     }
 }
