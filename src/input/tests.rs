@@ -113,6 +113,11 @@ fn describe(mut loaded: LoadedInput) -> String {
     out
 }
 
+/// Loads the export in `dir` with the default format.
+fn load_dir(dir: &Path, catalog: &Catalog, options: ReadOptions) -> Result<LoadedInput, LoadError> {
+    load(dir, catalog, &InputFormat::default(), options, &mut |_| {})
+}
+
 #[test]
 fn parallel_and_sequential_readers_build_the_same_dataset() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -123,16 +128,8 @@ fn parallel_and_sequential_readers_build_the_same_dataset() {
             .num_threads(3)
             .build()
             .expect("pool");
-        pool.install(|| {
-            load(
-                dir.path(),
-                &catalog,
-                &InputFormat::default(),
-                options,
-                &mut |_| {},
-            )
-        })
-        .expect("valid export")
+        pool.install(|| load_dir(dir.path(), &catalog, options))
+            .expect("valid export")
     };
     let sequential = describe(load_with(ReadOptions {
         chunk_bytes: 1 << 20,
@@ -170,14 +167,7 @@ fn rejected_rows_keep_their_physical_line_numbers_in_every_mode() {
             parallel: true,
         },
     ] {
-        let loaded = load(
-            dir.path(),
-            &catalog,
-            &InputFormat::default(),
-            options,
-            &mut |_| {},
-        )
-        .expect("valid");
+        let loaded = load_dir(dir.path(), &catalog, options).expect("valid");
         let first = loaded
             .rejected
             .iter()
@@ -208,14 +198,7 @@ fn bytes_that_are_not_utf8_are_placed_alike_in_every_mode() {
             chunk_bytes,
             parallel,
         };
-        let error = load(
-            dir.path(),
-            &catalog,
-            &InputFormat::default(),
-            options,
-            &mut |_| {},
-        )
-        .expect_err("not UTF-8");
+        let error = load_dir(dir.path(), &catalog, options).expect_err("not UTF-8");
         let message = error.to_string();
         let expected = format!("not valid UTF-8 at line {line} (byte 0xFC at byte offset {at})");
         assert!(message.contains(&expected), "{options:?}: {message}");
@@ -251,14 +234,7 @@ fn a_customer_whose_rows_come_back_keeps_one_index_per_user() {
             chunk_bytes: 1 << 20,
             parallel,
         };
-        let mut loaded = load(
-            dir.path(),
-            &catalog,
-            &InputFormat::default(),
-            options,
-            &mut |_| {},
-        )
-        .expect("valid");
+        let mut loaded = load_dir(dir.path(), &catalog, options).expect("valid");
         let (dataset, duplicates) = loaded.build_dataset();
         assert_eq!(
             duplicates,

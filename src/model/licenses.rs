@@ -279,13 +279,7 @@ mod tests {
         ];
         assert_eq!(order(&grouped), expected);
         // A user coming back later.
-        let spread = [
-            license(0, 2, 2),
-            license(1, 1, 3),
-            license(2, 3, 4),
-            license(0, 1, 6),
-            license(0, 1, 5),
-        ];
+        let spread = [0, 3, 4, 2, 1].map(|i| grouped[i]);
         assert_eq!(order(&spread), expected);
     }
 }

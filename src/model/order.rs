@@ -66,18 +66,22 @@ pub fn permute<T>(items: Vec<T>, order: &[u32]) -> Vec<T> {
 mod tests {
     use super::*;
 
+    const IDS: [&str; 10] = [
+        "b",
+        "A",
+        "a",
+        "B-1",
+        "abcdefgh2",
+        "ABCDEFGH1",
+        "",
+        "abcdefgh",
+        "ä",
+        "a\u{0}",
+    ];
+
     #[test]
     fn ids_order_case_insensitively_then_bytewise() {
-        let mut ids = vec![
-            "b",
-            "A",
-            "a",
-            "B-1",
-            "abcdefgh2",
-            "ABCDEFGH1",
-            "",
-            "abcdefgh",
-        ];
+        let mut ids = IDS.to_vec();
         ids.sort_by(|a, b| compare_ids(a, b));
         assert_eq!(
             ids,
@@ -85,29 +89,20 @@ mod tests {
                 "",
                 "A",
                 "a",
+                "a\u{0}",
                 "abcdefgh",
                 "ABCDEFGH1",
                 "abcdefgh2",
                 "b",
-                "B-1"
+                "B-1",
+                "ä"
             ]
         );
     }
 
     #[test]
     fn keyed_sort_matches_a_plain_sort() {
-        let ids = [
-            "b",
-            "A",
-            "a",
-            "B-1",
-            "abcdefgh2",
-            "ABCDEFGH1",
-            "",
-            "abcdefgh",
-            "ä",
-            "a\u{0}",
-        ];
+        let ids = IDS;
         let items: Vec<(u32, String, u32)> = (0..60)
             .map(|i| (i % 3, ids[(i * 7) as usize % ids.len()].to_owned(), i % 2))
             .collect();
