@@ -4,13 +4,13 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use crate::catalog::{Catalog, CatalogError};
 use crate::config::{CatalogSource, Config};
 use crate::engine;
 use crate::input::{self, LoadError, RejectedRow};
 use crate::progress::Progress;
-use rayon::prelude::*;
-
 use crate::report::{
     DecisionRows, OutcomeCounts, ReportError, ReportInput, ReportWriter, Summary, SummaryInput,
     decision_rows,

@@ -1,12 +1,13 @@
 //! Reads one input file as a stream of chunks parsed in parallel.
 //!
 //! A reader thread reads the file in blocks, hashes every byte and cuts the stream
-//! into chunks on record boundaries ([`QuoteScanner`]); rayon workers parse the
-//! chunks with a [`RowParser`]. Chunks carry their sequence number and first line,
-//! so the result is in file order with exact line numbers whatever the thread
-//! count. At most a few chunks are in flight, so a file is never held whole in
-//! memory. The sequential mode reads the file as one chunk on the calling thread;
-//! both modes run the same parser on the same records.
+//! into chunks on record boundaries ([`QuoteScanner`]); rayon workers check that a
+//! chunk is UTF-8 and parse it with a [`RowParser`]. Chunks carry their sequence
+//! number, first line and file offset, so the result is in file order with exact
+//! line numbers (and encoding errors exact places) whatever the thread count. At
+//! most a few chunks are in flight, so a file is never held whole in memory. The
+//! sequential mode reads the file as one chunk on the calling thread; both modes
+//! run the same parser on the same records.
 
 use std::fs::File;
 use std::io::{self, Read};
