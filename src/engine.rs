@@ -13,7 +13,7 @@ use crate::rules::{
 };
 
 /// Outcomes of a run of customers: `customers[i]` is dataset customer `first + i`.
-/// A large dataset is evaluated, reported and dropped one window at a time.
+/// A large dataset is evaluated, reported and dropped one batch at a time.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Evaluation {
     pub first: usize,
@@ -21,12 +21,12 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
-    /// The outcome of dataset customer `customer`, which must lie in this window.
+    /// The outcome of dataset customer `customer`, which must lie in this range.
     pub fn outcome(&self, customer: usize) -> &CustomerOutcome {
         &self.customers[customer - self.first]
     }
 
-    /// The dataset positions of the customers this window covers.
+    /// The dataset positions of the customers this evaluation covers.
     pub fn range(&self) -> std::ops::Range<usize> {
         self.first..self.first + self.customers.len()
     }

@@ -4,9 +4,9 @@
 //! Every file is first written completely to a temporary file in the output folder
 //! and synced; only then are they renamed into place, the previous set moved aside
 //! first and put back if a rename fails. A run that fails while writing leaves the
-//! previous set untouched and no temporary files behind. Customers arrive in
-//! evaluated windows, are formatted in parallel batches and written in order, so
-//! output does not depend on threads.
+//! previous set untouched and no temporary files behind. Rows are formatted in
+//! batches of customers in parallel and appended in customer order by a writer
+//! thread, so output does not depend on threads.
 
 mod csv_out;
 mod details;
@@ -43,11 +43,11 @@ pub struct ReportError {
     pub source: io::Error,
 }
 
-/// The report set being written: the three decision reports grow window by
-/// window in temporary files; [`ReportWriter::finish`] adds `rejects.csv` and
+/// The report set being written: the three decision reports grow batch by batch
+/// in temporary files; [`ReportWriter::finish`] adds `rejects.csv` and
 /// `summary.json` and puts all five in place, or none.
 ///
-/// A writer thread ([`sink`]) appends the formatted rows while the next window is
+/// A writer thread ([`sink`]) appends the formatted rows while the next ones are
 /// evaluated. Dropping the writer without `finish` removes the temporary files.
 pub struct ReportWriter {
     out: PathBuf,

@@ -14,8 +14,8 @@ use std::thread::JoinHandle;
 
 use super::{DecisionRows, ReportError, Staged, failed};
 
-/// Formatted batches that may wait for the writer: about two windows' worth.
-const QUEUED_BATCHES: usize = 64;
+/// Formatted batches that may wait for the writer: two windows' worth.
+const QUEUED_BATCHES: usize = 32;
 
 /// Dirty bytes of one file after which its writeback is started.
 const WRITEBACK_BYTES: u64 = 8 << 20;

@@ -107,7 +107,7 @@ impl Serialize for Counts {
     }
 }
 
-/// The counts of evaluated outcomes, added up window by window.
+/// The counts of evaluated outcomes, added up batch by batch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutcomeCounts {
     subscriptions: SubscriptionCounts,

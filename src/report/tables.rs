@@ -52,7 +52,7 @@ pub const REASSIGNMENTS_HEADER: [&str; 10] = [
 
 pub const REJECTS_HEADER: [&str; 4] = ["file", "line", "error", "record"];
 
-/// Everything a window of decision rows is written from.
+/// Everything a batch of decision rows is written from.
 #[derive(Clone, Copy)]
 pub struct ReportInput<'a> {
     pub catalog: &'a Catalog,
