@@ -91,8 +91,6 @@ impl Records {
             id: id.into(),
             company_name: "Contoso Ltd".into(),
             domain: "contoso.example".into(),
-            country: "DE".into(),
-            account_manager: "am@partner.example".into(),
         });
         for &(id, offer, status, quantity, channel) in subs {
             self.subscriptions.push(Subscription {

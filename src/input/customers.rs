@@ -48,8 +48,9 @@ impl RowParser for CustomerParser {
         let company = problems
             .take(field(COMPANY_NAME).and_then(|v| required(COLUMNS[COMPANY_NAME].name, v)));
         let domain = problems.take(field(DOMAIN));
-        let country = problems.take(field(COUNTRY));
-        let manager = problems.take(field(ACCOUNT_MANAGER));
+        // Read (so that a bad value is reported) but not kept: no rule or report uses them.
+        problems.take(field(COUNTRY));
+        problems.take(field(ACCOUNT_MANAGER));
         let id = id?;
         if !problems.is_empty() {
             local.0.push((row.line, id.into()));
@@ -61,8 +62,6 @@ impl RowParser for CustomerParser {
                 id: id.into(),
                 company_name: company?.into(),
                 domain: domain?.into(),
-                country: country?.into(),
-                account_manager: manager?.into(),
             },
         })
     }

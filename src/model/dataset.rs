@@ -164,8 +164,6 @@ mod tests {
             id: id.into(),
             company_name: "x".into(),
             domain: "".into(),
-            country: "".into(),
-            account_manager: "".into(),
         }
     }
 

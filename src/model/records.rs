@@ -118,13 +118,13 @@ pub enum Coverage {
     Services(ServiceSet),
 }
 
+/// A customer row. `country` and `account_manager` are checked when read but not
+/// kept: no rule or report uses them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Customer {
     pub id: Box<str>,
     pub company_name: Box<str>,
     pub domain: Box<str>,
-    pub country: Box<str>,
-    pub account_manager: Box<str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -142,8 +142,6 @@ impl Customer1 {
             id: "c1".into(),
             company_name: "Müller GmbH".into(),
             domain: "".into(),
-            country: "DE".into(),
-            account_manager: "".into(),
         };
         let (dataset, duplicates) = Dataset::build(
             vec![customer],
