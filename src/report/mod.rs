@@ -68,7 +68,7 @@ impl ReportWriter {
         ];
         let mut writer = ReportWriter {
             out: out.to_owned(),
-            sink: Sink::start(out, decisions),
+            sink: Sink::start(out, decisions)?,
         };
         writer.sink.write(decision_headers())?;
         Ok(writer)

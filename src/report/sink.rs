@@ -30,16 +30,25 @@ pub struct Sink {
 
 impl Sink {
     /// Starts the writer thread over the three staged decision reports.
-    pub fn start(out: &Path, files: Files) -> Sink {
+    pub fn start(out: &Path, files: Files) -> Result<Sink, ReportError> {
         let (rows, queued) = sync_channel(QUEUED_BATCHES);
         let (emptied, spare) = channel();
-        let out = out.to_owned();
-        let thread = std::thread::spawn(move || write_batches(&out, files, queued, emptied));
-        Sink {
+        let folder = out.to_owned();
+        let thread = std::thread::Builder::new()
+            .name("report-writer".to_owned())
+            .spawn(move || write_batches(&folder, files, queued, emptied))
+            .map_err(|source| ReportError {
+                path: out.to_owned(),
+                source: std::io::Error::new(
+                    source.kind(),
+                    format!("cannot start the report writer thread: {source}"),
+                ),
+            })?;
+        Ok(Sink {
             rows: Some(rows),
             spare,
             thread: Some(thread),
-        }
+        })
     }
 
     /// Buffers the writer has emptied, or new ones.
