@@ -95,6 +95,7 @@ impl ReportWriter {
         let mut rejects = stage(out, REJECTS_FILE)?;
         rejects
             .1
+            .as_file_mut()
             .write_all(&rejects_csv(rejected))
             .map_err(|e| failed(out, REJECTS_FILE, e))?;
         let mut summary_file = stage(out, SUMMARY_FILE)?;
@@ -103,6 +104,7 @@ impl ReportWriter {
         json.push(b'\n');
         summary_file
             .1
+            .as_file_mut()
             .write_all(&json)
             .map_err(|e| failed(out, SUMMARY_FILE, e))?;
         replace_all(

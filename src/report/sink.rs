@@ -106,7 +106,10 @@ fn write_batches(
     for batch in queued {
         let parts = [&batch.eligible, &batch.blocked, &batch.reassignments];
         for (i, ((file, temp), bytes)) in files.iter_mut().zip(parts).enumerate() {
-            temp.write_all(bytes).map_err(|e| failed(out, file, e))?;
+            // Through the File: the error is the system's, without the path again.
+            temp.as_file_mut()
+                .write_all(bytes)
+                .map_err(|e| failed(out, file, e))?;
             written[i] += bytes.len() as u64;
             if written[i] - synced[i] >= WRITEBACK_BYTES {
                 start_writeback(temp.as_file(), synced[i], written[i] - synced[i]);
@@ -135,4 +138,51 @@ fn start_writeback(file: &std::fs::File, offset: u64, len: u64) {
     }
     #[cfg(not(target_os = "linux"))]
     let _ = (file, offset, len);
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    /// A staged file whose writes fail: `/dev/full` answers every write with ENOSPC.
+    fn full_disk(dir: &Path, name: &'static str) -> Staged {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        // The path is a scratch file of our own, so that dropping it removes nothing else.
+        let path = tempfile::TempPath::try_from_path(dir.join(name)).expect("absolute path");
+        (name, tempfile::NamedTempFile::from_parts(file, path))
+    }
+
+    #[test]
+    fn a_failed_write_is_reported_by_the_next_write_or_the_close() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let files = ["a", "b", "c"].map(|name| full_disk(dir.path(), name));
+        let mut sink = Sink::start(dir.path(), files).expect("thread");
+        let rows = || DecisionRows {
+            eligible: b"x\n".to_vec(),
+            ..DecisionRows::default()
+        };
+        // The first batch is queued; its failure surfaces on a later call.
+        let mut outcome = sink.write(rows());
+        for _ in 0..QUEUED_BATCHES * 2 {
+            if outcome.is_err() {
+                break;
+            }
+            outcome = sink.write(rows());
+        }
+        let error = match outcome {
+            Err(error) => error,
+            Ok(()) => sink.close().expect_err("the close reports the failure"),
+        };
+        assert_eq!(error.path, dir.path().join("a"));
+        assert_eq!(error.source.raw_os_error(), Some(libc::ENOSPC), "{error}");
+        assert_eq!(
+            error.to_string().matches("/a").count(),
+            1,
+            "the path once: {error}"
+        );
+        assert!(sink.close().is_err(), "a failed sink stays failed");
+    }
 }
