@@ -87,11 +87,8 @@ impl Records {
         extras: &[&str],
     ) {
         let customer = CustomerIdx(self.customers.len() as u32);
-        self.customers.push(Customer {
-            id: id.into(),
-            company_name: "Contoso Ltd".into(),
-            domain: "contoso.example".into(),
-        });
+        self.customers
+            .push(Customer::new(id, "Contoso Ltd", "contoso.example"));
         for &(id, offer, status, quantity, channel) in subs {
             self.subscriptions.push(Subscription {
                 id: id.into(),

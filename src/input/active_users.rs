@@ -205,8 +205,8 @@ fn resolve(exports: &[Export], customers: &Customers<'_>) -> Result<Vec<Tenant>,
         .collect();
     let mut domains: FxHashMap<String, Vec<CustomerIdx>> = FxHashMap::default();
     for (i, customer) in customers.accepted.iter().enumerate() {
-        if !customer.domain.is_empty() {
-            let owners = domains.entry(customer.domain.to_lowercase()).or_default();
+        if !customer.domain().is_empty() {
+            let owners = domains.entry(customer.domain().to_lowercase()).or_default();
             owners.push(CustomerIdx(i as u32));
         }
     }
@@ -231,7 +231,9 @@ fn resolve(exports: &[Export], customers: &Customers<'_>) -> Result<Vec<Tenant>,
                     continue;
                 }
                 Some(several) => {
-                    let ids = several.iter().map(|i| &customers.accepted[i.0 as usize].id);
+                    let ids = several
+                        .iter()
+                        .map(|i| customers.accepted[i.0 as usize].id());
                     errors.push(InputError::AmbiguousTenant {
                         file: export.file.clone(),
                         domain: stem.to_owned(),
@@ -242,7 +244,7 @@ fn resolve(exports: &[Export], customers: &Customers<'_>) -> Result<Vec<Tenant>,
             },
         };
         let customer = match &tenant {
-            Ok(idx) => customers.accepted[idx.0 as usize].id.to_string(),
+            Ok(idx) => customers.accepted[idx.0 as usize].id().to_string(),
             Err(_) => stem.to_owned(),
         };
         let key = customer.to_ascii_lowercase();

@@ -58,11 +58,7 @@ impl RowParser for CustomerParser {
         }
         Some(CustomerRow {
             line: row.line,
-            customer: Customer {
-                id: id.into(),
-                company_name: company?.into(),
-                domain: domain?.into(),
-            },
+            customer: Customer::new(id, company?, domain?),
         })
     }
 }

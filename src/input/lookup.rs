@@ -2,6 +2,7 @@
 //! through the catalog (cached per chunk), and users interned per chunk.
 
 use std::hash::BuildHasher;
+use std::sync::Arc;
 
 use hashbrown::HashTable;
 use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
@@ -181,17 +182,28 @@ pub fn duplicate(column: &'static str, value: &str, first_line: u64) -> FieldPro
 /// Resolves offer spellings through the catalog, remembering each distinct spelling.
 #[derive(Debug, Default)]
 pub struct OfferCache {
-    cache: FxHashMap<Box<str>, Option<OfferIdx>>,
+    cache: FxHashMap<Arc<str>, Option<OfferIdx>>,
 }
 
 impl OfferCache {
     pub fn resolve(&mut self, catalog: &Catalog, value: &str) -> Option<OfferIdx> {
-        if let Some(known) = self.cache.get(value) {
-            return *known;
+        self.resolve_shared(catalog, value).1
+    }
+
+    /// The spelling, shared (exports repeat a few spellings on every row), and the
+    /// offer it resolves to.
+    pub fn resolve_shared(
+        &mut self,
+        catalog: &Catalog,
+        value: &str,
+    ) -> (Arc<str>, Option<OfferIdx>) {
+        if let Some((spelling, known)) = self.cache.get_key_value(value) {
+            return (Arc::clone(spelling), *known);
         }
+        let spelling: Arc<str> = value.into();
         let resolved = catalog.resolve(value);
-        self.cache.insert(value.into(), resolved);
-        resolved
+        self.cache.insert(Arc::clone(&spelling), resolved);
+        (spelling, resolved)
     }
 }
 

@@ -193,7 +193,7 @@ pub fn load(
         chunks
             .iter()
             .flat_map(|c| &c.items)
-            .map(|row| &row.customer.id)
+            .map(|row| row.customer.id())
     };
     let mut index = CustomerIndex::with_capacity(ids().count(), ids().map(|id| id.len()).sum());
     loaded.customers.reserve(ids().count());
@@ -202,7 +202,7 @@ pub fn load(
         rejected_ids.extend(chunk.local.0);
         for row in chunk.items {
             let idx = CustomerIdx(loaded.customers.len() as u32);
-            match index.accept(customers::COLUMNS[0].name, &row.customer.id, row.line, idx) {
+            match index.accept(customers::COLUMNS[0].name, row.customer.id(), row.line, idx) {
                 Ok(()) => loaded.customers.push(row.customer),
                 Err(problem) => late.push((row.line, problem)),
             }

@@ -54,12 +54,12 @@ impl RowParser for SubscriptionParser<'_> {
             row.get(CHANNEL, COLUMNS)
                 .and_then(|v| known_value(name(CHANNEL), v, Some(Channel::ThisPartner))),
         );
-        let offer_text = offer_text?;
+        let (offer_text, offer) = offers.resolve_shared(self.catalog, offer_text?);
         let subscription = Subscription {
             id: id?.into(),
             customer: customer?,
-            offer: offers.resolve(self.catalog, offer_text),
-            offer_text: offer_text.into(),
+            offer,
+            offer_text,
             status: status?,
             quantity: quantity?,
             channel: channel?,

@@ -57,7 +57,7 @@ impl Dataset {
         users: Users,
         unknown_offer_keys: &[u32],
     ) -> (Dataset, Vec<DuplicateLicense>) {
-        let order = by_customer_and_id(&customers, |_| 0, |c| &c.id, |_, _| Ordering::Equal);
+        let order = by_customer_and_id(&customers, |_| 0, |c| c.id(), |_, _| Ordering::Equal);
         let mut new_position = vec![0u32; customers.len()];
         for (new, &old) in order.iter().enumerate() {
             new_position[old as usize] = new as u32;
@@ -160,11 +160,7 @@ mod tests {
     use crate::model::{Channel, SubscriptionStatus, UserIdx};
 
     fn customer(id: &str) -> Customer {
-        Customer {
-            id: id.into(),
-            company_name: "x".into(),
-            domain: "".into(),
-        }
+        Customer::new(id, "x", "")
     }
 
     fn subscription(id: &str, customer: u32) -> Subscription {
@@ -215,10 +211,10 @@ mod tests {
             &[],
         );
         assert!(duplicates.is_empty());
-        let ids: Vec<&str> = dataset.customers.iter().map(|c| &*c.id).collect();
+        let ids: Vec<&str> = dataset.customers.iter().map(|c| c.id()).collect();
         assert_eq!(ids, ["c-a", "c-B", "c-c"]);
         let b = dataset.customer(CustomerIdx(1));
-        assert_eq!(&*b.customer.id, "c-B");
+        assert_eq!(b.customer.id(), "c-B");
         let subs: Vec<&str> = b.subscriptions.iter().map(|s| &*s.id).collect();
         assert_eq!(subs, ["s1", "S2"]);
         let users: Vec<(&str, Option<OfferIdx>)> = b

@@ -120,11 +120,39 @@ pub enum Coverage {
 
 /// A customer row. `country` and `account_manager` are checked when read but not
 /// kept: no rule or report uses them.
+///
+/// The three texts share one allocation (a partner has up to millions of customers).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Customer {
-    pub id: Box<str>,
-    pub company_name: Box<str>,
-    pub domain: Box<str>,
+    text: Box<str>,
+    id_end: usize,
+    name_end: usize,
+}
+
+impl Customer {
+    pub fn new(id: &str, company_name: &str, domain: &str) -> Customer {
+        let mut text = String::with_capacity(id.len() + company_name.len() + domain.len());
+        text.push_str(id);
+        text.push_str(company_name);
+        text.push_str(domain);
+        Customer {
+            text: text.into_boxed_str(),
+            id_end: id.len(),
+            name_end: id.len() + company_name.len(),
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        &self.text[..self.id_end]
+    }
+
+    pub fn company_name(&self) -> &str {
+        &self.text[self.id_end..self.name_end]
+    }
+
+    pub fn domain(&self) -> &str {
+        &self.text[self.name_end..]
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,7 +162,8 @@ pub struct Subscription {
     /// `None` when the catalog does not know the offer.
     pub offer: Option<OfferIdx>,
     /// The offer as written in the input, trimmed.
-    pub offer_text: Box<str>,
+    /// Shared by the subscriptions of one spelling.
+    pub offer_text: std::sync::Arc<str>,
     pub status: SubscriptionStatus,
     pub quantity: u64,
     pub channel: Channel,
@@ -202,4 +231,24 @@ pub struct License {
     /// Line of the row in its file, for duplicate reports.
     pub line: u32,
     pub disabled: ServiceSet,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_customer_gives_back_its_three_texts() {
+        for (id, name, domain) in [
+            ("c1", "Müller GmbH", "mueller.example"),
+            ("", "", ""),
+            ("ä", "", "x"),
+        ] {
+            let customer = Customer::new(id, name, domain);
+            assert_eq!(
+                (customer.id(), customer.company_name(), customer.domain()),
+                (id, name, domain)
+            );
+        }
+    }
 }

@@ -118,8 +118,8 @@ pub fn decision_rows(
             // customer_id, company_name, subscription_id, offer_id: the same on
             // every row of the subscription.
             lead.clear();
-            lead.field(&*customer.customer.id);
-            lead.field(&*customer.customer.company_name);
+            lead.field(customer.customer.id());
+            lead.field(customer.customer.company_name());
             lead.field(&*subscription.id);
             lead.field(&*input.catalog.offer(source).id);
             for pair in pairs {

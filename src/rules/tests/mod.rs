@@ -138,11 +138,7 @@ impl Customer1 {
                 disabled: services(catalog, disabled),
             })
             .collect();
-        let customer = Customer {
-            id: "c1".into(),
-            company_name: "Müller GmbH".into(),
-            domain: "".into(),
-        };
+        let customer = Customer::new("c1", "Müller GmbH", "");
         let (dataset, duplicates) = Dataset::build(
             vec![customer],
             subscriptions,
