@@ -187,7 +187,10 @@ pub struct OfferCache {
 
 impl OfferCache {
     pub fn resolve(&mut self, catalog: &Catalog, value: &str) -> Option<OfferIdx> {
-        self.resolve_shared(catalog, value).1
+        match self.cache.get(value) {
+            Some(known) => *known,
+            None => self.resolve_shared(catalog, value).1,
+        }
     }
 
     /// The spelling, shared (exports repeat a few spellings on every row), and the
