@@ -9,8 +9,10 @@ use tempfile::TempDir;
 
 use super::format::{civil_from_days, push_date, push_u64};
 use super::ids::guid;
-use super::vocabulary::{OFFERS, SERVICES, SUB_STATUSES};
+use super::vocabulary::OFFERS;
 use super::*;
+use crate::catalog::Catalog;
+use crate::model::{KnownValues, RelationshipStatus, SubscriptionStatus};
 
 /// A fresh directory under the system temp dir, removed on drop.
 fn temp_dir(label: &str) -> TempDir {
@@ -182,12 +184,24 @@ fn empty_run_writes_headers_only() {
     assert_eq!(text, format!("{SUBSCRIPTIONS_HEADER}\n"));
 }
 
+/// The values an input file may hold for `T`, lower-cased.
+fn spellings<T: KnownValues>() -> HashSet<String> {
+    T::VALUES
+        .iter()
+        .map(|(name, _)| name.to_ascii_lowercase())
+        .collect()
+}
+
 #[test]
 fn every_row_is_valid() {
     let dir = temp_dir("valid");
     run(3000, 42, dir.path());
     let lower = |s: &str| s.to_ascii_lowercase();
-    let vocabulary: HashSet<String> = SERVICES.iter().map(|s| lower(s)).collect();
+    // Checked against the product's own catalog and enums, not the generator's lists.
+    let catalog = Catalog::builtin().unwrap();
+    let vocabulary: HashSet<String> = catalog.vocabulary().names().map(lower).collect();
+    let subscription_statuses = spellings::<SubscriptionStatus>();
+    let relationship_statuses = spellings::<RelationshipStatus>();
     let date = |s: &str| -> Option<i64> {
         if s.is_empty() {
             return None;
@@ -232,7 +246,7 @@ fn every_row_is_valid() {
         assert!(customers.contains(&lower(&row[1])));
         unknown += usize::from(known_offer(&row[2]).is_none());
         let status = lower(&row[3]);
-        assert!(SUB_STATUSES.contains(&status.as_str()), "{status}");
+        assert!(subscription_statuses.contains(&status), "{status}");
         statuses.insert(status);
         let quantity: u64 = row[4].parse().unwrap();
         near_limit += usize::from((280..=350).contains(&quantity));
@@ -240,7 +254,7 @@ fn every_row_is_valid() {
         other_channel += usize::from(row[5] == "other_partner" || row[5] == "direct");
     }
     let total = subscriptions.len();
-    assert_eq!(statuses.len(), SUB_STATUSES.len());
+    assert_eq!(statuses, subscription_statuses, "every status occurs");
     assert!(
         unknown * 100 > total && unknown * 100 < total * 6,
         "{unknown} of {total}"
@@ -248,18 +262,6 @@ fn every_row_is_valid() {
     assert!(other_channel * 100 > total * 10 && other_channel * 100 < total * 20);
     assert!(near_limit * 100 > total * 3);
 
-    const REL_STATUSES: [&str; 10] = [
-        "active",
-        "expiring",
-        "approvalpending",
-        "approved",
-        "activating",
-        "created",
-        "expired",
-        "terminated",
-        "terminating",
-        "terminationrequested",
-    ];
     let mut relationship_ids = HashSet::new();
     let as_of = days_from_civil(2026, 11, 24);
     let (mut valid_now, mut future, mut past) = (0, 0, 0);
@@ -269,7 +271,7 @@ fn every_row_is_valid() {
         }
         assert!(customers.contains(&lower(&row[1])));
         assert!(
-            REL_STATUSES.contains(&lower(&row[2]).as_str()),
+            relationship_statuses.contains(&lower(&row[2])),
             "{}",
             row[2]
         );
