@@ -36,12 +36,9 @@ impl DetailContext<'_> {
 
     /// The details of a blocked pair: one clause per failure, in rule order, joined by ` | `.
     pub fn blocked(&self, out: &mut String, failures: &[Failure], target: OfferIdx) {
-        for (i, failure) in failures.iter().enumerate() {
-            if i > 0 {
-                out.push_str(" | ");
-            }
-            self.failure(out, failure, target);
-        }
+        push_joined(out, failures, " | ", |out, failure| {
+            self.failure(out, failure, target)
+        });
     }
 
     fn failure(&self, out: &mut String, failure: &Failure, target: OfferIdx) {
@@ -63,12 +60,9 @@ impl DetailContext<'_> {
                 if self.customer.relationships.is_empty() {
                     out.push_str("none on record");
                 }
-                for (i, relationship) in self.customer.relationships.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str("; ");
-                    }
-                    self.inactive_relationship(out, relationship);
-                }
+                push_joined(out, self.customer.relationships, "; ", |out, r| {
+                    self.inactive_relationship(out, r)
+                });
                 out.push(')');
             }
             Failure::MissingAdminServices { missing } => {
@@ -78,12 +72,9 @@ impl DetailContext<'_> {
             }
             Failure::TargetAlreadyOwned { subscriptions } => {
                 push_all(out, ["customer already holds ", target_name, ": "]);
-                for (i, &position) in subscriptions.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str("; ");
-                    }
-                    self.subscription(out, position);
-                }
+                push_joined(out, subscriptions, "; ", |out, &position| {
+                    self.subscription(out, position)
+                });
             }
             Failure::ConflictingServices { conflicts } => {
                 push_all(
@@ -94,14 +85,11 @@ impl DetailContext<'_> {
                         " would add are already held: ",
                     ],
                 );
-                for (i, conflict) in conflicts.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str("; ");
-                    }
+                push_joined(out, conflicts, "; ", |out, conflict| {
                     self.subscription(out, conflict.subscription);
                     out.push_str(" provides ");
                     self.services(out, conflict.services);
-                }
+                });
             }
             Failure::QuantityExceedsLimit { quantity, limit } => {
                 let _ = write!(
@@ -139,11 +127,14 @@ impl DetailContext<'_> {
         target: OfferIdx,
     ) {
         let (source, target) = (self.offer_name(source), self.offer_name(target));
-        let one = finding.services.len() == 1;
+        let (is, it) = if finding.services.len() == 1 {
+            ("is", "it")
+        } else {
+            ("are", "them")
+        };
         match finding.reason {
             ReassignmentReason::DisabledServicesReset => {
                 self.services(out, finding.services);
-                let (is, it) = if one { ("is", "it") } else { ("are", "them") };
                 push_all(
                     out,
                     [
@@ -163,7 +154,6 @@ impl DetailContext<'_> {
             }
             ReassignmentReason::ServicesDropped => {
                 self.services(out, finding.services);
-                let (is, it) = if one { ("is", "it") } else { ("are", "them") };
                 push_all(
                     out,
                     [
@@ -180,12 +170,9 @@ impl DetailContext<'_> {
             }
             ReassignmentReason::ConflictingLicense => {
                 out.push_str("also licensed for ");
-                for (i, &offer) in finding.conflicting_offers.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    out.push_str(self.offer_name(offer));
-                }
+                push_joined(out, &finding.conflicting_offers, ", ", |out, &offer| {
+                    out.push_str(self.offer_name(offer))
+                });
                 out.push_str(", which already provides ");
                 self.services(out, finding.services);
                 push_all(
@@ -201,5 +188,20 @@ impl DetailContext<'_> {
 fn push_all<const N: usize>(out: &mut String, parts: [&str; N]) {
     for part in parts {
         out.push_str(part);
+    }
+}
+
+/// Appends every item with `write`, `separator` between them.
+fn push_joined<T>(
+    out: &mut String,
+    items: &[T],
+    separator: &str,
+    mut write: impl FnMut(&mut String, &T),
+) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(separator);
+        }
+        write(out, item);
     }
 }
