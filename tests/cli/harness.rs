@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use tempfile::TempDir;
+/// The library's counts, here read back from `summary.json`.
+pub use upgrade_recon::report::SubscriptionCounts;
 
 /// The as-of date every test runs with unless it is about `--as-of`.
 pub const AS_OF: &str = "2026-11-24";
@@ -300,16 +302,6 @@ pub fn subscription_counts(summary: &serde_json::Value) -> SubscriptionCounts {
         "evaluated = eligible + blocked + not_upgradable: {counts:?}"
     );
     counts
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SubscriptionCounts {
-    pub total: u64,
-    pub evaluated: u64,
-    pub eligible: u64,
-    pub blocked: u64,
-    pub not_upgradable: u64,
-    pub other_channel: u64,
 }
 
 /// A summary's counts object (e.g. `blocked_by_reason`) as key → count.
