@@ -341,17 +341,7 @@ fn header_only_inputs_give_header_only_reports() {
         assert_eq!(ws.report(file), format!("{header}\n"), "{file}");
     }
     let summary = ws.summary();
-    assert_eq!(
-        subscription_counts(&summary),
-        SubscriptionCounts {
-            total: 0,
-            evaluated: 0,
-            eligible: 0,
-            blocked: 0,
-            not_upgradable: 0,
-            other_channel: 0,
-        }
-    );
+    assert_eq!(subscription_counts(&summary), SubscriptionCounts::default());
     assert_eq!(number(&summary, "/reassignments/total"), 0);
     assert_eq!(number(&summary, "/rejected_rows"), 0);
 }
