@@ -211,6 +211,7 @@ fn run_in_pool(
                 let evaluation = engine::evaluate(&dataset, catalog, config.as_of, batch.clone());
                 let mut counts = OutcomeCounts::default();
                 counts.add(&evaluation);
+                counts.add_unknown_license_rows(&dataset, batch.clone());
                 let input = ReportInput {
                     catalog,
                     dataset: &dataset,

@@ -25,6 +25,7 @@ mod table;
 use std::collections::HashSet;
 use std::path::Path;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 pub use encoding::Encoding;
@@ -296,12 +297,16 @@ pub fn load(
         &mut loaded,
     )?;
 
-    for chunk in record(
+    let chunks = record(
         &mut loaded,
         RELATIONSHIPS,
         &relationship_format,
         relationship_read,
-    ) {
+    );
+    loaded
+        .relationships
+        .reserve_exact(chunks.iter().map(|c| c.items.len()).sum());
+    for chunk in chunks {
         loaded.relationships.extend(chunk.items);
     }
 
@@ -362,9 +367,8 @@ fn merge_licenses(
 ) {
     let mut spellings: FxHashMap<Box<str>, u32> = FxHashMap::default();
     let mut keys: FxHashMap<String, u32> = FxHashMap::default();
-    loaded
-        .licenses
-        .reserve(chunks.iter().map(|c| c.items.len()).sum());
+    // Per chunk: its rows, the number its first user gets, and its spellings' numbers.
+    let mut rebased = Vec::with_capacity(chunks.len());
     for chunk in chunks {
         let interned = chunk.local.users.is_interned();
         let base = loaded.users.append(chunk.local.users.users, interned);
@@ -382,15 +386,21 @@ fn merge_licenses(
                 })
             })
             .collect();
-        let mut licenses = chunk.items;
-        for license in &mut licenses {
-            license.user.0 += base;
-            if let Some(local) = license.offer.unknown_spelling() {
-                license.offer = LicenseOffer::unknown(spelling_ids[local as usize]);
-            }
-        }
-        loaded.licenses.push(licenses);
+        rebased.push((chunk.items, base, spelling_ids));
     }
+    // Millions of rows: re-based in parallel.
+    loaded.licenses = rebased
+        .into_par_iter()
+        .map(|(mut licenses, base, spelling_ids)| {
+            for license in &mut licenses {
+                license.user.0 += base;
+                if let Some(local) = license.offer.unknown_spelling() {
+                    license.offer = LicenseOffer::unknown(spelling_ids[local as usize]);
+                }
+            }
+            licenses
+        })
+        .collect();
 }
 
 /// Turns problems found after parsing (duplicates) into rejected rows, reading

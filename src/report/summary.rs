@@ -2,9 +2,9 @@
 //! subscription is accounted for exactly once.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use chrono::NaiveDate;
-use rayon::prelude::*;
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
@@ -114,6 +114,8 @@ pub struct OutcomeCounts {
     pairs: PairCounts,
     blocked_by_reason: Counts,
     reassignments: ReassignmentCounts,
+    /// License rows of unknown offers, indexed by `LicenseOffer::unknown_spelling`.
+    unknown_license_rows: Vec<u64>,
 }
 
 impl Default for OutcomeCounts {
@@ -126,6 +128,7 @@ impl Default for OutcomeCounts {
                 total: 0,
                 by_reason: Counts::zeroed(ReassignmentReason::ALL.iter().map(|r| r.code())),
             },
+            unknown_license_rows: Vec::new(),
         }
     }
 }
@@ -147,6 +150,28 @@ impl OutcomeCounts {
         self.reassignments
             .by_reason
             .merge(&other.reassignments.by_reason);
+        let theirs = &other.unknown_license_rows;
+        if self.unknown_license_rows.len() < theirs.len() {
+            self.unknown_license_rows.resize(theirs.len(), 0);
+        }
+        for (mine, theirs) in self.unknown_license_rows.iter_mut().zip(theirs) {
+            *mine += theirs;
+        }
+    }
+
+    /// Counts the license rows of unknown offers of customers `customers` (dataset
+    /// positions); done batch by batch, while the rows are in the cache.
+    pub fn add_unknown_license_rows(&mut self, dataset: &Dataset, customers: Range<usize>) {
+        for customer in customers {
+            let licenses = dataset.customer(CustomerIdx(customer as u32)).licenses;
+            for spelling in licenses.iter().filter_map(|l| l.offer.unknown_spelling()) {
+                let spelling = spelling as usize;
+                if spelling >= self.unknown_license_rows.len() {
+                    self.unknown_license_rows.resize(spelling + 1, 0);
+                }
+                self.unknown_license_rows[spelling] += 1;
+            }
+        }
     }
 
     pub fn add(&mut self, evaluation: &Evaluation) {
@@ -242,36 +267,11 @@ impl Summary {
     }
 }
 
+/// The unknown license offers' row counts by spelling as written.
 fn count_unknown_license_offers(input: &SummaryInput<'_>) -> BTreeMap<String, u64> {
-    let spellings = input.unknown_license_offers;
-    let zeros = || vec![0u64; spellings.len()];
-    // Millions of rows: counted per customer in parallel, then added up.
-    let per_spelling = (0..input.dataset.customers.len())
-        .into_par_iter()
-        .fold(zeros, |mut counts, customer| {
-            let licenses = input
-                .dataset
-                .customer(CustomerIdx(customer as u32))
-                .licenses;
-            for license in licenses {
-                if let Some(count) = license
-                    .offer
-                    .unknown_spelling()
-                    .and_then(|s| counts.get_mut(s as usize))
-                {
-                    *count += 1;
-                }
-            }
-            counts
-        })
-        .reduce(zeros, |mut total, counts| {
-            for (sum, count) in total.iter_mut().zip(counts) {
-                *sum += count;
-            }
-            total
-        });
     let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
-    for (spelling, count) in spellings.iter().zip(per_spelling) {
+    let rows = &input.outcomes.unknown_license_rows;
+    for (spelling, &count) in input.unknown_license_offers.iter().zip(rows) {
         if count > 0 {
             *counts.entry(spelling).or_insert(0) += count;
         }
