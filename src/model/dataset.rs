@@ -48,7 +48,7 @@ impl Dataset {
     /// `unknown_offer_keys` gives, per unknown license-offer spelling, the number of
     /// its case- and space-folded form, so that two spellings of one offer are one
     /// offer. License rows that repeat an earlier row's (customer, user, offer) are
-    /// left out and returned.
+    /// left out and returned, in line order.
     pub fn build(
         customers: Vec<Customer>,
         subscriptions: Vec<Subscription>,

@@ -45,7 +45,7 @@ impl LicenseTable {
     /// Groups `chunks` (rows in file order) by customer. `remap` gives a row's
     /// customer its dataset position; users are compared as [`Users::same_segment`]
     /// allows and offers by `offer_key`. Rows repeating an earlier row's (customer,
-    /// user, offer) are left out and returned.
+    /// user, offer) are left out and returned, in line order.
     pub fn group(
         chunks: Vec<Vec<License>>,
         remap: &(impl Fn(CustomerIdx) -> CustomerIdx + Sync),
@@ -82,8 +82,8 @@ impl LicenseTable {
         let mut segments = chunks;
         segments.push(spread);
 
-        let mut work = customer_slices(&mut segments, &spans);
-        work.sort_unstable_by_key(|(customer, _)| *customer);
+        // Segment by segment, in memory order (not customer order).
+        let work = customer_slices(&mut segments, &spans);
         let ordered: Vec<(u32, usize, Vec<DuplicateLicense>)> = work
             .into_par_iter()
             .map(|(customer, rows)| {
@@ -100,6 +100,7 @@ impl LicenseTable {
             span.end = span.start + kept as u32;
             duplicates.append(&mut found);
         }
+        duplicates.sort_unstable_by_key(|d| d.line);
         (LicenseTable { segments, spans }, duplicates)
     }
 }

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 
 use super::csv_out::CsvOut;
 use super::details::DetailContext;
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, OfferIdx};
 use crate::engine::{Evaluation, SubscriptionOutcome, Verdict};
 use crate::input::RejectedRow;
 use crate::model::{CustomerView, Dataset};
@@ -98,7 +98,9 @@ pub fn decision_rows(
     let [mut eligible_rows, mut blocked_rows, mut reassignment_rows] =
         [eligible, blocked, reassignments].map(CsvOut::new);
     let mut scratch = Scratch::default();
+    let offers = EncodedOffers::new(input.catalog);
     let mut lead = CsvOut::default();
+    let mut offer_text = CsvOut::default();
     for index in customers {
         let customer = input
             .dataset
@@ -121,13 +123,17 @@ pub fn decision_rows(
             lead.field(customer.customer.id());
             lead.field(customer.customer.company_name());
             lead.field(&*subscription.id);
-            lead.field(&*input.catalog.offer(source).id);
+            lead.encoded(offers.id(source));
+            offer_text.clear();
+            offer_text.field(&*subscription.offer_text);
             for pair in pairs {
                 let rows = Rows {
                     input,
+                    offers: &offers,
                     customer,
                     subscription_position: position,
                     lead: lead.as_bytes(),
+                    offer_text: offer_text.as_bytes(),
                     source,
                     target: pair.target,
                 };
@@ -155,13 +161,47 @@ fn into_rows(writers: [CsvOut; 3]) -> DecisionRows {
     }
 }
 
+/// The catalog's offer ids and names, CSV-encoded once per batch rather than on
+/// every row they stand on.
+struct EncodedOffers {
+    /// Per offer (indexed by `OfferIdx`), its id and its name.
+    fields: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+impl EncodedOffers {
+    fn new(catalog: &Catalog) -> EncodedOffers {
+        let encode = |text: &str| {
+            let mut out = CsvOut::default();
+            out.field(text);
+            out.into_bytes()
+        };
+        EncodedOffers {
+            fields: catalog
+                .offers()
+                .map(|(_, offer)| (encode(&offer.id), encode(&offer.name)))
+                .collect(),
+        }
+    }
+
+    fn id(&self, offer: OfferIdx) -> &[u8] {
+        &self.fields[usize::from(offer.0)].0
+    }
+
+    fn name(&self, offer: OfferIdx) -> &[u8] {
+        &self.fields[usize::from(offer.0)].1
+    }
+}
+
 /// The rows of one (subscription, target) pair.
 struct Rows<'a> {
     input: ReportInput<'a>,
+    offers: &'a EncodedOffers,
     customer: CustomerView<'a>,
     subscription_position: usize,
     /// The leading fields, encoded.
     lead: &'a [u8],
+    /// The subscription's offer as written, encoded.
+    offer_text: &'a [u8],
     source: crate::catalog::OfferIdx,
     target: crate::catalog::OfferIdx,
 }
@@ -185,11 +225,15 @@ impl Rows<'_> {
 
     /// offer (as written), target_offer_id, target_offer, quantity.
     fn offers_and_quantity(&self, writer: &mut CsvOut, scratch: &mut Scratch) {
-        let target = self.input.catalog.offer(self.target);
-        writer.field(&*self.subscription().offer_text);
-        writer.field(&*target.id);
-        writer.field(&*target.name);
-        writer.field(scratch.number.format(self.subscription().quantity));
+        writer.encoded(self.offer_text);
+        self.target_offer(writer);
+        writer.plain(scratch.number.format(self.subscription().quantity));
+    }
+
+    /// target_offer_id, target_offer.
+    fn target_offer(&self, writer: &mut CsvOut) {
+        writer.encoded(self.offers.id(self.target));
+        writer.encoded(self.offers.name(self.target));
     }
 
     fn eligible(
@@ -200,9 +244,9 @@ impl Rows<'_> {
     ) {
         self.leading(writer);
         self.offers_and_quantity(writer, scratch);
-        writer.field(eligible.upgrade_type.code());
-        writer.field(scratch.number.format(eligible.assigned_users));
-        writer.field(scratch.number.format(eligible.reassignments.len()));
+        writer.plain(eligible.upgrade_type.code());
+        writer.plain(scratch.number.format(eligible.assigned_users));
+        writer.plain(scratch.number.format(eligible.reassignments.len()));
         writer.end_row();
     }
 
@@ -214,7 +258,7 @@ impl Rows<'_> {
     ) {
         self.leading(writer);
         self.offers_and_quantity(writer, scratch);
-        writer.field(failures.first().map_or("", |f| f.reason().code()));
+        writer.plain(failures.first().map_or("", |f| f.reason().code()));
         scratch.text.clear();
         for (i, failure) in failures.iter().enumerate() {
             if i > 0 {
@@ -222,7 +266,7 @@ impl Rows<'_> {
             }
             scratch.text.push_str(failure.reason().code());
         }
-        writer.field(&scratch.text);
+        writer.plain(&scratch.text);
         scratch.text.clear();
         self.details()
             .blocked(&mut scratch.text, failures, self.target);
@@ -237,16 +281,14 @@ impl Rows<'_> {
         eligible: &crate::engine::EligibleUpgrade,
     ) {
         let catalog = self.input.catalog;
-        let target = catalog.offer(self.target);
         let details = self.details();
         for user in &eligible.reassignments {
             let upn = self.input.dataset.user_name(user.user);
             for finding in &user.findings {
                 self.leading(writer);
-                writer.field(&*target.id);
-                writer.field(&*target.name);
+                self.target_offer(writer);
                 writer.field(upn);
-                writer.field(finding.reason.code());
+                writer.plain(finding.reason.code());
                 scratch.text.clear();
                 catalog
                     .vocabulary()
