@@ -15,7 +15,7 @@ use std::thread::JoinHandle;
 use super::{DecisionRows, ReportError, Staged, failed};
 
 /// Formatted batches that may wait for the writer: two windows' worth.
-const QUEUED_BATCHES: usize = 32;
+const QUEUED_BATCHES: usize = 16;
 
 /// Dirty bytes of one file after which its writeback is started.
 const WRITEBACK_BYTES: u64 = 8 << 20;
