@@ -83,23 +83,16 @@ pub fn evaluate(
 ) -> Evaluation {
     let first = customers.start;
     let end = customers.end.min(dataset.customers.len());
-    let tasks: Vec<Vec<CustomerOutcome>> = (first..end)
-        .step_by(CUSTOMERS_PER_TASK)
-        .collect::<Vec<_>>()
+    // An indexed collect writes every outcome straight into its place in one vector.
+    let customers = (first..end)
         .into_par_iter()
-        .map(|start| {
-            (start..(start + CUSTOMERS_PER_TASK).min(end))
-                .map(|i| {
-                    let customer = dataset.customer(CustomerIdx(i as u32));
-                    evaluate_customer(catalog, &dataset.users, customer, as_of)
-                })
-                .collect()
+        .with_min_len(CUSTOMERS_PER_TASK)
+        .map(|i| {
+            let customer = dataset.customer(CustomerIdx(i as u32));
+            evaluate_customer(catalog, &dataset.users, customer, as_of)
         })
         .collect();
-    Evaluation {
-        first,
-        customers: tasks.into_iter().flatten().collect(),
-    }
+    Evaluation { first, customers }
 }
 
 /// Evaluates the subscriptions of one customer.
