@@ -70,7 +70,7 @@ pub struct EligibleUpgrade {
     pub reassignments: Vec<UserReassignment>,
 }
 
-/// Customers handed to a rayon task at a time: enough to amortise scheduling,
+/// The fewest customers one rayon task evaluates: enough to amortise scheduling,
 /// small enough to balance two cores.
 const CUSTOMERS_PER_TASK: usize = 256;
 
