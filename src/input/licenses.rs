@@ -5,11 +5,11 @@ use rustc_hash::FxHashMap;
 
 use super::error::RowProblems;
 use super::fields::{required, services};
-use super::lookup::{CustomerIndex, OfferCache, UserInterner};
+use super::lookup::{CustomerIndex, OfferCache, RecentCustomer, UserInterner};
 use super::parallel::RowParser;
 use super::table::{ColumnSpec, Row};
 use crate::catalog::{Catalog, ServiceSet};
-use crate::model::{Coverage, CustomerIdx, License, LicenseOffer};
+use crate::model::{Coverage, License, LicenseOffer};
 
 pub const COLUMNS: &[ColumnSpec] = &[
     ColumnSpec::required("customer_id"),
@@ -35,8 +35,7 @@ pub struct LicenseChunk {
     pub offers: OfferCache,
     pub unknown_spellings: Vec<Box<str>>,
     unknown_index: FxHashMap<Box<str>, u32>,
-    /// The customer of the previous row: exports list a customer's rows together.
-    last_customer: Option<(Box<str>, CustomerIdx)>,
+    customer: RecentCustomer,
 }
 
 impl RowParser for LicenseParser<'_> {
@@ -51,14 +50,14 @@ impl RowParser for LicenseParser<'_> {
     ) -> Option<License> {
         let name = |spec: usize| COLUMNS[spec].name;
         let text = |spec: usize| row.get(spec, COLUMNS).and_then(|v| required(name(spec), v));
-        let customer = problems.take(text(CUSTOMER_ID).and_then(|id| match &chunk.last_customer {
-            Some((last, idx)) if **last == *id => Ok(*idx),
-            _ => {
-                let idx = self.customers.resolve(name(CUSTOMER_ID), id)?;
-                chunk.last_customer = Some((id.into(), idx));
+        let customer = problems.take(text(CUSTOMER_ID).and_then(|id| {
+            let (idx, changed) = chunk
+                .customer
+                .resolve(self.customers, name(CUSTOMER_ID), id)?;
+            if changed {
                 chunk.users.start_customer(idx);
-                Ok(idx)
             }
+            Ok(idx)
         }));
         let user = problems.take(text(USER));
         let offer = problems.take(text(OFFER));

@@ -73,6 +73,36 @@ impl CustomerIndex {
     }
 }
 
+/// The customer of the previous row. Exports list a customer's rows together, so
+/// most rows find their customer here without a look-up in the index.
+#[derive(Debug, Default)]
+pub struct RecentCustomer {
+    id: String,
+    idx: Option<CustomerIdx>,
+}
+
+impl RecentCustomer {
+    /// The accepted customer `id` refers to, and whether it differs from the
+    /// previous row's (which an unresolved id does not change).
+    pub fn resolve(
+        &mut self,
+        index: &CustomerIndex,
+        column: &'static str,
+        id: &str,
+    ) -> Result<(CustomerIdx, bool), FieldProblem> {
+        match self.idx {
+            Some(idx) if self.id == id => Ok((idx, false)),
+            _ => {
+                let idx = index.resolve(column, id)?;
+                self.id.clear();
+                self.id.push_str(id);
+                self.idx = Some(idx);
+                Ok((idx, true))
+            }
+        }
+    }
+}
+
 /// Keys compared ASCII case-insensitively (as the contract compares ids), each
 /// with a value. The keys are stored back to back in one string, so that hundreds
 /// of thousands of ids cost a handful of allocations.
@@ -282,6 +312,25 @@ mod tests {
             let naive = bytes.is_ascii() && !bytes.iter().any(u8::is_ascii_uppercase);
             prop_assert_eq!(is_lower_ascii(&bytes), naive);
         }
+    }
+
+    #[test]
+    fn the_previous_rows_customer_is_remembered_until_another_resolves() {
+        let mut index = CustomerIndex::default();
+        index.accept("customer_id", "a", 2, CustomerIdx(0)).unwrap();
+        index.accept("customer_id", "b", 3, CustomerIdx(1)).unwrap();
+        let mut recent = RecentCustomer::default();
+        let mut resolve = |id: &str| recent.resolve(&index, "customer_id", id);
+        assert_eq!(resolve("a").unwrap(), (CustomerIdx(0), true));
+        assert_eq!(resolve("a").unwrap(), (CustomerIdx(0), false));
+        assert!(resolve("zzz").is_err());
+        assert_eq!(resolve("a").unwrap(), (CustomerIdx(0), false), "kept");
+        assert_eq!(
+            resolve("A").unwrap(),
+            (CustomerIdx(0), true),
+            "another spelling"
+        );
+        assert_eq!(resolve("b").unwrap(), (CustomerIdx(1), true));
     }
 
     #[test]

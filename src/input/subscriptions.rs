@@ -2,7 +2,7 @@
 
 use super::error::{FieldProblem, RowProblems};
 use super::fields::{known_value, quantity, required};
-use super::lookup::{CustomerIndex, FoldedMap, OfferCache, duplicate};
+use super::lookup::{CustomerIndex, FoldedMap, OfferCache, RecentCustomer, duplicate};
 use super::parallel::{ChunkOutput, RowParser};
 use super::table::{ColumnSpec, Row};
 use crate::catalog::Catalog;
@@ -28,22 +28,33 @@ pub struct SubscriptionParser<'a> {
     pub customers: &'a CustomerIndex,
 }
 
+/// What a chunk's rows share: offer spellings and the previous row's customer.
+#[derive(Debug, Default)]
+pub struct SubscriptionChunk {
+    offers: OfferCache,
+    customer: RecentCustomer,
+}
+
 impl RowParser for SubscriptionParser<'_> {
     /// The subscription with its line (duplicate ids are found in file order later).
     type Item = (u64, Subscription);
-    type Local = OfferCache;
+    type Local = SubscriptionChunk;
 
     fn parse(
         &self,
         row: &Row<'_>,
         problems: &mut RowProblems,
-        offers: &mut OfferCache,
+        chunk: &mut SubscriptionChunk,
     ) -> Option<(u64, Subscription)> {
         let name = |spec: usize| COLUMNS[spec].name;
         let text = |spec: usize| row.get(spec, COLUMNS).and_then(|v| required(name(spec), v));
         let id = problems.take(text(SUBSCRIPTION_ID));
-        let customer = problems
-            .take(text(CUSTOMER_ID).and_then(|v| self.customers.resolve(name(CUSTOMER_ID), v)));
+        let customer = problems.take(text(CUSTOMER_ID).and_then(|v| {
+            let (idx, _) = chunk
+                .customer
+                .resolve(self.customers, name(CUSTOMER_ID), v)?;
+            Ok(idx)
+        }));
         let offer_text = problems.take(text(OFFER));
         let status = problems.take(text(STATUS).and_then(|v| known_value(name(STATUS), v, None)));
         let quantity = problems.take(
@@ -54,7 +65,7 @@ impl RowParser for SubscriptionParser<'_> {
             row.get(CHANNEL, COLUMNS)
                 .and_then(|v| known_value(name(CHANNEL), v, Some(Channel::ThisPartner))),
         );
-        let (offer_text, offer) = offers.resolve_shared(self.catalog, offer_text?);
+        let (offer_text, offer) = chunk.offers.resolve_shared(self.catalog, offer_text?);
         let subscription = Subscription {
             id: id?.into(),
             customer: customer?,
