@@ -36,6 +36,8 @@ pub struct LicenseChunk {
     pub unknown_spellings: Vec<Box<str>>,
     unknown_index: FxHashMap<Box<str>, u32>,
     customer: RecentCustomer,
+    /// `disabled_services` values read so far (a few hundred distinct lists).
+    disabled: FxHashMap<Box<str>, Coverage>,
 }
 
 impl RowParser for LicenseParser<'_> {
@@ -61,10 +63,17 @@ impl RowParser for LicenseParser<'_> {
         }));
         let user = problems.take(text(USER));
         let offer = problems.take(text(OFFER));
-        let disabled = problems.take(
-            row.get(DISABLED, COLUMNS)
-                .and_then(|v| services(name(DISABLED), v, self.catalog.vocabulary(), false)),
-        );
+        let disabled = problems.take(row.get(DISABLED, COLUMNS).and_then(|v| {
+            if v.is_empty() {
+                return Ok(Coverage::Services(ServiceSet::EMPTY));
+            }
+            if let Some(&known) = chunk.disabled.get(v) {
+                return Ok(known);
+            }
+            let parsed = services(name(DISABLED), v, self.catalog.vocabulary(), false)?;
+            chunk.disabled.insert(v.into(), parsed);
+            Ok(parsed)
+        }));
         let (customer, user, offer_text, disabled) = (customer?, user?, offer?, disabled?);
         if !problems.is_empty() {
             return None;
