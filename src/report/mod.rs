@@ -10,6 +10,7 @@
 
 mod csv_out;
 mod details;
+mod direct;
 mod sink;
 mod summary;
 mod tables;

@@ -7,18 +7,15 @@
 //! to do. Closing the sink hands the files back for [`super::replace_all`]; dropping
 //! it unclosed joins the thread, whose dropped temporary files are removed.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::thread::JoinHandle;
 
+use super::direct::Appender;
 use super::{DecisionRows, ReportError, Staged, failed};
 
 /// Formatted batches that may wait for the writer: two windows' worth.
 const QUEUED_BATCHES: usize = 16;
-
-/// Dirty bytes of one file after which its writeback is started.
-const WRITEBACK_BYTES: u64 = 8 << 20;
 
 type Files = [Staged; 3];
 
@@ -107,43 +104,28 @@ fn write_batches(
     queued: Receiver<DecisionRows>,
     emptied: Sender<DecisionRows>,
 ) -> Result<Files, ReportError> {
-    let mut written = [0u64; 3];
-    let mut synced = [0u64; 3];
+    let mut appenders = files
+        .each_ref()
+        .map(|(_, temp)| Appender::new(temp.as_file()));
     for batch in queued {
         let parts = [&batch.eligible, &batch.blocked, &batch.reassignments];
-        for (i, ((file, temp), bytes)) in files.iter_mut().zip(parts).enumerate() {
+        for ((file, temp), (appender, bytes)) in
+            files.iter_mut().zip(appenders.iter_mut().zip(parts))
+        {
             // Through the File: the error is the system's, without the path again.
-            temp.as_file_mut()
-                .write_all(bytes)
+            appender
+                .append(temp.as_file_mut(), bytes)
                 .map_err(|e| failed(out, file, e))?;
-            written[i] += bytes.len() as u64;
-            if written[i] - synced[i] >= WRITEBACK_BYTES {
-                start_writeback(temp.as_file(), synced[i], written[i] - synced[i]);
-                synced[i] = written[i];
-            }
         }
         // The receiver is gone once the run stops formatting; nothing to reuse then.
         let _ = emptied.send(batch);
     }
-    Ok(files)
-}
-
-/// Asks the kernel to start writing `len` bytes of `file` from `offset` to disk,
-/// without waiting for it. Only a hint: where it is unavailable, fsync does it all.
-fn start_writeback(file: &std::fs::File, offset: u64, len: u64) {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::fd::AsRawFd;
-        let (Ok(offset), Ok(len)) = (i64::try_from(offset), i64::try_from(len)) else {
-            return;
-        };
-        // SAFETY: sync_file_range takes no pointers; `file` keeps the descriptor open.
-        unsafe {
-            libc::sync_file_range(file.as_raw_fd(), offset, len, libc::SYNC_FILE_RANGE_WRITE);
-        }
+    for ((file, temp), appender) in files.iter_mut().zip(&mut appenders) {
+        appender
+            .finish(temp.as_file_mut())
+            .map_err(|e| failed(out, file, e))?;
     }
-    #[cfg(not(target_os = "linux"))]
-    let _ = (file, offset, len);
+    Ok(files)
 }
 
 #[cfg(all(test, target_os = "linux"))]
