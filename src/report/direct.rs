@@ -54,7 +54,7 @@ struct Staging {
 impl Appender {
     /// An appender of `file` (empty, at offset 0) writing directly if it can.
     pub fn new(file: &File) -> Appender {
-        let mut buffer = vec![0u8; STAGED_BYTES + BLOCK];
+        let mut buffer = vec![0u8; STAGED_BYTES + 2 * BLOCK];
         let start = buffer.as_mut_ptr().align_offset(BLOCK);
         let mode = if start < BLOCK && set_direct(file, true) {
             Mode::Direct(Staging {
@@ -67,6 +67,17 @@ impl Appender {
             Mode::Buffered { synced: 0 }
         };
         Appender { mode, len: 0 }
+    }
+
+    /// A direct appender whose buffer is one byte off alignment, so that the
+    /// file system refuses its writes (to test the fall-back).
+    #[cfg(test)]
+    fn misaligned(file: &File) -> Appender {
+        let mut appender = Appender::new(file);
+        if let Mode::Direct(staging) = &mut appender.mode {
+            staging.start += 1;
+        }
+        appender
     }
 
     /// An appender that writes through the page cache.
@@ -224,13 +235,23 @@ mod tests {
     use proptest::prelude::*;
 
     /// Appends `pieces` (each `len` bytes of its own letter) and reads the file back.
-    fn round_trip(direct: bool, pieces: &[usize]) -> (Vec<u8>, Vec<u8>, bool) {
+    fn round_trip(direct: bool, pieces: &[usize]) -> (Vec<u8>, Vec<u8>, [bool; 2]) {
+        round_trip_with(
+            if direct {
+                Appender::new
+            } else {
+                |_: &File| Appender::buffered()
+            },
+            pieces,
+        )
+    }
+
+    fn round_trip_with(
+        appender: fn(&File) -> Appender,
+        pieces: &[usize],
+    ) -> (Vec<u8>, Vec<u8>, [bool; 2]) {
         let mut file = tempfile::tempfile_in(std::env::temp_dir()).expect("temp file");
-        let mut appender = if direct {
-            Appender::new(&file)
-        } else {
-            Appender::buffered()
-        };
+        let mut appender = appender(&file);
         let was_direct = appender.is_direct();
         let mut expected = Vec::new();
         for (i, &len) in pieces.iter().enumerate() {
@@ -239,11 +260,12 @@ mod tests {
             expected.extend_from_slice(&piece);
         }
         appender.finish(&mut file).expect("finish");
+        let direct_after = appender.is_direct();
         set_direct(&file, false);
         let mut read = Vec::new();
         file.rewind().expect("rewind");
         std::io::Read::read_to_end(&mut file, &mut read).expect("read back");
-        (read, expected, was_direct)
+        (read, expected, [was_direct, direct_after])
     }
 
     #[test]
@@ -257,7 +279,8 @@ mod tests {
             vec![STAGED_BYTES + BLOCK + 3, 5000, 0, STAGED_BYTES - 7],
         ] {
             for direct in [true, false] {
-                let (read, expected, _) = round_trip(direct, &pieces);
+                let (read, expected, [before, after]) = round_trip(direct, &pieces);
+                assert_eq!(before, after, "{pieces:?}: no write was refused");
                 assert_eq!(read.len(), expected.len(), "{pieces:?} direct {direct}");
                 assert!(read == expected, "{pieces:?} direct {direct}");
             }
@@ -271,6 +294,15 @@ mod tests {
         // The test's own temporary folder may be tmpfs, which refuses O_DIRECT.
         let direct = set_direct(&file, true);
         assert_eq!(Appender::new(&file).is_direct(), direct);
+    }
+
+    #[test]
+    fn a_refused_direct_write_falls_back_to_ordinary_writes() {
+        for pieces in [vec![10], vec![STAGED_BYTES + 5, 7]] {
+            let (read, expected, [before, after]) = round_trip_with(Appender::misaligned, &pieces);
+            assert!(read == expected, "{pieces:?}");
+            assert!(!after, "{pieces:?}: fell back (direct at first: {before})");
+        }
     }
 
     proptest! {
