@@ -6,7 +6,7 @@
 //! synced takes 2.6 s, written with `O_DIRECT` 0.34 s (README, Performance). A
 //! direct write goes from the program's buffer to the disk, but only in whole
 //! blocks from an aligned buffer at an aligned offset: bytes are staged in an
-//! aligned buffer and written a megabyte at a time, and the last partial block is
+//! aligned buffer and written four megabytes at a time, and the last partial block is
 //! written padded with zeros, the file then cut back to its length.
 //!
 //! Where the file system refuses `O_DIRECT` (tmpfs, some network file systems), or
@@ -144,7 +144,9 @@ impl Appender {
             staging.staged - staging.staged % BLOCK
         };
         let region = staging.start..staging.start + whole;
-        staging.buffer[staging.start + staging.staged..region.end].fill(0);
+        if last {
+            staging.buffer[staging.start + staging.staged..region.end].fill(0);
+        }
         match file.write_all(&staging.buffer[region]) {
             Ok(()) => {
                 staging.flushed += whole as u64;
