@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::catalog::{Catalog, OfferIdx};
 use crate::model::{Channel, CustomerIdx, CustomerView, Dataset, Users};
 use crate::rules::{
-    self, Failure, UpgradePair, UpgradeType, UserReassignment, admin_access, users_holding,
+    self, Failures, UpgradePair, UpgradeType, UserReassignment, admin_access, users_holding,
 };
 
 /// Outcomes of a run of customers: `customers[i]` is dataset customer `first + i`.
@@ -58,7 +58,7 @@ pub struct PairOutcome {
 pub enum Verdict {
     Eligible(EligibleUpgrade),
     /// Every failing check, in contract order (never empty).
-    Blocked(Vec<Failure>),
+    Blocked(Failures),
 }
 
 #[derive(Debug, PartialEq, Eq)]

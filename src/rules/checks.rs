@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::{Conflict, Failure};
+use super::{Conflict, Conflicts, Failure, Positions};
 use crate::catalog::{Catalog, OfferIdx, ServiceSet};
 use crate::model::{Coverage, Relationship, Subscription, SubscriptionStatus};
 
@@ -59,7 +59,7 @@ pub fn check_admin_access(access: AdminAccess, target_services: ServiceSet) -> O
 
 /// Check 4: the customer must not already hold a subscription of the target offer.
 pub fn check_target_owned(subscriptions: &[Subscription], target: OfferIdx) -> Option<Failure> {
-    let owned: Vec<usize> = subscriptions
+    let owned: Positions = subscriptions
         .iter()
         .enumerate()
         .filter(|(_, s)| s.status.is_held() && s.offer == Some(target))
@@ -81,7 +81,7 @@ pub fn check_conflicting_services(
     if additional.is_empty() {
         return None;
     }
-    let conflicts: Vec<Conflict> = subscriptions
+    let conflicts: Conflicts = subscriptions
         .iter()
         .enumerate()
         .filter(|&(i, s)| i != subject && s.status.is_held())

@@ -16,6 +16,8 @@ pub use reassign::{
     ReassignmentFinding, UserReassignment, reassignments, user_findings, users_holding,
 };
 
+use smallvec::SmallVec;
+
 use crate::catalog::{Catalog, OfferIdx, ServiceSet};
 use crate::model::{CustomerView, SubscriptionStatus};
 
@@ -107,6 +109,14 @@ impl UpgradeType {
     }
 }
 
+/// The failed checks of a pair. Hundreds of thousands of pairs are blocked in a
+/// large run, mostly by one or two checks naming one or two subscriptions: these
+/// lists are kept inline, without an allocation each.
+pub type Failures = SmallVec<[Failure; 2]>;
+/// Subscriptions named by their position in the customer's subscriptions.
+pub type Positions = SmallVec<[usize; 2]>;
+pub type Conflicts = SmallVec<[Conflict; 2]>;
+
 /// A failed check with its evidence. Subscriptions are named by their position
 /// in the customer's [`CustomerView::subscriptions`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -115,8 +125,8 @@ pub enum Failure {
     NotProvisioned,
     NoActiveAdminRelationship,
     MissingAdminServices { missing: ServiceSet },
-    TargetAlreadyOwned { subscriptions: Vec<usize> },
-    ConflictingServices { conflicts: Vec<Conflict> },
+    TargetAlreadyOwned { subscriptions: Positions },
+    ConflictingServices { conflicts: Conflicts },
     QuantityExceedsLimit { quantity: u64, limit: u64 },
 }
 
@@ -165,7 +175,7 @@ impl UpgradePair<'_> {
 }
 
 /// Every failing check of the pair, in contract order; empty when the pair is eligible.
-pub fn blocking_failures(pair: &UpgradePair<'_>) -> Vec<Failure> {
+pub fn blocking_failures(pair: &UpgradePair<'_>) -> Failures {
     let subscription = &pair.customer.subscriptions[pair.subject];
     let target = pair.catalog.offer(pair.target);
     [
