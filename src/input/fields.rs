@@ -91,22 +91,7 @@ pub fn parse_iso_date(value: &str) -> Option<NaiveDate> {
 
 /// A `;`-separated list of service names; `*` (all services) only where `allow_all`.
 /// Every unknown name is reported in one problem.
-#[inline]
 pub fn services(
-    column: &'static str,
-    value: &str,
-    vocabulary: &Vocabulary,
-    allow_all: bool,
-) -> Result<Coverage, FieldProblem> {
-    // Most license rows disable nothing: they cost no call.
-    if value.is_empty() {
-        Ok(Coverage::Services(ServiceSet::EMPTY))
-    } else {
-        listed_services(column, value, vocabulary, allow_all)
-    }
-}
-
-fn listed_services(
     column: &'static str,
     value: &str,
     vocabulary: &Vocabulary,
