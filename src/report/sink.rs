@@ -2,10 +2,11 @@
 //!
 //! Formatted rows arrive in order over a bounded channel and are appended to the
 //! temporary files while the rayon workers evaluate and format the next window;
-//! the emptied buffers go back for reuse. The thread also asks the kernel to start
-//! writing each file to disk as it grows, so that the final fsync finds little left
-//! to do. Closing the sink hands the files back for [`super::replace_all`]; dropping
-//! it unclosed joins the thread, whose dropped temporary files are removed.
+//! the emptied buffers go back for reuse. Each file is appended to by an
+//! [`Appender`], which writes past the page cache where it can, so that the final
+//! fsync finds little left to do. Closing the sink hands the files back for
+//! [`super::replace_all`]; dropping it unclosed joins the thread, whose dropped
+//! temporary files are removed.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
