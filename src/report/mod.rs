@@ -48,7 +48,7 @@ pub struct ReportError {
 /// in temporary files; [`ReportWriter::finish`] adds `rejects.csv` and
 /// `summary.json` and puts all five in place, or none.
 ///
-/// A writer thread ([`sink`]) appends the formatted rows while the next ones are
+/// A writer thread (`sink`) appends the formatted rows while the next ones are
 /// evaluated. Dropping the writer without `finish` removes the temporary files.
 pub struct ReportWriter {
     out: PathBuf,
