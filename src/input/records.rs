@@ -200,14 +200,16 @@ impl<'b> RecordReader<'b> {
     /// export are plain, and splitting them directly is several times faster.
     fn read_plain_line(&mut self, record: &mut Record<'b>) -> bool {
         let rest = &self.input[self.pos..];
-        let (line, consumed, line_feed) = match memchr::memchr(b'\n', rest) {
-            Some(end) => (&rest[..end], end + 1, true),
+        // One search finds the line end, or the quote or carriage return that
+        // makes the line a matter for csv-core.
+        let (line, consumed, line_feed) = match memchr::memchr3(b'\n', b'"', b'\r', rest) {
             None => (rest, rest.len(), false),
-        };
-        let line = match memchr::memchr2(b'"', b'\r', line) {
-            None => line,
-            Some(cr) if cr + 1 == line.len() && line[cr] == b'\r' => &line[..cr],
-            Some(_) => return false,
+            Some(end) => match (rest[end], rest.get(end + 1)) {
+                (b'\n', _) => (&rest[..end], end + 1, true),
+                (b'\r', Some(b'\n')) => (&rest[..end], end + 2, true),
+                (b'\r', None) => (&rest[..end], end + 1, false),
+                _ => return false,
+            },
         };
         record.ends.clear();
         push_positions(line, self.delimiter, &mut record.ends);
