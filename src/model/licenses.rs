@@ -87,10 +87,8 @@ impl LicenseTable {
         let ordered: Vec<(u32, usize, Vec<DuplicateLicense>)> = work
             .into_par_iter()
             .map(|(customer, rows)| {
-                for row in rows.iter_mut() {
-                    row.customer = CustomerIdx(customer);
-                }
-                let (kept, duplicates) = order_customer_licenses(rows, users, offer_key);
+                let (kept, duplicates) =
+                    order_customer_licenses(rows, CustomerIdx(customer), users, offer_key);
                 (customer, kept, duplicates)
             })
             .collect();
@@ -170,20 +168,28 @@ impl Run {
 /// that is enough (all from one segment of [`Users`]), by name otherwise.
 fn order_customer_licenses(
     group: &mut [License],
+    customer: CustomerIdx,
     users: &Users,
     offer_key: &impl Fn(LicenseOffer) -> LicenseOffer,
 ) -> (usize, Vec<DuplicateLicense>) {
-    let (Some(low), Some(high)) = (
-        group.iter().map(|l| l.user).min(),
-        group.iter().map(|l| l.user).max(),
-    ) else {
+    let Some(first) = group.first().map(|l| l.user) else {
         return (0, Vec::new());
     };
+    // One pass: the rows get their customer's position, and the users' range and
+    // order are noted.
+    let (mut low, mut high, mut previous, mut ascending) = (first, first, first, true);
+    for row in group.iter_mut() {
+        row.customer = customer;
+        low = low.min(row.user);
+        high = high.max(row.user);
+        ascending &= previous <= row.user;
+        previous = row.user;
+    }
     let by_index = users.same_segment(low, high);
     let name = |l: &License| users.name(l.user);
     let offer_and_line =
         |l: &License| (u64::from(offer_key(l.offer).raw()) << 32) | u64::from(l.line);
-    if by_index && group.is_sorted_by_key(|l| l.user) {
+    if by_index && ascending {
         // Exports list a user's licenses together, and a chunk numbers users in the
         // order it meets them: the rows are then in user order already, and only
         // each user's few rows need ordering.
@@ -255,7 +261,8 @@ mod tests {
         }
         users.append(part, true);
         let mut rows = rows.to_vec();
-        let (kept, duplicates) = order_customer_licenses(&mut rows, &users, &|offer| offer);
+        let (kept, duplicates) =
+            order_customer_licenses(&mut rows, CustomerIdx(0), &users, &|offer| offer);
         let kept = rows[..kept]
             .iter()
             .map(|l| (l.user.0, l.offer.offer().map_or(0, |o| o.0), l.line))
