@@ -187,7 +187,8 @@ fn key_in<'t>(text: &'t str, ends: &[u32], index: u32) -> &'t str {
 /// up to 64 bytes (ids are shorter).
 fn folded_hash(key: &str) -> u64 {
     let bytes = key.as_bytes();
-    if !bytes.iter().any(u8::is_ascii_uppercase) {
+    // Bytes beyond ASCII take the folding path too, which leaves them unchanged.
+    if is_lower_ascii(bytes) {
         return FxBuildHasher.hash_one(bytes);
     }
     let mut folded = [0u8; 64];
