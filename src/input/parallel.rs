@@ -1,13 +1,17 @@
 //! Reads one input file as a stream of chunks parsed in parallel.
 //!
-//! A reader thread reads the file in blocks, hashes every byte and cuts the stream
-//! into chunks on record boundaries ([`QuoteScanner`]); rayon workers check that a
-//! chunk is UTF-8 and parse it with a [`RowParser`]. Chunks carry their sequence
-//! number, first line and file offset, so the result is in file order with exact
-//! line numbers (and encoding errors exact places) whatever the thread count. At
-//! most a few chunks are in flight, so a file is never held whole in memory. The
-//! sequential mode reads the file as one chunk on the calling thread; both modes
-//! run the same parser on the same records.
+//! The rayon workers take turns at the file: one at a time reads the next block,
+//! hashes it and cuts the stream into a chunk on a record boundary
+//! ([`QuoteScanner`]), then checks that its chunk is UTF-8 and parses it with a
+//! [`RowParser`] while the next worker reads. The reading is the one serial stage
+//! and costs less than the parsing, so the workers seldom wait for each other. (A
+//! reader thread of its own was slower: the scheduler did not always run it while a
+//! core was free, and the workers went idle waiting for it.) Chunks carry their
+//! sequence number, first line and file offset, so the result is in file order with
+//! exact line numbers (and encoding errors exact places) whatever the thread count.
+//! At most one chunk per worker is in flight, so a file is never held whole in
+//! memory. The sequential mode reads the file as one chunk on the calling thread;
+//! both modes run the same parser on the same records.
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -194,7 +198,7 @@ fn read_chunks<P: RowParser>(
     };
     skip_header(&mut first, sniffed.delimiter);
     let header = &sniffed.header;
-    // Parsed chunks hand their buffers back to the reader: fresh 4 MiB buffers would
+    // Parsed chunks hand their buffers back to the source: fresh 4 MiB buffers would
     // each be page-faulted and zeroed by the kernel again.
     let (recycle, recycled) = std::sync::mpsc::channel::<Vec<u8>>();
     source.recycled = Some(recycled);
@@ -204,32 +208,22 @@ fn read_chunks<P: RowParser>(
         (seq, output)
     };
 
-    type Numbered<I, L> = Vec<(usize, Result<ChunkOutput<I, L>, SourceError>)>;
-    let (mut outputs, sha256): (Numbered<P::Item, P::Local>, String) = if source.options.parallel {
-        std::thread::scope(|scope| {
-            let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, Chunk)>(2);
-            let reader = scope.spawn(move || -> Result<String, SourceError> {
-                let mut seq = 1;
-                while let Some(chunk) = source.next_chunk()? {
-                    if sender.send((seq, chunk)).is_err() {
-                        break;
-                    }
-                    seq += 1;
-                }
-                Ok(source.digest())
-            });
-            let outputs = std::iter::once((0, first))
-                .chain(receiver)
-                .par_bridge()
-                .map(parse)
-                .collect();
-            let digest = reader.join().unwrap_or_else(|_| {
-                Err(SourceError::Io(io::Error::other(
-                    "the reader thread panicked",
-                )))
-            });
-            digest.map(|digest| (outputs, digest))
-        })?
+    type Outputs<I, L> = Vec<(usize, Result<ChunkOutput<I, L>, SourceError>)>;
+    let (mut outputs, sha256): (Outputs<P::Item, P::Local>, String) = if source.options.parallel {
+        let mut numbered = Numbered {
+            source: &mut source,
+            seq: 0,
+            error: None,
+        };
+        let outputs = std::iter::once((0, first))
+            .chain(&mut numbered)
+            .par_bridge()
+            .map(parse)
+            .collect();
+        if let Some(error) = numbered.error {
+            return Err(error);
+        }
+        (outputs, source.digest())
     } else {
         // The source does not cut in sequential mode: the first chunk is the whole file.
         (vec![parse((0, first))], source.digest())
@@ -246,6 +240,36 @@ fn read_chunks<P: RowParser>(
         sha256,
         encoding: sniffed.encoding,
     })
+}
+
+/// The chunks of a source, numbered from 1, read by whichever worker asks next
+/// (`par_bridge` lets one worker at a time call `next`). A read error ends the
+/// chunks and is kept for the caller.
+struct Numbered<'s> {
+    source: &'s mut ChunkSource,
+    seq: usize,
+    error: Option<SourceError>,
+}
+
+impl Iterator for Numbered<'_> {
+    type Item = (usize, Chunk);
+
+    fn next(&mut self) -> Option<(usize, Chunk)> {
+        if self.error.is_some() {
+            return None;
+        }
+        match self.source.next_chunk() {
+            Ok(Some(chunk)) => {
+                self.seq += 1;
+                Some((self.seq, chunk))
+            }
+            Ok(None) => None,
+            Err(error) => {
+                self.error = Some(error);
+                None
+            }
+        }
+    }
 }
 
 /// Moves the first chunk's start past the header record.
