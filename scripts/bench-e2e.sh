@@ -6,11 +6,11 @@
 #   1. builds the release binary and the parse-floor example (--locked);
 #   2. generates bench-data/<CUSTOMERS>/ with `upgrade-recon generate --seed 42`
 #      unless that directory already holds the four input files;
-#   3. runs the parse floor (examples/parse_floor.rs: the four files read once each
-#      with the csv crate, one thread per file) RUNS times and takes the median;
-#   4. runs `upgrade-recon run --as-of 2026-11-24 --quiet` RUNS times, measuring wall
-#      time and peak RSS of each (GNU /usr/bin/time, else a python3 getrusage wrapper);
-#   5. prints a table and whether the targets hold:
+#   3. RUNS times, one after the other: the parse floor (examples/parse_floor.rs: the
+#      four files read once each with the csv crate, one thread per file), then
+#      `upgrade-recon run --as-of 2026-11-24 --quiet`, measuring its wall time and peak
+#      RSS (GNU /usr/bin/time, else a python3 getrusage wrapper); takes the medians;
+#   4. prints a table and whether the targets hold:
 #      run median ≤ 2.5 × floor median, and peak RSS ≤ total input size.
 #
 # Exit status: 0 when the benchmark ran (targets held or not; set STRICT=1 to exit 1
@@ -159,8 +159,12 @@ done
 input_mib=$(calc "$input_bytes / 1048576")
 echo "    input total: $input_bytes bytes ($input_mib MiB)"
 
-echo "==> parse floor, $RUNS run(s)"
+# Floor and run alternate, so that both see the same machine: on a shared machine the
+# speed drifts by several percent from one minute to the next.
+echo "==> $RUNS round(s) of parse floor then upgrade-recon run (run measured with $MEASURE)"
 floor_times=()
+run_times=()
+run_rss=()
 for ((i = 1; i <= RUNS; i++)); do
     "$FLOOR" "$DATA" >"$WORK/floor.out"
     t=$(sed -n 's/^parse_floor_seconds=//p' "$WORK/floor.out" | tail -n 1)
@@ -169,15 +173,8 @@ for ((i = 1; i <= RUNS; i++)); do
         cat "$WORK/floor.out" >&2
         exit 1
     fi
-    echo "    run $i: $t s"
     floor_times+=("$t")
-done
-floor_median=$(median "${floor_times[@]}")
 
-echo "==> upgrade-recon run, $RUNS run(s), measured with $MEASURE"
-run_times=()
-run_rss=()
-for ((i = 1; i <= RUNS; i++)); do
     out="$WORK/reports-$i"
     rc=0
     measure "$WORK/measure.txt" "$BIN" run --input "$DATA" --out "$out" --as-of "$AS_OF" --quiet \
@@ -188,11 +185,12 @@ for ((i = 1; i <= RUNS; i++)); do
         exit 1
     fi
     read -r wall rss_kib <"$WORK/measure.txt"
-    echo "    run $i: $wall s, peak RSS $(calc "$rss_kib / 1024") MiB, exit $rc"
+    echo "    round $i: floor $t s; run $wall s, peak RSS $(calc "$rss_kib / 1024") MiB, exit $rc"
     run_times+=("$wall")
     run_rss+=("$rss_kib")
     rm -rf "$out"
 done
+floor_median=$(median "${floor_times[@]}")
 run_median=$(median "${run_times[@]}")
 peak_rss_kib=$(maximum "${run_rss[@]}")
 peak_rss_mib=$(calc "$peak_rss_kib / 1024")
