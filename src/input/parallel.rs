@@ -522,7 +522,7 @@ mod tests {
     }
 
     #[test]
-    fn workers_taking_turns_read_every_row_in_order() {
+    fn workers_taking_turns_read_every_row_and_hash_every_byte() {
         let (bytes, sniffed) = one_column_file();
         let expected = format!("{:x}", Sha256::digest(&bytes));
         let read = read_with_two_workers(Box::new(io::Cursor::new(bytes)), &sniffed);
