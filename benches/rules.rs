@@ -18,6 +18,7 @@
 use chrono::NaiveDate;
 use divan::{Bencher, black_box};
 use upgrade_recon::catalog::{Catalog, OfferIdx, ServiceSet};
+use upgrade_recon::decision::Evidence;
 use upgrade_recon::engine;
 use upgrade_recon::input::parse_iso_date;
 use upgrade_recon::model::{
@@ -217,8 +218,13 @@ fn blocking_failures(bencher: Bencher) {
         target: offer(&catalog, "o365-e5"),
     };
     assert_eq!(customer.subscriptions[0].offer, Some(pair.source));
-    assert!(!rules::blocking_failures(&pair).is_empty(), "E5 conflicts");
-    bencher.bench(|| rules::blocking_failures(black_box(&pair)));
+    let failures = |pair: &UpgradePair<'_>| {
+        let mut memo = rules::CustomerMemo::default();
+        let mut evidence = Evidence::default();
+        rules::blocking_failures(pair, &mut memo, &mut evidence)
+    };
+    assert!(!failures(&pair).is_empty(), "E5 conflicts");
+    bencher.bench(|| failures(black_box(&pair)));
 }
 
 #[divan::bench]
@@ -239,8 +245,7 @@ fn evaluate_customer(bencher: Bencher) {
     let dataset = typical_dataset(&catalog);
     let customer = dataset.customer(CustomerIdx(0));
     let as_of = day(AS_OF);
-    bencher
-        .bench(|| engine::evaluate_customer(&catalog, &dataset.users, black_box(customer), as_of));
+    bencher.bench(|| engine::evaluate_customer(&catalog, black_box(customer), as_of));
 }
 
 /// `count` customers: every fourth one typical, the others with a varying source

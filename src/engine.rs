@@ -1,28 +1,31 @@
-//! Evaluates every subscription of every customer, customers in parallel (rayon).
+//! Evaluates every subscription of every customer, customers in parallel (rayon),
+//! into decision records.
 //!
-//! The result is in dataset order whatever the number of threads: rayon's ordered
-//! `collect` puts each customer's outcome at its own position.
+//! The result is in dataset order whatever the number of threads: rayon's indexed
+//! `collect` puts each customer's decisions at its own position.
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use crate::catalog::{Catalog, OfferIdx};
-use crate::model::{Channel, CustomerIdx, CustomerView, Dataset, Users};
-use crate::rules::{
-    self, Failures, UpgradePair, UpgradeType, UserReassignment, admin_access, users_holding,
+use crate::catalog::Catalog;
+use crate::decision::{
+    CustomerDecisions, EligibleUpgrade, Evidence, PairDecision, SubscriptionDecision, UpgradeType,
+    Verdict,
 };
+use crate::model::{Channel, CustomerIdx, CustomerView, Dataset};
+use crate::rules::{self, CustomerMemo, UpgradePair, admin_access};
 
-/// Outcomes of a run of customers: `customers[i]` is dataset customer `first + i`.
+/// Decisions of a run of customers: `customers[i]` is dataset customer `first + i`.
 /// A large dataset is evaluated, reported and dropped one batch at a time.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Evaluation {
     pub first: usize,
-    pub customers: Vec<CustomerOutcome>,
+    pub customers: Vec<CustomerDecisions>,
 }
 
 impl Evaluation {
-    /// The outcome of dataset customer `customer`, which must lie in this range.
-    pub fn outcome(&self, customer: usize) -> &CustomerOutcome {
+    /// The decisions about dataset customer `customer`, which must lie in this range.
+    pub fn customer(&self, customer: usize) -> &CustomerDecisions {
         &self.customers[customer - self.first]
     }
 
@@ -30,44 +33,6 @@ impl Evaluation {
     pub fn range(&self) -> std::ops::Range<usize> {
         self.first..self.first + self.customers.len()
     }
-}
-
-/// Outcomes per subscription, indexed like the customer's `subscriptions`.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct CustomerOutcome {
-    pub subscriptions: Vec<SubscriptionOutcome>,
-}
-
-#[derive(Debug, PartialEq, Eq)]
-pub enum SubscriptionOutcome {
-    /// Sold by another partner or direct: context only, not evaluated.
-    OtherChannel,
-    /// Evaluated, but its offer is unknown or has no upgrade path.
-    NotUpgradable,
-    /// One outcome per target on the offer's upgrade path, in path order.
-    Evaluated(Vec<PairOutcome>),
-}
-
-#[derive(Debug, PartialEq, Eq)]
-pub struct PairOutcome {
-    pub target: OfferIdx,
-    pub verdict: Verdict,
-}
-
-#[derive(Debug, PartialEq, Eq)]
-pub enum Verdict {
-    Eligible(EligibleUpgrade),
-    /// Every failing check, in contract order (never empty).
-    Blocked(Failures),
-}
-
-#[derive(Debug, PartialEq, Eq)]
-pub struct EligibleUpgrade {
-    pub upgrade_type: UpgradeType,
-    /// Users of the customer holding a license of the source offer.
-    pub assigned_users: usize,
-    /// Those of them that need attention, ordered by user principal name.
-    pub reassignments: Vec<UserReassignment>,
 }
 
 /// The fewest customers one rayon task evaluates: enough to amortise scheduling,
@@ -83,13 +48,12 @@ pub fn evaluate(
 ) -> Evaluation {
     let first = customers.start;
     let end = customers.end.min(dataset.customers.len());
-    // An indexed collect writes every outcome straight into its place in one vector.
     let customers = (first..end)
         .into_par_iter()
         .with_min_len(CUSTOMERS_PER_TASK)
         .map(|i| {
             let customer = dataset.customer(CustomerIdx(i as u32));
-            evaluate_customer(catalog, &dataset.users, customer, as_of)
+            evaluate_customer(catalog, customer, as_of)
         })
         .collect();
     Evaluation { first, customers }
@@ -98,25 +62,26 @@ pub fn evaluate(
 /// Evaluates the subscriptions of one customer.
 pub fn evaluate_customer(
     catalog: &Catalog,
-    users: &Users,
     customer: CustomerView<'_>,
     as_of: NaiveDate,
-) -> CustomerOutcome {
+) -> CustomerDecisions {
     let access = admin_access(customer.relationships, as_of);
+    let mut memo = CustomerMemo::default();
+    let mut evidence = Evidence::default();
     let subscriptions = customer
         .subscriptions
         .iter()
         .enumerate()
         .map(|(subject, subscription)| {
             if subscription.channel != Channel::ThisPartner {
-                return SubscriptionOutcome::OtherChannel;
+                return SubscriptionDecision::OtherChannel;
             }
             let Some(source) = subscription.offer else {
-                return SubscriptionOutcome::NotUpgradable;
+                return SubscriptionDecision::NotUpgradable;
             };
             let path = catalog.upgrade_path(source);
             if path.is_empty() {
-                return SubscriptionOutcome::NotUpgradable;
+                return SubscriptionDecision::NotUpgradable;
             }
             let pairs = path
                 .iter()
@@ -129,30 +94,30 @@ pub fn evaluate_customer(
                         source,
                         target,
                     };
-                    PairOutcome {
+                    PairDecision {
                         target,
-                        verdict: decide(&pair, users),
+                        verdict: decide(&pair, &mut memo, &mut evidence),
                     }
                 })
                 .collect();
-            SubscriptionOutcome::Evaluated(pairs)
+            SubscriptionDecision::Evaluated(pairs)
         })
         .collect();
-    CustomerOutcome { subscriptions }
+    CustomerDecisions {
+        subscriptions,
+        evidence,
+    }
 }
 
-fn decide(pair: &UpgradePair<'_>, users: &Users) -> Verdict {
-    let failures = rules::blocking_failures(pair);
+fn decide(pair: &UpgradePair<'_>, memo: &mut CustomerMemo, evidence: &mut Evidence) -> Verdict {
+    let failures = rules::blocking_failures(pair, memo, evidence);
     if !failures.is_empty() {
         return Verdict::Blocked(failures);
     }
-    let licenses = pair.customer.licenses;
-    let assigned_users = users_holding(licenses, pair.source);
-    let mut reassignments = rules::reassignments(pair.catalog, licenses, pair.source, pair.target);
-    reassignments.sort_by_cached_key(|r| users.name(r.user));
+    let assigned_users = memo.assigned_users(pair.customer, pair.source);
     Verdict::Eligible(EligibleUpgrade {
         upgrade_type: UpgradeType::for_assigned_users(assigned_users),
         assigned_users,
-        reassignments,
+        reassignments: memo.reassignments(pair, evidence),
     })
 }

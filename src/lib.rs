@@ -1,21 +1,29 @@
 //! upgrade-recon: evaluates a CSP partner's exported subscriptions against Partner
-//! Center's Office 365 upgrade rules and writes the reports a partner acts on.
+//! Center's upgrade rules and writes the reports a partner acts on.
 //!
-//! The pipeline runs one way, one module per stage:
-//! [`cli`] → [`config`] → [`input`] (read + validate CSV, with the [`catalog`]) →
-//! [`model`] (indexed dataset) → [`rules`] (pure functions) → [`engine`] (rayon) →
-//! [`report`] (writers) → [`run`] (summary and exit code).
+//! The pipeline runs one way:
+//! [`cli`] → [`cmd`] (one module per command) → [`config`] → [`input`] (the
+//! domain's rows, read with the generic CSV machinery and the [`catalog`]) →
+//! [`model`] (indexed dataset) → [`rules`] (pure functions, with the registry of
+//! codes) → [`engine`] (rayon) → [`decision`] (records: ids, codes, evidence) →
+//! [`output`] (emitters) with every sentence from [`text`].
 //!
-//! [`generate`] writes synthetic exports for benchmarks and tests.
+//! [`generate`] writes synthetic exports for benchmarks and tests. The only
+//! `unsafe` code is in `sys`.
+
+#![deny(unsafe_code)]
 
 pub mod catalog;
 pub mod cli;
+pub mod cmd;
 pub mod config;
+pub mod decision;
 pub mod engine;
 pub mod generate;
 pub mod input;
 pub mod model;
+pub mod output;
 pub mod progress;
-pub mod report;
 pub mod rules;
-pub mod run;
+mod sys;
+pub mod text;

@@ -1,14 +1,15 @@
-//! The `upgrade-recon` binary: parses the command line, runs the job, prints
-//! errors and the summary line on stderr and exits with the documented code.
+//! The `upgrade-recon` binary: parses the command line, dispatches to the command,
+//! prints errors and the summary line on stderr and exits with the documented code.
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use upgrade_recon::cli::{Cli, Command, GenerateArgs};
+use upgrade_recon::cli::{Cli, Command};
+use upgrade_recon::cmd::{self, exit, print_stderr};
 use upgrade_recon::config::Config;
 use upgrade_recon::progress::Progress;
-use upgrade_recon::run;
+use upgrade_recon::text::Lang;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -16,60 +17,40 @@ fn main() -> ExitCode {
         Err(error) => {
             // clap prints help and version to stdout (exit 0) and usage errors to stderr (exit 2).
             let _ = error.print();
-            return ExitCode::from(if error.use_stderr() {
-                run::exit::USAGE
-            } else {
-                0
-            });
+            return ExitCode::from(if error.use_stderr() { exit::USAGE } else { 0 });
         }
     };
-    match cli.command {
+    ExitCode::from(match cli.command {
+        Command::Run(args) => run(args),
         Command::Generate(args) => generate(args),
-        Command::Run(args) => {
-            let config = Config::from_args(args);
-            match run::run(&config, Progress::new(config.quiet)) {
-                Ok(outcome) => {
-                    if !config.quiet {
-                        eprintln!("{}", outcome.summary_line(&config.out));
-                    }
-                    ExitCode::from(outcome.exit_code())
-                }
-                Err(error) => {
-                    for line in error.problem_lines() {
-                        eprintln!("{line}");
-                    }
-                    ExitCode::from(error.exit_code())
-                }
+    })
+}
+
+fn run(args: upgrade_recon::cli::RunArgs) -> u8 {
+    let config = Config::from_args(args);
+    match cmd::run::run(&config, Progress::new(config.quiet)) {
+        Ok(outcome) => {
+            if !config.quiet {
+                print_stderr([outcome.summary_line(&config.out, Lang::En)]);
             }
+            outcome.exit_code()
+        }
+        Err(error) => {
+            print_stderr(error.problem_lines());
+            error.exit_code()
         }
     }
 }
 
-fn generate(args: GenerateArgs) -> ExitCode {
-    let options = upgrade_recon::generate::GenerateOptions {
-        customers: args.customers,
-        seed: args.seed,
-        out: args.out,
-    };
-    match upgrade_recon::generate::generate(&options) {
-        Ok(stats) => {
-            eprintln!(
-                "upgrade-recon: generated {} customers, {} subscriptions, {} relationships, {} license rows ({} bytes) in {}",
-                stats.customers,
-                stats.subscriptions,
-                stats.relationships,
-                stats.licenses,
-                stats.bytes,
-                options.out.display()
-            );
-            ExitCode::SUCCESS
+fn generate(args: upgrade_recon::cli::GenerateArgs) -> u8 {
+    match cmd::generate::run(args) {
+        Ok((stats, options)) => {
+            print_stderr([cmd::generate::summary_line(&stats, &options)]);
+            exit::SUCCESS
         }
         Err(error) => {
-            eprintln!(
-                "upgrade-recon: cannot write {}: {error}",
-                options.out.display()
-            );
-            ExitCode::from(run::exit::CANT_WRITE)
+            print_stderr([format!("upgrade-recon: {error:#}")]);
+            exit::CANT_WRITE
         }
     }
 }

@@ -34,6 +34,15 @@ pub struct CustomerView<'d> {
     pub relationships: &'d [Relationship],
     /// Grouped by user (one user has one [`UserIdx`]), then ordered by offer.
     pub licenses: &'d [License],
+    /// The names `License::user` indexes (the dataset's, shared by every customer).
+    pub users: &'d Users,
+}
+
+impl<'d> CustomerView<'d> {
+    /// A user's principal name, in lower case.
+    pub fn user_name(&self, user: UserIdx) -> &'d str {
+        self.users.name(user)
+    }
 }
 
 /// A license row that repeats an earlier one's (customer, user, offer).
@@ -129,6 +138,7 @@ impl Dataset {
             subscriptions: &self.subscriptions[range(&self.subscription_starts)],
             relationships: &self.relationships[range(&self.relationship_starts)],
             licenses: self.licenses.of(i),
+            users: &self.users,
         }
     }
 

@@ -1,157 +1,35 @@
 //! Partner Center's Office 365 upgrade rules (contract §4) as pure functions.
 //!
-//! A rule sees one customer's records and the catalog, never files or paths. Each
-//! check returns `None` when it passes or a [`Failure`] carrying the evidence (which
-//! status, which services are missing, which subscriptions conflict) so that reports
-//! and a future `explain` command can show why.
+//! A rule sees one customer's records and the catalog, never files or paths. One
+//! file per check; each returns `None` when it passes or a [`Failure`] carrying the
+//! evidence (which status, which services are missing, which subscriptions hold
+//! the target or conflict). [`registry`] documents every code: its check, its
+//! Partner Center counterpart and what to do about it.
+//!
+//! Evidence lists that several pairs of a customer share are built once per
+//! customer ([`CustomerMemo`]): a customer with thousands of subscriptions is
+//! checked in time linear in its records, not in pairs × subscriptions.
 
-mod checks;
+mod admin;
+mod conflicts;
+mod owned;
+mod quantity;
 mod reassign;
+pub mod registry;
+mod status;
 
-pub use checks::{
-    AdminAccess, admin_access, check_admin_access, check_conflicting_services, check_quantity,
-    check_status, check_target_owned,
-};
-pub use reassign::{
-    ReassignmentFinding, UserReassignment, reassignments, user_findings, users_holding,
-};
+pub use admin::{AdminAccess, admin_access, check_admin_access};
+pub use conflicts::conflicting_subscriptions;
+pub use owned::holding_target;
+pub use quantity::check_quantity;
+pub use reassign::{reassignments, user_findings, users_holding};
+pub use status::check_status;
 
 use smallvec::SmallVec;
 
 use crate::catalog::{Catalog, OfferIdx, ServiceSet};
-use crate::model::{CustomerView, SubscriptionStatus};
-
-/// Why an upgrade pair is blocked, in the order the checks run. The names are
-/// Partner Center's `UpgradeErrorCode`s where one exists.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum BlockReason {
-    SubscriptionStatusNotActive,
-    SubscriptionNotProvisioned,
-    DelegatedAdminPermissionsDisabled,
-    InsufficientGranularAdminPermissions,
-    TargetOfferAlreadyOwned,
-    ConflictingServiceTypes,
-    QuantityExceedsTargetLimit,
-}
-
-impl BlockReason {
-    pub const ALL: [BlockReason; 7] = [
-        Self::SubscriptionStatusNotActive,
-        Self::SubscriptionNotProvisioned,
-        Self::DelegatedAdminPermissionsDisabled,
-        Self::InsufficientGranularAdminPermissions,
-        Self::TargetOfferAlreadyOwned,
-        Self::ConflictingServiceTypes,
-        Self::QuantityExceedsTargetLimit,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::SubscriptionStatusNotActive => "SubscriptionStatusNotActive",
-            Self::SubscriptionNotProvisioned => "SubscriptionNotProvisioned",
-            Self::DelegatedAdminPermissionsDisabled => "DelegatedAdminPermissionsDisabled",
-            Self::InsufficientGranularAdminPermissions => "InsufficientGranularAdminPermissions",
-            Self::TargetOfferAlreadyOwned => "TargetOfferAlreadyOwned",
-            Self::ConflictingServiceTypes => "ConflictingServiceTypes",
-            Self::QuantityExceedsTargetLimit => "QuantityExceedsTargetLimit",
-        }
-    }
-}
-
-/// Why a user account needs attention after an eligible upgrade, in report order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ReassignmentReason {
-    DisabledServicesReset,
-    ServicesDropped,
-    ConflictingLicense,
-}
-
-impl ReassignmentReason {
-    pub const ALL: [ReassignmentReason; 3] = [
-        Self::DisabledServicesReset,
-        Self::ServicesDropped,
-        Self::ConflictingLicense,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::DisabledServicesReset => "DisabledServicesReset",
-            Self::ServicesDropped => "ServicesDropped",
-            Self::ConflictingLicense => "ConflictingLicense",
-        }
-    }
-}
-
-/// How Partner Center would carry out an eligible upgrade.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum UpgradeType {
-    /// No user holds a license of the source offer.
-    UpgradeOnly,
-    /// Users' licenses move from the source offer to the target.
-    UpgradeWithLicenseTransfer,
-}
-
-impl UpgradeType {
-    /// At least one user of the customer holding the source offer means a license transfer.
-    pub fn for_assigned_users(assigned_users: usize) -> UpgradeType {
-        if assigned_users > 0 {
-            Self::UpgradeWithLicenseTransfer
-        } else {
-            Self::UpgradeOnly
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::UpgradeOnly => "upgrade_only",
-            Self::UpgradeWithLicenseTransfer => "upgrade_with_license_transfer",
-        }
-    }
-}
-
-/// The failed checks of a pair. Hundreds of thousands of pairs are blocked in a
-/// large run, mostly by one or two checks naming one or two subscriptions: these
-/// lists are kept inline, without an allocation each.
-pub type Failures = SmallVec<[Failure; 2]>;
-/// Subscriptions named by their position in the customer's subscriptions.
-pub type Positions = SmallVec<[usize; 2]>;
-pub type Conflicts = SmallVec<[Conflict; 2]>;
-
-/// A failed check with its evidence. Subscriptions are named by their position
-/// in the customer's [`CustomerView::subscriptions`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Failure {
-    StatusNotActive(SubscriptionStatus),
-    NotProvisioned,
-    NoActiveAdminRelationship,
-    MissingAdminServices { missing: ServiceSet },
-    TargetAlreadyOwned { subscriptions: Positions },
-    ConflictingServices { conflicts: Conflicts },
-    QuantityExceedsLimit { quantity: u64, limit: u64 },
-}
-
-/// Another held subscription that already provides some of the target's additional services.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Conflict {
-    pub subscription: usize,
-    pub services: ServiceSet,
-}
-
-impl Failure {
-    pub fn reason(&self) -> BlockReason {
-        match self {
-            Failure::StatusNotActive(_) => BlockReason::SubscriptionStatusNotActive,
-            Failure::NotProvisioned => BlockReason::SubscriptionNotProvisioned,
-            Failure::NoActiveAdminRelationship => BlockReason::DelegatedAdminPermissionsDisabled,
-            Failure::MissingAdminServices { .. } => {
-                BlockReason::InsufficientGranularAdminPermissions
-            }
-            Failure::TargetAlreadyOwned { .. } => BlockReason::TargetOfferAlreadyOwned,
-            Failure::ConflictingServices { .. } => BlockReason::ConflictingServiceTypes,
-            Failure::QuantityExceedsLimit { .. } => BlockReason::QuantityExceedsTargetLimit,
-        }
-    }
-}
+use crate::decision::{Evidence, Failure, Failures, ListIdx};
+use crate::model::CustomerView;
 
 /// One upgrade pair to decide: subscription `subject` of `customer` to `target`.
 #[derive(Clone, Copy, Debug)]
@@ -174,25 +52,99 @@ impl UpgradePair<'_> {
     }
 }
 
-/// Every failing check of the pair, in contract order; empty when the pair is eligible.
-pub fn blocking_failures(pair: &UpgradePair<'_>) -> Failures {
+/// The evidence lists already built for one customer, found again by what they
+/// depend on. Keys are few (bounded by the catalog's upgrade paths), so the
+/// look-ups are linear scans of short inline lists.
+#[derive(Debug, Default)]
+pub struct CustomerMemo {
+    /// Per target offer: its held subscriptions, if any.
+    held: SmallVec<[(OfferIdx, Option<ListIdx>); 4]>,
+    /// Per set of additional services: the conflicting subscriptions, if any.
+    conflicts: SmallVec<[(ServiceSet, Option<ListIdx>); 4]>,
+    /// Per source offer: the users holding a license of it.
+    assigned: SmallVec<[(OfferIdx, usize); 2]>,
+    /// Per (source, target): the users needing attention.
+    reassignments: SmallVec<[((OfferIdx, OfferIdx), ListIdx); 4]>,
+}
+
+impl CustomerMemo {
+    /// The users of the customer holding a license of `source`.
+    pub fn assigned_users(&mut self, customer: CustomerView<'_>, source: OfferIdx) -> usize {
+        if let Some(&(_, count)) = self.assigned.iter().find(|(key, _)| *key == source) {
+            return count;
+        }
+        let count = users_holding(customer.licenses, source);
+        self.assigned.push((source, count));
+        count
+    }
+
+    /// The users needing attention after upgrading `source` to `target`, ordered
+    /// by user principal name.
+    pub fn reassignments(&mut self, pair: &UpgradePair<'_>, evidence: &mut Evidence) -> ListIdx {
+        let key = (pair.source, pair.target);
+        if let Some(&(_, list)) = self.reassignments.iter().find(|(k, _)| *k == key) {
+            return list;
+        }
+        let mut found = reassignments(
+            pair.catalog,
+            pair.customer.licenses,
+            pair.source,
+            pair.target,
+        );
+        found.sort_by_cached_key(|r| pair.customer.user_name(r.user));
+        let list = push(&mut evidence.reassignments, found);
+        self.reassignments.push((key, list));
+        list
+    }
+
+    fn held(&mut self, pair: &UpgradePair<'_>, evidence: &mut Evidence) -> Option<ListIdx> {
+        if let Some(&(_, list)) = self.held.iter().find(|(key, _)| *key == pair.target) {
+            return list;
+        }
+        let found = holding_target(pair.customer.subscriptions, pair.target);
+        let list = (!found.is_empty()).then(|| push(&mut evidence.held, found));
+        self.held.push((pair.target, list));
+        list
+    }
+
+    fn conflicts(&mut self, pair: &UpgradePair<'_>, evidence: &mut Evidence) -> Option<ListIdx> {
+        let additional = pair.additional_services();
+        if let Some(&(_, list)) = self.conflicts.iter().find(|(key, _)| *key == additional) {
+            return list;
+        }
+        let found =
+            conflicting_subscriptions(pair.catalog, pair.customer.subscriptions, additional);
+        let list = (!found.is_empty()).then(|| push(&mut evidence.conflicts, found));
+        self.conflicts.push((additional, list));
+        list
+    }
+}
+
+fn push<T>(lists: &mut Vec<T>, list: T) -> ListIdx {
+    lists.push(list);
+    ListIdx((lists.len() - 1) as u32)
+}
+
+/// Every failing check of the pair, in rule order; empty when the pair is
+/// eligible. Evidence lists go to the customer's `evidence`.
+pub fn blocking_failures(
+    pair: &UpgradePair<'_>,
+    memo: &mut CustomerMemo,
+    evidence: &mut Evidence,
+) -> Failures {
     let subscription = &pair.customer.subscriptions[pair.subject];
     let target = pair.catalog.offer(pair.target);
-    [
-        check_status(subscription.status),
-        check_admin_access(pair.access, target.services),
-        check_target_owned(pair.customer.subscriptions, pair.target),
-        check_conflicting_services(
-            pair.catalog,
-            pair.customer.subscriptions,
-            pair.subject,
-            pair.additional_services(),
-        ),
-        check_quantity(subscription.quantity, target.max_quantity),
-    ]
-    .into_iter()
-    .flatten()
-    .collect()
+    let mut failures = Failures::new();
+    failures.extend(check_status(subscription.status));
+    failures.extend(check_admin_access(pair.access, target.services));
+    if let Some(held) = memo.held(pair, evidence) {
+        failures.push(Failure::TargetAlreadyOwned { held });
+    }
+    if let Some(conflicts) = memo.conflicts(pair, evidence) {
+        failures.push(Failure::ConflictingServices { conflicts });
+    }
+    failures.extend(check_quantity(subscription.quantity, target.max_quantity));
+    failures
 }
 
 #[cfg(test)]

@@ -2,26 +2,9 @@
 //! Center's step 4): which users hold the source offer and what the upgrade
 //! would change for each of them.
 
-use super::ReassignmentReason;
 use crate::catalog::{Catalog, OfferIdx, ServiceSet};
-use crate::model::{License, UserIdx};
-
-/// One reason a user needs attention, with the services concerned.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReassignmentFinding {
-    pub reason: ReassignmentReason,
-    pub services: ServiceSet,
-    /// For [`ReassignmentReason::ConflictingLicense`]: the user's other offers that
-    /// provide the services, in catalog order; empty otherwise.
-    pub conflicting_offers: Vec<OfferIdx>,
-}
-
-/// A user of the source offer and every reason that applies to them, in reason order.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UserReassignment {
-    pub user: UserIdx,
-    pub findings: Vec<ReassignmentFinding>,
-}
+use crate::decision::{ReassignmentFinding, ReassignmentReason, UserReassignment};
+use crate::model::License;
 
 /// How many users in `licenses` (one customer's) hold a license of `offer`.
 pub fn users_holding(licenses: &[License], offer: OfferIdx) -> usize {

@@ -22,7 +22,7 @@ fn run_library(
     out: &Path,
     threads: usize,
 ) -> (
-    upgrade_recon::report::Summary,
+    upgrade_recon::output::Summary,
     BTreeMap<&'static str, Vec<u8>>,
 ) {
     let config = Config {
@@ -41,7 +41,7 @@ fn run_library(
         },
         format: InputFormat::default(),
     };
-    let outcome = upgrade_recon::run::run(&config, Progress::hidden())
+    let outcome = upgrade_recon::cmd::run::run(&config, Progress::hidden())
         .unwrap_or_else(|e| panic!("run failed: {:?}", e.problem_lines()));
     let reports = REPORT_FILES
         .iter()
@@ -52,7 +52,7 @@ fn run_library(
 
 /// Every subscription is accounted for exactly once, in the summary and the reports.
 fn check_accounting(
-    summary: &upgrade_recon::report::Summary,
+    summary: &upgrade_recon::output::Summary,
     reports: &BTreeMap<&'static str, Vec<u8>>,
     expectation: &Expectation,
 ) {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use tempfile::TempDir;
 /// The library's counts, here read back from `summary.json`.
-pub use upgrade_recon::report::SubscriptionCounts;
+pub use upgrade_recon::output::SubscriptionCounts;
 
 /// The as-of date every test runs with unless it is about `--as-of`.
 pub const AS_OF: &str = "2026-11-24";

@@ -239,11 +239,7 @@ fn conflict_evidence_names_subscription_and_services() {
         .offer(e5)
         .services
         .minus(c.offer(offer(&c, "o365-business-essentials")).services);
-    let Some(Failure::ConflictingServices { conflicts }) =
-        check_conflicting_services(&c, view.subscriptions, 0, additional)
-    else {
-        panic!("expected a conflict");
-    };
+    let conflicts = conflicting_subscriptions(&c, view.subscriptions, additional);
     let named: Vec<(&str, String)> = conflicts
         .iter()
         .map(|k| {

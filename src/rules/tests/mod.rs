@@ -5,9 +5,10 @@ use chrono::NaiveDate;
 
 use super::*;
 use crate::catalog::Catalog;
+use crate::decision::{BlockReason, ReassignmentReason, UpgradeType};
 use crate::model::{
     Channel, Coverage, Customer, CustomerIdx, Dataset, License, LicenseOffer, Relationship,
-    RelationshipStatus, Subscription, Users,
+    RelationshipStatus, Subscription, SubscriptionStatus, Users,
 };
 
 pub(super) fn day(text: &str) -> NaiveDate {
@@ -169,10 +170,14 @@ impl Customer1 {
             source: customer.subscriptions[position].offer.expect("known offer"),
             target: offer(&catalog, target),
         };
-        blocking_failures(&pair)
-            .iter()
-            .map(Failure::reason)
-            .collect()
+        blocking_failures(
+            &pair,
+            &mut CustomerMemo::default(),
+            &mut Evidence::default(),
+        )
+        .iter()
+        .map(Failure::reason)
+        .collect()
     }
 }
 

@@ -1,31 +1,21 @@
-//! One run of the batch job, end to end: catalog → input → model → engine →
-//! reports, and the exit code that tells cron how it went.
+//! `upgrade-recon run`: one run of the batch job, end to end — catalog → input →
+//! model → engine → reports — and the exit code that tells cron how it went.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use super::exit;
 use crate::catalog::{Catalog, CatalogError};
 use crate::config::{CatalogSource, Config};
 use crate::engine;
 use crate::input::{self, LoadError, RejectedRow};
+use crate::output::csv::{DecisionRows, decision_rows};
+use crate::output::{OutcomeCounts, ReportError, ReportInput, ReportWriter, Summary, SummaryInput};
 use crate::progress::Progress;
-use crate::report::{
-    DecisionRows, OutcomeCounts, ReportError, ReportInput, ReportWriter, Summary, SummaryInput,
-    decision_rows,
-};
-
-/// Exit codes (contract §1), after BSD's sysexits where one fits.
-pub mod exit {
-    pub const SUCCESS: u8 = 0;
-    pub const USAGE: u8 = 2;
-    pub const ROWS_REJECTED: u8 = 3;
-    pub const DATA_INVALID: u8 = 65;
-    pub const NO_INPUT: u8 = 66;
-    pub const OS_ERROR: u8 = 71;
-    pub const CANT_WRITE: u8 = 74;
-}
+use crate::sys::release_free_memory;
+use crate::text::{Lang, RunCounts};
 
 /// Customers evaluated and written together: large enough to keep both cores busy,
 /// small enough that a window's report rows take little memory.
@@ -54,26 +44,22 @@ impl RunOutcome {
     }
 
     /// The one line a run leaves on stderr when it succeeds.
-    pub fn summary_line(&self, out: &Path) -> String {
+    pub fn summary_line(&self, out: &Path, lang: Lang) -> String {
         let s = &self.summary.subscriptions;
-        let rejected = match self.summary.rejected_rows {
-            0 => String::new(),
-            n => format!("; {n} rejected rows in rejects.csv"),
+        let counts = RunCounts {
+            subscriptions: s.total,
+            evaluated: s.evaluated,
+            eligible: s.eligible,
+            blocked: s.blocked,
+            not_upgradable: s.not_upgradable,
+            eligible_pairs: self.summary.upgrade_pairs.eligible,
+            blocked_pairs: self.summary.upgrade_pairs.blocked,
+            reassignments: self.summary.reassignments.total,
+            rejected_rows: self.summary.rejected_rows,
         };
-        format!(
-            "upgrade-recon: {} subscriptions, {} evaluated: {} eligible, {} blocked, {} not upgradable; \
-             {} upgrade pairs eligible, {} blocked; {} reassignments{rejected}; reports in {} ({:.2} s)",
-            s.total,
-            s.evaluated,
-            s.eligible,
-            s.blocked,
-            s.not_upgradable,
-            self.summary.upgrade_pairs.eligible,
-            self.summary.upgrade_pairs.blocked,
-            self.summary.reassignments.total,
-            out.display(),
-            self.elapsed.as_secs_f64()
-        )
+        let out = out.display().to_string();
+        lang.texts()
+            .summary_line(&counts, &out, self.elapsed.as_secs_f64())
     }
 }
 
@@ -218,6 +204,7 @@ fn run_in_pool(
                     dataset: &dataset,
                     evaluation: &evaluation,
                     as_of: config.as_of,
+                    texts: Lang::En.texts(),
                 };
                 (counts, decision_rows(input, batch, buffers))
             })
@@ -256,17 +243,4 @@ fn run_in_pool(
 /// `1 row`, `2 rows`.
 fn plural(count: usize, one: &str, many: &str) -> String {
     format!("{count} {}", if count == 1 { one } else { many })
-}
-
-/// Hands memory freed by the previous phase back to the system.
-///
-/// The readers' per-chunk buffers and tables are freed on rayon's worker threads,
-/// whose glibc arenas keep the pages; on 100k customers that was a third of the
-/// peak resident memory. `malloc_trim` returns them (measured in the README).
-fn release_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only walks glibc's own heaps; it takes no pointers of ours.
-    unsafe {
-        libc::malloc_trim(0);
-    }
 }

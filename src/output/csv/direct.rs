@@ -21,6 +21,8 @@ use std::io::{self, Seek, Write};
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::thread::JoinHandle;
 
+use crate::sys;
+
 /// Alignment and size unit of direct writes: the largest logical block size in use.
 const BLOCK: usize = 4096;
 
@@ -97,18 +99,20 @@ impl Appender {
 
     fn with_skew(file: &File, skew: usize) -> Appender {
         let mode = match (Aligned::new(skew), Aligned::new(skew)) {
-            (Some(current), Some(spare)) if set_direct(file, true) => match Writer::start(file) {
-                Some(writer) => Mode::Direct(Staging {
-                    current,
-                    staged: 0,
-                    spare: Some(spare),
-                    writer,
-                }),
-                None => {
-                    set_direct(file, false);
-                    Mode::Buffered { synced: 0 }
+            (Some(current), Some(spare)) if sys::set_direct(file, true) => {
+                match Writer::start(file) {
+                    Some(writer) => Mode::Direct(Staging {
+                        current,
+                        staged: 0,
+                        spare: Some(spare),
+                        writer,
+                    }),
+                    None => {
+                        sys::set_direct(file, false);
+                        Mode::Buffered { synced: 0 }
+                    }
                 }
-            },
+            }
             _ => Mode::Buffered { synced: 0 },
         };
         Appender { mode, len: 0 }
@@ -151,7 +155,7 @@ impl Appender {
             Mode::Buffered { synced } => {
                 file.write_all(bytes)?;
                 if len - *synced >= WRITEBACK_BYTES {
-                    start_writeback(file, *synced, len - *synced);
+                    sys::start_writeback(file, *synced, len - *synced);
                     *synced = len;
                 }
             }
@@ -270,7 +274,7 @@ fn write_blocks(
             Ok(()) => {}
             Err(error) if error.kind() == io::ErrorKind::InvalidInput && !fell_back => {
                 fell_back = true;
-                set_direct(&file, false);
+                sys::set_direct(&file, false);
                 let reached = file.stream_position()?;
                 let done_bytes = usize::try_from(reached.saturating_sub(written))
                     .unwrap_or(usize::MAX)
@@ -284,52 +288,6 @@ fn write_blocks(
         let _ = done.send(buffer);
     }
     Ok(fell_back)
-}
-
-/// Turns `O_DIRECT` on or off for `file`; false where that is refused or unknown.
-fn set_direct(file: &File, on: bool) -> bool {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::fd::AsRawFd;
-        let fd = file.as_raw_fd();
-        // SAFETY: fcntl with F_GETFL/F_SETFL takes no pointers; `file` keeps the
-        // descriptor open for the duration of the calls.
-        unsafe {
-            let flags = libc::fcntl(fd, libc::F_GETFL);
-            if flags < 0 {
-                return false;
-            }
-            let flags = if on {
-                flags | libc::O_DIRECT
-            } else {
-                flags & !libc::O_DIRECT
-            };
-            libc::fcntl(fd, libc::F_SETFL, flags) == 0
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = (file, on);
-        false
-    }
-}
-
-/// Asks the kernel to start writing `len` bytes of `file` from `offset` to disk,
-/// without waiting for it. Only a hint: where it is unavailable, fsync does it all.
-fn start_writeback(file: &File, offset: u64, len: u64) {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::fd::AsRawFd;
-        let (Ok(offset), Ok(len)) = (i64::try_from(offset), i64::try_from(len)) else {
-            return;
-        };
-        // SAFETY: sync_file_range takes no pointers; `file` keeps the descriptor open.
-        unsafe {
-            libc::sync_file_range(file.as_raw_fd(), offset, len, libc::SYNC_FILE_RANGE_WRITE);
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = (file, offset, len);
 }
 
 #[cfg(test)]
@@ -364,7 +322,7 @@ mod tests {
             expected.extend_from_slice(&piece);
         }
         let fell_back = appender.finish(&mut file).expect("finish");
-        set_direct(&file, false);
+        sys::set_direct(&file, false);
         let mut read = Vec::new();
         file.rewind().expect("rewind");
         std::io::Read::read_to_end(&mut file, &mut read).expect("read back");
@@ -395,7 +353,7 @@ mod tests {
     fn writes_directly_where_the_file_system_allows() {
         let file = tempfile::tempfile_in(std::env::temp_dir()).expect("temp file");
         // The test's own temporary folder may be tmpfs, which refuses O_DIRECT.
-        let direct = set_direct(&file, true);
+        let direct = sys::set_direct(&file, true);
         assert_eq!(Appender::new(&file).is_direct(), direct);
     }
 

@@ -1,23 +1,71 @@
-//! The `details` text of report rows: what a person needs to act on a decision.
-//! Texts are appended to a buffer the caller reuses, since a large run writes
-//! hundreds of thousands of them.
+//! English: the language of the reports unless `--lang` says otherwise.
 
 use std::fmt::Write;
 
-use chrono::NaiveDate;
+use super::{Context, RunCounts, Texts, push_all, push_joined};
+use crate::catalog::{OfferIdx, ServiceSet};
+use crate::decision::{Failure, ReassignmentFinding, ReassignmentReason};
+use crate::model::{KnownValues, Relationship};
 
-use crate::catalog::{Catalog, OfferIdx, ServiceSet};
-use crate::model::{CustomerView, KnownValues, Relationship};
-use crate::rules::{Failure, ReassignmentFinding, ReassignmentReason};
+/// The English texts.
+pub struct English;
 
-/// Everything the texts refer to.
-pub struct DetailContext<'a> {
-    pub catalog: &'a Catalog,
-    pub customer: CustomerView<'a>,
-    pub as_of: NaiveDate,
+impl Texts for English {
+    fn blocked_details(
+        &self,
+        out: &mut String,
+        cx: &Context<'_>,
+        failures: &[Failure],
+        target: OfferIdx,
+    ) {
+        push_joined(out, failures, " | ", |out, failure| {
+            Sentences(cx).failure(out, failure, target)
+        });
+    }
+
+    fn reassignment_details(
+        &self,
+        out: &mut String,
+        cx: &Context<'_>,
+        finding: &ReassignmentFinding,
+        source: OfferIdx,
+        target: OfferIdx,
+    ) {
+        Sentences(cx).reassignment(out, finding, source, target);
+    }
+
+    fn summary_line(&self, counts: &RunCounts, out: &str, seconds: f64) -> String {
+        let rejected = match counts.rejected_rows {
+            0 => String::new(),
+            n => format!("; {n} rejected rows in rejects.csv"),
+        };
+        format!(
+            "upgrade-recon: {} subscriptions, {} evaluated: {} eligible, {} blocked, {} not upgradable; \
+             {} upgrade pairs eligible, {} blocked; {} reassignments{rejected}; reports in {out} ({seconds:.2} s)",
+            counts.subscriptions,
+            counts.evaluated,
+            counts.eligible,
+            counts.blocked,
+            counts.not_upgradable,
+            counts.eligible_pairs,
+            counts.blocked_pairs,
+            counts.reassignments,
+        )
+    }
 }
 
-impl DetailContext<'_> {
+/// The English sentences about one customer.
+struct Sentences<'a>(&'a Context<'a>);
+
+impl<'a> std::ops::Deref for Sentences<'a> {
+    type Target = Context<'a>;
+
+    fn deref(&self) -> &Context<'a> {
+        self.0
+    }
+}
+
+impl Sentences<'_> {
     fn services(&self, out: &mut String, set: ServiceSet) {
         self.catalog.vocabulary().write_joined(out, set, ", ");
     }
@@ -32,13 +80,6 @@ impl DetailContext<'_> {
         let offer = s.offer.map_or(&*s.offer_text, |o| self.offer_name(o));
         let (status, channel) = (s.status.as_str(), s.channel.as_str());
         push_all(out, [&s.id, " (", offer, ", ", status, ", ", channel, ")"]);
-    }
-
-    /// The details of a blocked pair: one clause per failure, in rule order, joined by ` | `.
-    pub fn blocked(&self, out: &mut String, failures: &[Failure], target: OfferIdx) {
-        push_joined(out, failures, " | ", |out, failure| {
-            self.failure(out, failure, target)
-        });
     }
 
     fn failure(&self, out: &mut String, failure: &Failure, target: OfferIdx) {
@@ -70,13 +111,14 @@ impl DetailContext<'_> {
                 self.services(out, *missing);
                 push_all(out, [" (needed by ", target_name, ")"]);
             }
-            Failure::TargetAlreadyOwned { subscriptions } => {
+            Failure::TargetAlreadyOwned { held } => {
                 push_all(out, ["customer already holds ", target_name, ": "]);
-                push_joined(out, subscriptions, "; ", |out, &position| {
+                push_joined(out, self.evidence.held(*held), "; ", |out, &position| {
                     self.subscription(out, position)
                 });
             }
             Failure::ConflictingServices { conflicts } => {
+                let conflicts = self.evidence.conflicts(*conflicts);
                 push_all(
                     out,
                     [
@@ -119,7 +161,7 @@ impl DetailContext<'_> {
     }
 
     /// The details of one reassignment row.
-    pub fn reassignment(
+    fn reassignment(
         &self,
         out: &mut String,
         finding: &ReassignmentFinding,
@@ -181,27 +223,5 @@ impl DetailContext<'_> {
                 );
             }
         }
-    }
-}
-
-/// Appends every part (cheaper than `write!` for plain text).
-fn push_all<const N: usize>(out: &mut String, parts: [&str; N]) {
-    for part in parts {
-        out.push_str(part);
-    }
-}
-
-/// Appends every item with `write`, `separator` between them.
-fn push_joined<T>(
-    out: &mut String,
-    items: &[T],
-    separator: &str,
-    mut write: impl FnMut(&mut String, &T),
-) {
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            out.push_str(separator);
-        }
-        write(out, item);
     }
 }

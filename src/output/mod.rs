@@ -1,5 +1,6 @@
-//! Writing the report set (contract §5): three decision CSVs, `rejects.csv` and
-//! `summary.json`, all or nothing.
+//! The emitters and the report set (contract §5): decision records rendered as
+//! rows ([`rows`], [`decisions`]) and written as CSV ([`csv`]) with `rejects.csv`
+//! and `summary.json`, all or nothing.
 //!
 //! Every file is first written completely to a temporary file in the output folder
 //! and synced; only then are they renamed into place, the previous set moved aside
@@ -8,27 +9,22 @@
 //! batches of customers in parallel and appended in customer order by a writer
 //! thread, so output does not depend on threads.
 
-mod csv_out;
-mod details;
-mod direct;
-mod sink;
+pub mod csv;
+pub mod decisions;
+pub mod rows;
 mod summary;
-mod tables;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+pub use decisions::{BLOCKED_HEADER, ELIGIBLE_HEADER, REASSIGNMENTS_HEADER, ReportInput};
 pub use summary::{
     Counts, InputSummary, OutcomeCounts, PairCounts, ReassignmentCounts, SubscriptionCounts,
     Summary, SummaryInput,
 };
-pub use tables::{
-    BLOCKED_HEADER, DecisionRows, ELIGIBLE_HEADER, REASSIGNMENTS_HEADER, REJECTS_HEADER,
-    ReportInput, decision_headers, decision_rows, rejects_csv,
-};
 
+use self::csv::{DecisionRows, Sink, decision_headers, rejects_csv};
 use crate::input::RejectedRow;
-use sink::Sink;
 
 pub const ELIGIBLE_FILE: &str = "eligible_upgrades.csv";
 pub const BLOCKED_FILE: &str = "blocked_upgrades.csv";

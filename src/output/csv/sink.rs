@@ -5,15 +5,16 @@
 //! the emptied buffers go back for reuse. Each file is appended to by an
 //! [`Appender`], which writes past the page cache where it can, so that the final
 //! fsync finds little left to do. Closing the sink hands the files back for
-//! [`super::replace_all`]; dropping it unclosed joins the thread, whose dropped
+//! the report set; dropping it unclosed joins the thread, whose dropped
 //! temporary files are removed.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::thread::JoinHandle;
 
+use super::DecisionRows;
 use super::direct::Appender;
-use super::{DecisionRows, ReportError, Staged, failed};
+use crate::output::{ReportError, Staged, failed};
 
 /// Formatted batches that may wait for the writer: two windows' worth.
 const QUEUED_BATCHES: usize = 16;

@@ -6,6 +6,8 @@
 //! field that needs no quotes (almost all) is found with one vectorised search and
 //! copied once. A property test holds the output to the csv crate's.
 
+use crate::output::rows::RowSink;
+
 /// Bytes that make a field quoted: the delimiter, the quote and line breaks
 /// (`\r` too, because readers take it for a line end).
 fn needs_quotes(field: &[u8]) -> bool {
@@ -108,6 +110,24 @@ impl CsvOut {
 
     pub fn into_bytes(self) -> Vec<u8> {
         self.bytes
+    }
+}
+
+impl RowSink for CsvOut {
+    fn text(&mut self, value: &str) {
+        self.field(value);
+    }
+
+    fn number(&mut self, value: u64) {
+        self.plain(itoa::Buffer::new().format(value));
+    }
+
+    fn token(&mut self, value: &str) {
+        self.plain(value);
+    }
+
+    fn end_row(&mut self) {
+        CsvOut::end_row(self);
     }
 }
 

@@ -8,10 +8,10 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
-use crate::engine::{Evaluation, SubscriptionOutcome, Verdict};
+use crate::decision::{BlockReason, ReassignmentReason, SubscriptionDecision, Verdict};
+use crate::engine::Evaluation;
 use crate::input::InputFileReport;
 use crate::model::{Channel, CustomerIdx, Dataset};
-use crate::rules::{BlockReason, ReassignmentReason};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Summary {
@@ -176,40 +176,43 @@ impl OutcomeCounts {
 
     pub fn add(&mut self, evaluation: &Evaluation) {
         let subscriptions = &mut self.subscriptions;
-        for outcome in evaluation.customers.iter().flat_map(|c| &c.subscriptions) {
-            let pairs = match outcome {
-                SubscriptionOutcome::OtherChannel => continue,
-                SubscriptionOutcome::NotUpgradable => {
-                    subscriptions.evaluated += 1;
-                    subscriptions.not_upgradable += 1;
-                    continue;
-                }
-                SubscriptionOutcome::Evaluated(pairs) => pairs,
-            };
-            subscriptions.evaluated += 1;
-            let mut any_eligible = false;
-            for pair in pairs {
-                match &pair.verdict {
-                    Verdict::Eligible(eligible) => {
-                        any_eligible = true;
-                        self.pairs.eligible += 1;
-                        for finding in eligible.reassignments.iter().flat_map(|u| &u.findings) {
-                            self.reassignments.total += 1;
-                            self.reassignments.by_reason.add(finding.reason.code());
+        for customer in &evaluation.customers {
+            for decision in &customer.subscriptions {
+                let pairs = match decision {
+                    SubscriptionDecision::OtherChannel => continue,
+                    SubscriptionDecision::NotUpgradable => {
+                        subscriptions.evaluated += 1;
+                        subscriptions.not_upgradable += 1;
+                        continue;
+                    }
+                    SubscriptionDecision::Evaluated(pairs) => pairs,
+                };
+                subscriptions.evaluated += 1;
+                let mut any_eligible = false;
+                for pair in pairs {
+                    match &pair.verdict {
+                        Verdict::Eligible(eligible) => {
+                            any_eligible = true;
+                            self.pairs.eligible += 1;
+                            let users = customer.evidence.reassignments(eligible.reassignments);
+                            for finding in users.iter().flat_map(|u| &u.findings) {
+                                self.reassignments.total += 1;
+                                self.reassignments.by_reason.add(finding.reason.code());
+                            }
+                        }
+                        Verdict::Blocked(failures) => {
+                            self.pairs.blocked += 1;
+                            if let Some(first) = failures.first() {
+                                self.blocked_by_reason.add(first.reason().code());
+                            }
                         }
                     }
-                    Verdict::Blocked(failures) => {
-                        self.pairs.blocked += 1;
-                        if let Some(first) = failures.first() {
-                            self.blocked_by_reason.add(first.reason().code());
-                        }
-                    }
                 }
-            }
-            if any_eligible {
-                subscriptions.eligible += 1;
-            } else {
-                subscriptions.blocked += 1;
+                if any_eligible {
+                    subscriptions.eligible += 1;
+                } else {
+                    subscriptions.blocked += 1;
+                }
             }
         }
     }

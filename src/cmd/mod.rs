@@ -1,0 +1,29 @@
+//! One module per command — `run`, `generate` — each small: it turns the command
+//! line's options into calls of the library and its outcome into an exit code.
+
+pub mod generate;
+pub mod run;
+
+/// Exit codes (contract §1), after BSD's sysexits where one fits.
+pub mod exit {
+    pub const SUCCESS: u8 = 0;
+    pub const USAGE: u8 = 2;
+    pub const ROWS_REJECTED: u8 = 3;
+    pub const DATA_INVALID: u8 = 65;
+    pub const NO_INPUT: u8 = 66;
+    pub const OS_ERROR: u8 = 71;
+    pub const CANT_WRITE: u8 = 74;
+}
+
+use std::io::Write;
+
+/// Writes lines to stderr. A failed write (a closed pipe, `2>/dev/full`) is
+/// ignored rather than a panic: the exit code still tells how the run went.
+pub fn print_stderr<S: AsRef<str>>(lines: impl IntoIterator<Item = S>) {
+    let mut stderr = std::io::stderr().lock();
+    for line in lines {
+        if writeln!(stderr, "{}", line.as_ref()).is_err() {
+            return;
+        }
+    }
+}

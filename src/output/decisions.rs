@@ -1,0 +1,216 @@
+//! The three decision reports — eligible upgrades, blocked upgrades and
+//! reassignments: their columns, and their rows rendered from decision records in
+//! report order (customer, subscription, target in path order, user, reason).
+
+use chrono::NaiveDate;
+
+use super::rows::RowSink;
+use crate::catalog::{Catalog, OfferIdx};
+use crate::decision::{CustomerDecisions, EligibleUpgrade, Failure, SubscriptionDecision, Verdict};
+use crate::engine::Evaluation;
+use crate::model::{CustomerIdx, CustomerView, Dataset, Subscription};
+use crate::text::{Context, Texts};
+
+pub const ELIGIBLE_HEADER: [&str; 11] = [
+    "customer_id",
+    "company_name",
+    "subscription_id",
+    "offer_id",
+    "offer",
+    "target_offer_id",
+    "target_offer",
+    "quantity",
+    "upgrade_type",
+    "assigned_users",
+    "users_needing_reassignment",
+];
+
+pub const BLOCKED_HEADER: [&str; 11] = [
+    "customer_id",
+    "company_name",
+    "subscription_id",
+    "offer_id",
+    "offer",
+    "target_offer_id",
+    "target_offer",
+    "quantity",
+    "reason_code",
+    "reason_codes",
+    "details",
+];
+
+pub const REASSIGNMENTS_HEADER: [&str; 10] = [
+    "customer_id",
+    "company_name",
+    "subscription_id",
+    "offer_id",
+    "target_offer_id",
+    "target_offer",
+    "user_principal_name",
+    "reason_code",
+    "services",
+    "details",
+];
+
+/// Everything the decision rows of a batch of customers are rendered from.
+#[derive(Clone, Copy)]
+pub struct ReportInput<'a> {
+    pub catalog: &'a Catalog,
+    pub dataset: &'a Dataset,
+    pub evaluation: &'a Evaluation,
+    pub as_of: NaiveDate,
+    pub texts: &'a dyn Texts,
+}
+
+/// The sinks of the three decision reports.
+pub struct DecisionSinks<'s, E, B, R> {
+    pub eligible: &'s mut E,
+    pub blocked: &'s mut B,
+    pub reassignments: &'s mut R,
+}
+
+/// Renders the decision rows of customers `customers` (dataset positions), in report order.
+pub fn render<E: RowSink, B: RowSink, R: RowSink>(
+    input: ReportInput<'_>,
+    customers: std::ops::Range<usize>,
+    sinks: &mut DecisionSinks<'_, E, B, R>,
+) {
+    let mut scratch = String::new();
+    for index in customers {
+        let customer = input.dataset.customer(CustomerIdx(index as u32));
+        let decisions = input.evaluation.customer(index);
+        render_customer(input, customer, decisions, sinks, &mut scratch);
+    }
+}
+
+fn render_customer<E: RowSink, B: RowSink, R: RowSink>(
+    input: ReportInput<'_>,
+    customer: CustomerView<'_>,
+    decisions: &CustomerDecisions,
+    sinks: &mut DecisionSinks<'_, E, B, R>,
+    scratch: &mut String,
+) {
+    let cx = Context {
+        catalog: input.catalog,
+        customer,
+        evidence: &decisions.evidence,
+        as_of: input.as_of,
+    };
+    for (subscription, decision) in customer.subscriptions.iter().zip(&decisions.subscriptions) {
+        let (SubscriptionDecision::Evaluated(pairs), Some(source)) = (decision, subscription.offer)
+        else {
+            continue;
+        };
+        for pair in pairs {
+            let rows = PairRows {
+                cx: &cx,
+                texts: input.texts,
+                subscription,
+                source,
+                target: pair.target,
+            };
+            match &pair.verdict {
+                Verdict::Eligible(eligible) => {
+                    rows.eligible(sinks.eligible, eligible);
+                    rows.reassignments(sinks.reassignments, scratch, eligible);
+                }
+                Verdict::Blocked(failures) => rows.blocked(sinks.blocked, scratch, failures),
+            }
+        }
+    }
+}
+
+/// The rows of one (subscription, target) pair.
+struct PairRows<'a> {
+    cx: &'a Context<'a>,
+    texts: &'a dyn Texts,
+    subscription: &'a Subscription,
+    source: OfferIdx,
+    target: OfferIdx,
+}
+
+impl PairRows<'_> {
+    /// customer_id, company_name, subscription_id, offer_id.
+    fn leading(&self, sink: &mut impl RowSink) {
+        let customer = self.cx.customer.customer;
+        sink.text(customer.id());
+        sink.text(customer.company_name());
+        sink.text(&self.subscription.id);
+        sink.text(&self.cx.catalog.offer(self.source).id);
+    }
+
+    /// target_offer_id, target_offer.
+    fn target_offer(&self, sink: &mut impl RowSink) {
+        let target = self.cx.catalog.offer(self.target);
+        sink.text(&target.id);
+        sink.text(&target.name);
+    }
+
+    /// offer (as written), target_offer_id, target_offer, quantity.
+    fn offers_and_quantity(&self, sink: &mut impl RowSink) {
+        sink.text(&self.subscription.offer_text);
+        self.target_offer(sink);
+        sink.number(self.subscription.quantity);
+    }
+
+    fn eligible(&self, sink: &mut impl RowSink, eligible: &EligibleUpgrade) {
+        self.leading(sink);
+        self.offers_and_quantity(sink);
+        sink.token(eligible.upgrade_type.code());
+        sink.number(eligible.assigned_users as u64);
+        let users = self.cx.evidence.reassignments(eligible.reassignments).len();
+        sink.number(users as u64);
+        sink.end_row();
+    }
+
+    fn blocked(&self, sink: &mut impl RowSink, scratch: &mut String, failures: &[Failure]) {
+        self.leading(sink);
+        self.offers_and_quantity(sink);
+        sink.token(failures.first().map_or("", |f| f.reason().code()));
+        scratch.clear();
+        for (i, failure) in failures.iter().enumerate() {
+            if i > 0 {
+                scratch.push(';');
+            }
+            scratch.push_str(failure.reason().code());
+        }
+        sink.token(scratch);
+        scratch.clear();
+        self.texts
+            .blocked_details(scratch, self.cx, failures, self.target);
+        sink.text(scratch);
+        sink.end_row();
+    }
+
+    fn reassignments(
+        &self,
+        sink: &mut impl RowSink,
+        scratch: &mut String,
+        eligible: &EligibleUpgrade,
+    ) {
+        let vocabulary = self.cx.catalog.vocabulary();
+        let users = &self.cx.customer;
+        for user in self.cx.evidence.reassignments(eligible.reassignments) {
+            let upn = users.user_name(user.user);
+            for finding in &user.findings {
+                self.leading(sink);
+                self.target_offer(sink);
+                sink.text(upn);
+                sink.token(finding.reason.code());
+                scratch.clear();
+                vocabulary.write_joined(scratch, finding.services, ";");
+                sink.text(scratch);
+                scratch.clear();
+                self.texts.reassignment_details(
+                    scratch,
+                    self.cx,
+                    finding,
+                    self.source,
+                    self.target,
+                );
+                sink.text(scratch);
+                sink.end_row();
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! Every sentence a person reads — the `details` of the reports, the summary line
+//! on stderr, `explain`'s text — in one place per language.
+//!
+//! A language implements [`Texts`]; emitters ask [`Lang::texts`] for it and never
+//! build a sentence themselves. Codes, column names and input error messages are
+//! not here: they stay English for whoever fixes the export (contract §5).
+
+mod en;
+
+use chrono::NaiveDate;
+
+use crate::catalog::{Catalog, OfferIdx};
+use crate::decision::{Evidence, Failure, ReassignmentFinding};
+use crate::model::CustomerView;
+
+pub use en::English;
+
+/// The language of the texts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lang {
+    #[default]
+    En,
+}
+
+impl Lang {
+    pub fn texts(self) -> &'static dyn Texts {
+        match self {
+            Lang::En => &English,
+        }
+    }
+}
+
+/// What the texts about one customer's decisions refer to.
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    pub catalog: &'a Catalog,
+    pub customer: CustomerView<'a>,
+    pub evidence: &'a Evidence,
+    pub as_of: NaiveDate,
+}
+
+/// The counts the summary line reports.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RunCounts {
+    pub subscriptions: u64,
+    pub evaluated: u64,
+    pub eligible: u64,
+    pub blocked: u64,
+    pub not_upgradable: u64,
+    pub eligible_pairs: u64,
+    pub blocked_pairs: u64,
+    pub reassignments: u64,
+    pub rejected_rows: u64,
+}
+
+/// The sentences of one language. Texts are appended to a buffer the caller
+/// reuses: a large run writes hundreds of thousands of them.
+pub trait Texts: Sync {
+    /// The `details` of a blocked pair: one clause per failure, in rule order.
+    fn blocked_details(
+        &self,
+        out: &mut String,
+        cx: &Context<'_>,
+        failures: &[Failure],
+        target: OfferIdx,
+    );
+
+    /// The `details` of one reassignment row.
+    fn reassignment_details(
+        &self,
+        out: &mut String,
+        cx: &Context<'_>,
+        finding: &ReassignmentFinding,
+        source: OfferIdx,
+        target: OfferIdx,
+    );
+
+    /// The one line a successful run leaves on stderr.
+    fn summary_line(&self, counts: &RunCounts, out: &str, seconds: f64) -> String;
+}
+
+/// Appends every part (cheaper than `write!` for plain text).
+pub(crate) fn push_all<const N: usize>(out: &mut String, parts: [&str; N]) {
+    for part in parts {
+        out.push_str(part);
+    }
+}
+
+/// Appends every item with `write`, `separator` between them.
+pub(crate) fn push_joined<T>(
+    out: &mut String,
+    items: &[T],
+    separator: &str,
+    mut write: impl FnMut(&mut String, &T),
+) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(separator);
+        }
+        write(out, item);
+    }
+}
