@@ -89,7 +89,7 @@ impl Records {
     ) {
         let customer = CustomerIdx(self.customers.len() as u32);
         self.customers
-            .push(Customer::new(id, "Contoso Ltd", "contoso.example"));
+            .push(Customer::new(id, "Contoso Ltd", "contoso.example", ""));
         for &(id, offer, status, quantity, channel) in subs {
             self.subscriptions.push(Subscription {
                 id: id.into(),
@@ -289,5 +289,6 @@ fn evaluate_1000_customers(bencher: Bencher) {
     let dataset = generated_dataset(&catalog, 1000);
     assert_eq!(dataset.customers.len(), 1000);
     let as_of = day(AS_OF);
-    bencher.bench(|| engine::evaluate(black_box(&dataset), &catalog, as_of, 0..1000));
+    let customers: Vec<CustomerIdx> = (0..1000).map(CustomerIdx).collect();
+    bencher.bench(|| engine::evaluate(black_box(&dataset), &catalog, as_of, &customers));
 }

@@ -27,7 +27,8 @@ Partner Center / admin center header names are recognised per file, see README):
                             one per customer: users/<customer_id or domain>.csv)
 
 Reports, all written to --out on every successful run (header-only when empty):
-  eligible_upgrades.csv, blocked_upgrades.csv, reassignments.csv, rejects.csv, summary.json
+  eligible_upgrades.csv, blocked_upgrades.csv, reassignments.csv, overview.csv,
+  actions.csv, rejects.csv, summary.json
 A failed run writes no report and leaves an existing set untouched.";
 
 #[derive(Debug, Parser)]
@@ -67,15 +68,13 @@ pub struct GenerateArgs {
     pub out: PathBuf,
 }
 
+/// The options that say what to read and how: shared by `run` and `explain`,
+/// which read and validate input the same way.
 #[derive(Debug, Clone, Args)]
-pub struct RunArgs {
+pub struct InputArgs {
     /// Folder holding the four input CSV files.
     #[arg(long, value_name = "DIR", default_value = "fixtures/sample")]
     pub input: PathBuf,
-
-    /// Folder to write the reports to (created if missing).
-    #[arg(long, value_name = "DIR", default_value = "reports")]
-    pub out: PathBuf,
 
     /// Day on which relationships must be valid (YYYY-MM-DD) [default: today, local time].
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
@@ -89,9 +88,9 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub max_errors: u64,
 
-    /// Worker threads for reading, evaluating and formatting; reports are identical for any N
-    /// [default: all cores].
-    #[arg(long, value_name = "N")]
+    /// Worker threads for reading, evaluating and formatting, 1 to 256; reports are
+    /// identical for any N [default: all cores].
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<NonZeroUsize>,
 
     /// Delimiter of every input file: comma, semicolon or tab [default: detected per file].
@@ -108,10 +107,41 @@ pub struct RunArgs {
     /// or users).
     #[arg(long, value_name = "FILE.FIELD=HEADER")]
     pub column: Vec<crate::input::ColumnOverride>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Folder to write the reports to (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub out: PathBuf,
+
+    /// Report only on this customer (repeatable; with --account-manager, a customer
+    /// matching any value is reported). Input is still read and validated whole.
+    #[arg(long = "customer", value_name = "ID")]
+    pub customers: Vec<String>,
+
+    /// Report only on the customers of this account manager (repeatable; case and
+    /// spacing ignored).
+    #[arg(long = "account-manager", value_name = "NAME")]
+    pub account_managers: Vec<String>,
 
     /// No progress bars and no summary line on stderr (errors are still printed).
     #[arg(long)]
     pub quiet: bool,
+}
+
+/// The most worker threads `--threads` accepts: far more than any machine this
+/// job runs on needs, few enough that a typo cannot exhaust the system.
+pub const MAX_THREADS: usize = 256;
+
+fn parse_threads(value: &str) -> Result<NonZeroUsize, String> {
+    match value.trim().parse::<usize>() {
+        Ok(n @ 1..=MAX_THREADS) => NonZeroUsize::new(n).ok_or_else(|| "must be at least 1".into()),
+        _ => Err(format!("expected a number from 1 to {MAX_THREADS}")),
+    }
 }
 
 fn parse_as_of(value: &str) -> Result<NaiveDate, String> {

@@ -1,12 +1,13 @@
-//! The settings of one run, resolved from the command line (defaults filled in).
+//! The settings of a command, resolved from the command line (defaults filled in).
 
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::cli::RunArgs;
+use crate::cli::{InputArgs, RunArgs};
 use crate::input::{InputFormat, ReadOptions};
+use crate::model::Filter;
 
 /// Where the catalog comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,24 +16,22 @@ pub enum CatalogSource {
     Dir(PathBuf),
 }
 
+/// What to read and how (`run` and `explain` alike).
 #[derive(Debug, Clone)]
-pub struct Config {
+pub struct InputConfig {
     pub input: PathBuf,
-    pub out: PathBuf,
     pub as_of: NaiveDate,
     pub catalog: CatalogSource,
     pub max_errors: u64,
     pub threads: NonZeroUsize,
-    pub quiet: bool,
     pub read: ReadOptions,
     pub format: InputFormat,
 }
 
-impl Config {
-    pub fn from_args(args: RunArgs) -> Config {
-        Config {
+impl InputConfig {
+    pub fn from_args(args: InputArgs) -> InputConfig {
+        InputConfig {
             input: args.input,
-            out: args.out,
             as_of: args
                 .as_of
                 .unwrap_or_else(|| chrono::Local::now().date_naive()),
@@ -43,13 +42,35 @@ impl Config {
             threads: args.threads.unwrap_or_else(|| {
                 std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN)
             }),
-            quiet: args.quiet,
             read: ReadOptions::default(),
             format: InputFormat {
                 delimiter: args.delimiter,
                 encoding: args.encoding,
                 overrides: args.column,
             },
+        }
+    }
+}
+
+/// The settings of one `run`.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub input: InputConfig,
+    pub out: PathBuf,
+    pub filter: Filter,
+    pub quiet: bool,
+}
+
+impl Config {
+    pub fn from_args(args: RunArgs) -> Config {
+        Config {
+            input: InputConfig::from_args(args.input),
+            out: args.out,
+            filter: Filter {
+                customers: args.customers,
+                account_managers: args.account_managers,
+            },
+            quiet: args.quiet,
         }
     }
 }

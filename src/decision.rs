@@ -255,3 +255,70 @@ impl Evidence {
         &self.reassignments[list.0 as usize]
     }
 }
+
+/// A fix that would unblock blocked pairs (contract §5, `actions.csv`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ActionKind {
+    ReactivateSubscription,
+    AwaitProvisioning,
+    EstablishAdminRelationship,
+    ExtendAdminRelationship,
+    CancelSubscription,
+    ReduceQuantity,
+}
+
+impl ActionKind {
+    pub const ALL: [ActionKind; 6] = [
+        Self::ReactivateSubscription,
+        Self::AwaitProvisioning,
+        Self::EstablishAdminRelationship,
+        Self::ExtendAdminRelationship,
+        Self::CancelSubscription,
+        Self::ReduceQuantity,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::ReactivateSubscription => "ReactivateSubscription",
+            Self::AwaitProvisioning => "AwaitProvisioning",
+            Self::EstablishAdminRelationship => "EstablishAdminRelationship",
+            Self::ExtendAdminRelationship => "ExtendAdminRelationship",
+            Self::CancelSubscription => "CancelSubscription",
+            Self::ReduceQuantity => "ReduceQuantity",
+        }
+    }
+}
+
+/// What an action is taken on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Subject {
+    /// The customer (its admin relationships).
+    Customer,
+    /// A subscription, by its position in the customer's subscriptions.
+    Subscription(usize),
+}
+
+/// One action on one subject.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Action {
+    pub kind: ActionKind,
+    pub subject: Subject,
+}
+
+/// An action of one customer with the blocked pairs it concerns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActionTally {
+    pub action: Action,
+    /// Blocked pairs whose action set is exactly this action.
+    pub unblocks_pairs: u64,
+    /// Blocked pairs whose action set contains this action.
+    pub involved_pairs: u64,
+    /// For `EstablishAdminRelationship`: the services the involved targets need;
+    /// for `ExtendAdminRelationship`: the services the active relationships miss.
+    pub services: ServiceSet,
+    /// For `ExtendAdminRelationship` on role-only relationships: the upgrade type
+    /// no active role allows (the strongest one needed).
+    pub missing_right: Option<UpgradeType>,
+    /// For `ReduceQuantity`: the smallest and largest seat limit of the involved targets.
+    pub limits: Option<(u64, u64)>,
+}

@@ -1,8 +1,8 @@
 //! Evaluates every subscription of every customer, customers in parallel (rayon),
 //! into decision records.
 //!
-//! The result is in dataset order whatever the number of threads: rayon's indexed
-//! `collect` puts each customer's decisions at its own position.
+//! The result is in the order asked for whatever the number of threads: rayon's
+//! indexed `collect` puts each customer's decisions at its own position.
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -15,48 +15,23 @@ use crate::decision::{
 use crate::model::{Channel, CustomerIdx, CustomerView, Dataset};
 use crate::rules::{self, CustomerMemo, UpgradePair, admin_access};
 
-/// Decisions of a run of customers: `customers[i]` is dataset customer `first + i`.
-/// A large dataset is evaluated, reported and dropped one batch at a time.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Evaluation {
-    pub first: usize,
-    pub customers: Vec<CustomerDecisions>,
-}
-
-impl Evaluation {
-    /// The decisions about dataset customer `customer`, which must lie in this range.
-    pub fn customer(&self, customer: usize) -> &CustomerDecisions {
-        &self.customers[customer - self.first]
-    }
-
-    /// The dataset positions of the customers this evaluation covers.
-    pub fn range(&self) -> std::ops::Range<usize> {
-        self.first..self.first + self.customers.len()
-    }
-}
-
 /// The fewest customers one rayon task evaluates: enough to amortise scheduling,
 /// small enough to balance two cores.
 const CUSTOMERS_PER_TASK: usize = 256;
 
-/// Evaluates the customers at dataset positions `customers`, in parallel.
+/// Evaluates the customers `customers` (dataset positions), in parallel; the
+/// decisions are in the order of `customers`.
 pub fn evaluate(
     dataset: &Dataset,
     catalog: &Catalog,
     as_of: NaiveDate,
-    customers: std::ops::Range<usize>,
-) -> Evaluation {
-    let first = customers.start;
-    let end = customers.end.min(dataset.customers.len());
-    let customers = (first..end)
-        .into_par_iter()
+    customers: &[CustomerIdx],
+) -> Vec<CustomerDecisions> {
+    customers
+        .par_iter()
         .with_min_len(CUSTOMERS_PER_TASK)
-        .map(|i| {
-            let customer = dataset.customer(CustomerIdx(i as u32));
-            evaluate_customer(catalog, customer, as_of)
-        })
-        .collect();
-    Evaluation { first, customers }
+        .map(|&idx| evaluate_customer(catalog, dataset.customer(idx), as_of))
+        .collect()
 }
 
 /// Evaluates the subscriptions of one customer.

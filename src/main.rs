@@ -30,6 +30,7 @@ fn run(args: upgrade_recon::cli::RunArgs) -> u8 {
     let config = Config::from_args(args);
     match cmd::run::run(&config, Progress::new(config.quiet)) {
         Ok(outcome) => {
+            print_stderr(&outcome.warnings);
             if !config.quiet {
                 print_stderr([outcome.summary_line(&config.out, Lang::En)]);
             }

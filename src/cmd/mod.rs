@@ -1,7 +1,9 @@
 //! One module per command — `run`, `generate` — each small: it turns the command
 //! line's options into calls of the library and its outcome into an exit code.
 
+pub mod error;
 pub mod generate;
+pub mod load;
 pub mod run;
 
 /// Exit codes (contract §1), after BSD's sysexits where one fits.

@@ -6,13 +6,20 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use super::error::RunError;
 use super::exit;
-use crate::catalog::{Catalog, CatalogError};
-use crate::config::{CatalogSource, Config};
+use super::load::{self, Loaded};
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::decision::CustomerDecisions;
 use crate::engine;
-use crate::input::{self, LoadError, RejectedRow};
-use crate::output::csv::{DecisionRows, decision_rows};
-use crate::output::{OutcomeCounts, ReportError, ReportInput, ReportWriter, Summary, SummaryInput};
+use crate::model::{CustomerIdx, Dataset};
+use crate::output::actions::{self, ActionRow};
+use crate::output::csv::{StreamedRows, actions_csv, rejects_csv, streamed_rows};
+use crate::output::{
+    ACTIONS_FILE, FilterSummary, OutcomeCounts, REJECTS_FILE, ReportInput, ReportWriter, Summary,
+    SummaryInput,
+};
 use crate::progress::Progress;
 use crate::sys::release_free_memory;
 use crate::text::{Lang, RunCounts};
@@ -24,14 +31,14 @@ const CUSTOMERS_PER_WINDOW: usize = 4_096;
 /// Customers evaluated and formatted by one rayon task.
 const CUSTOMERS_PER_BATCH: usize = 512;
 
-/// Problems printed for a run rejected for too many bad rows; the rest are counted.
-pub const MAX_PROBLEM_LINES: usize = 100;
-
 /// A run that wrote its reports.
 #[derive(Debug)]
 pub struct RunOutcome {
     pub summary: Summary,
     pub elapsed: Duration,
+    /// Lines for stderr about things the operator should know (a filter that
+    /// selected nothing).
+    pub warnings: Vec<String>,
 }
 
 impl RunOutcome {
@@ -63,184 +70,171 @@ impl RunOutcome {
     }
 }
 
-/// Why a run wrote nothing.
-#[derive(Debug, thiserror::Error)]
-pub enum RunError {
-    #[error(transparent)]
-    Catalog(#[from] CatalogError),
-    #[error(transparent)]
-    Load(#[from] LoadError),
-    #[error(
-        "{} rejected, more than --max-errors {max_errors}; nothing written",
-        plural(rejected.len(), "row", "rows")
-    )]
-    TooManyRejected {
-        rejected: Vec<RejectedRow>,
-        max_errors: u64,
-    },
-    #[error("cannot start {threads} worker threads: {message}")]
-    Threads { threads: usize, message: String },
-    #[error("cannot write reports: {0}")]
-    Report(#[from] ReportError),
-}
-
-impl RunError {
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            RunError::Catalog(error) if error.is_unreadable() => exit::NO_INPUT,
-            RunError::Load(error) if error.is_unreadable() => exit::NO_INPUT,
-            RunError::Catalog(_) | RunError::Load(_) | RunError::TooManyRejected { .. } => {
-                exit::DATA_INVALID
-            }
-            RunError::Threads { .. } => exit::OS_ERROR,
-            RunError::Report(_) => exit::CANT_WRITE,
-        }
-    }
-
-    /// The lines to print on stderr: one per problem, at most [`MAX_PROBLEM_LINES`]
-    /// problems of bad rows, then a count of the rest and the verdict.
-    pub fn problem_lines(&self) -> Vec<String> {
-        match self {
-            RunError::Load(error) => error.0.iter().map(ToString::to_string).collect(),
-            RunError::TooManyRejected { rejected, .. } => {
-                let total: usize = rejected.iter().map(|row| row.problems.len()).sum();
-                let mut lines: Vec<String> = rejected
-                    .iter()
-                    .flat_map(RejectedRow::problem_lines)
-                    .take(MAX_PROBLEM_LINES)
-                    .collect();
-                if total > MAX_PROBLEM_LINES {
-                    lines.push(format!(
-                        "... and {} more problems",
-                        total - MAX_PROBLEM_LINES
-                    ));
-                }
-                lines.push(self.to_string());
-                lines
-            }
-            other => vec![other.to_string()],
-        }
-    }
-}
-
 /// Runs the job described by `config`.
 pub fn run(config: &Config, progress: Progress) -> Result<RunOutcome, RunError> {
     let started = Instant::now();
-    let (catalog, catalog_name) = match &config.catalog {
-        CatalogSource::Builtin => (Catalog::builtin()?, "built-in".to_owned()),
-        CatalogSource::Dir(dir) => (Catalog::from_dir(dir)?, dir.display().to_string()),
-    };
-
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(config.threads.get())
-        .build()
-        .map_err(|error| RunError::Threads {
-            threads: config.threads.get(),
-            message: error.to_string(),
-        })?;
-    pool.install(|| run_in_pool(config, progress, &catalog, &catalog_name, started))
+    let catalog = load::catalog(&config.input)?;
+    let pool = load::thread_pool(&config.input)?;
+    pool.install(|| {
+        let loaded = load::load(&config.input, &catalog.catalog, progress, started)?;
+        write_reports(config, progress, &catalog.catalog, &catalog.name, loaded)
+    })
 }
 
-fn run_in_pool(
+/// What one batch of customers gives.
+struct Batch {
+    counts: OutcomeCounts,
+    rows: StreamedRows,
+    actions: Vec<ActionRow>,
+}
+
+fn write_reports(
     config: &Config,
     progress: Progress,
     catalog: &Catalog,
     catalog_name: &str,
-    started: Instant,
+    loaded: Loaded,
 ) -> Result<RunOutcome, RunError> {
-    let spinner = progress.spinner("reading input");
-    let mut loaded = input::load(
-        &config.input,
+    let Loaded {
+        dataset,
+        input: loaded,
+        started,
+    } = loaded;
+    let mut warnings = Vec::new();
+    let (selected, filter) = select(config, &dataset, &mut warnings);
+    let all: Vec<CustomerIdx>;
+    let customers: &[CustomerIdx] = match &selected {
+        Some(selected) => selected,
+        None => {
+            all = (0..dataset.customers.len() as u32)
+                .map(CustomerIdx)
+                .collect();
+            &all
+        }
+    };
+    let input = ReportInput {
         catalog,
-        &config.format,
-        config.read,
-        &mut |file| {
-            spinner.set_message(format!("reading {file}"));
-        },
-    )?;
-    spinner.finish_and_clear();
-    release_free_memory();
-
-    let (dataset, duplicates) = loaded.build_dataset();
-    if !duplicates.is_empty() {
-        input::reject_duplicate_licenses(&config.input, &config.format, &duplicates, &mut loaded)
-            .map_err(LoadError::from)?;
-    }
-    // Not trimmed again: the memory the build freed is reused by the reports'
-    // buffers, which would otherwise be faulted in fresh (peak RSS unchanged).
-    if loaded.rejected.len() as u64 > config.max_errors {
-        return Err(RunError::TooManyRejected {
-            rejected: loaded.rejected,
-            max_errors: config.max_errors,
-        });
-    }
+        dataset: &dataset,
+        as_of: config.input.as_of,
+        texts: Lang::En.texts(),
+    };
 
     // Customers are evaluated, counted and formatted in batches, in parallel; each
-    // batch's outcomes are dropped by the thread that made them as soon as its rows
+    // batch's decisions are dropped by the thread that made them as soon as its rows
     // are formatted. A window of batches is written in order before the next starts,
     // so that formatted rows waiting to be written take little memory.
-    let customers = dataset.customers.len();
-    let bar = progress.bar(customers as u64, "evaluating");
+    let bar = progress.bar(customers.len() as u64, "evaluating");
     let mut writer = ReportWriter::create(&config.out)?;
     let mut outcomes = OutcomeCounts::default();
-    for window_start in (0..customers).step_by(CUSTOMERS_PER_WINDOW) {
-        let window_end = (window_start + CUSTOMERS_PER_WINDOW).min(customers);
-        let batches: Vec<(std::ops::Range<usize>, DecisionRows)> = (window_start..window_end)
-            .step_by(CUSTOMERS_PER_BATCH)
-            .map(|start| {
-                let batch = start..(start + CUSTOMERS_PER_BATCH).min(window_end);
-                (batch, writer.spare_buffers())
-            })
+    let mut action_rows = Vec::new();
+    for window in customers.chunks(CUSTOMERS_PER_WINDOW) {
+        let batches: Vec<(&[CustomerIdx], StreamedRows)> = window
+            .chunks(CUSTOMERS_PER_BATCH)
+            .map(|batch| (batch, writer.spare_buffers()))
             .collect();
-        let done: Vec<(OutcomeCounts, DecisionRows)> = batches
+        let done: Vec<Batch> = batches
             .into_par_iter()
-            .map(|(batch, buffers)| {
-                let evaluation = engine::evaluate(&dataset, catalog, config.as_of, batch.clone());
-                let mut counts = OutcomeCounts::default();
-                counts.add(&evaluation);
-                counts.add_unknown_license_rows(&dataset, batch.clone());
-                let input = ReportInput {
-                    catalog,
-                    dataset: &dataset,
-                    evaluation: &evaluation,
-                    as_of: config.as_of,
-                    texts: Lang::En.texts(),
-                };
-                (counts, decision_rows(input, batch, buffers))
-            })
+            .map(|(batch, buffers)| emit_batch(input, batch, buffers))
             .collect();
-        for (counts, rows) in done {
-            outcomes.merge(&counts);
-            writer.write_rows(rows)?;
+        for batch in done {
+            outcomes.merge(&batch.counts);
+            action_rows.extend(batch.actions);
+            writer.write_rows(batch.rows)?;
         }
-        bar.inc((window_end - window_start) as u64);
+        bar.inc(window.len() as u64);
     }
     bar.finish_and_clear();
+    actions::sort(&mut action_rows);
 
     let summary = Summary::compute(&SummaryInput {
-        as_of: config.as_of,
+        as_of: config.input.as_of,
         catalog: catalog_name,
         dataset: &dataset,
         outcomes: &outcomes,
         files: &loaded.files,
         unknown_license_offers: &loaded.unknown_license_offers,
         rejected_rows: loaded.rejected.len() as u64,
+        selected: selected.as_deref(),
+        filter,
     });
-    // Freeing millions of records takes a tenth of a second: a detached thread does
-    // it while the reports are synced (the process may exit before it is done).
-    // The large tables go back to the system first, so that the exit, which tears
-    // down whatever is still mapped on one core, has less to do (about 6 ms less
-    // at 100k). Should the thread not start, the dataset is freed here.
-    let _detached =
-        std::thread::Builder::new().spawn(move || dataset.free_largest_first(release_free_memory));
-    writer.finish(&loaded.rejected, &summary)?;
+    free_in_background(dataset);
+    let rejects = rejects_csv(&loaded.rejected);
+    let actions = actions_csv(&action_rows);
+    writer.finish(
+        &[(REJECTS_FILE, &rejects), (ACTIONS_FILE, &actions)],
+        &summary,
+    )?;
     Ok(RunOutcome {
         summary,
         elapsed: started.elapsed(),
+        warnings,
     })
 }
 
-/// `1 row`, `2 rows`.
-fn plural(count: usize, one: &str, many: &str) -> String {
-    format!("{count} {}", if count == 1 { one } else { many })
+/// Evaluates, counts and formats one batch of customers.
+fn emit_batch(input: ReportInput<'_>, customers: &[CustomerIdx], buffers: StreamedRows) -> Batch {
+    let decisions: Vec<CustomerDecisions> =
+        engine::evaluate(input.dataset, input.catalog, input.as_of, customers);
+    let mut counts = OutcomeCounts::default();
+    counts.add(&decisions);
+    counts.add_unknown_license_rows(input.dataset, customers);
+    let actions = customers
+        .iter()
+        .zip(&decisions)
+        .flat_map(|(&customer, decisions)| {
+            actions::customer_rows(&input.context(customer, decisions), input.texts, decisions)
+        })
+        .collect();
+    let rows = streamed_rows(input, customers, &decisions, buffers);
+    Batch {
+        counts,
+        rows,
+        actions,
+    }
+}
+
+/// The customers `--customer`/`--account-manager` select (`None` without a
+/// filter), what the summary records of the filter, and warnings for values
+/// that selected nothing.
+fn select(
+    config: &Config,
+    dataset: &Dataset,
+    warnings: &mut Vec<String>,
+) -> (Option<Vec<CustomerIdx>>, Option<FilterSummary>) {
+    if config.filter.is_empty() {
+        return (None, None);
+    }
+    let selection = config.filter.select(dataset);
+    for id in &selection.unmatched_customers {
+        warnings.push(format!(
+            "upgrade-recon: warning: --customer {id:?} matches no customer"
+        ));
+    }
+    for name in &selection.unmatched_account_managers {
+        warnings.push(format!(
+            "upgrade-recon: warning: --account-manager {name:?} matches no customer"
+        ));
+    }
+    if selection.customers.is_empty() {
+        warnings.push(
+            "upgrade-recon: warning: the filter selects no customer; the reports are empty"
+                .to_owned(),
+        );
+    }
+    let summary = FilterSummary {
+        customers: config.filter.customers.clone(),
+        account_managers: config.filter.account_managers.clone(),
+        selected_customers: selection.customers.len() as u64,
+    };
+    (Some(selection.customers), Some(summary))
+}
+
+/// Freeing millions of records takes a tenth of a second: a detached thread does
+/// it while the reports are synced (the process may exit before it is done).
+/// The large tables go back to the system first, so that the exit, which tears
+/// down whatever is still mapped on one core, has less to do (about 6 ms less
+/// at 100k). Should the thread not start, the dataset is freed here.
+fn free_in_background(dataset: Dataset) {
+    let _detached =
+        std::thread::Builder::new().spawn(move || dataset.free_largest_first(release_free_memory));
 }

@@ -48,9 +48,9 @@ impl RowParser for CustomerParser {
         let company = problems
             .take(field(COMPANY_NAME).and_then(|v| required(COLUMNS[COMPANY_NAME].name, v)));
         let domain = problems.take(field(DOMAIN));
-        // Read (so that a bad value is reported) but not kept: no rule or report uses them.
+        // Read (so that a bad value is reported) but not kept: no rule or report uses it.
         problems.take(field(COUNTRY));
-        problems.take(field(ACCOUNT_MANAGER));
+        let account_manager = problems.take(field(ACCOUNT_MANAGER));
         let id = id?;
         if !problems.is_empty() {
             local.0.push((row.line, id.into()));
@@ -58,7 +58,7 @@ impl RowParser for CustomerParser {
         }
         Some(CustomerRow {
             line: row.line,
-            customer: Customer::new(id, company?, domain?),
+            customer: Customer::new(id, company?, domain?, account_manager?),
         })
     }
 }

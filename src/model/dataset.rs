@@ -182,7 +182,7 @@ mod tests {
     use crate::model::{Channel, SubscriptionStatus, UserIdx};
 
     fn customer(id: &str) -> Customer {
-        Customer::new(id, "x", "")
+        Customer::new(id, "x", "", "")
     }
 
     fn subscription(id: &str, customer: u32) -> Subscription {

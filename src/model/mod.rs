@@ -6,6 +6,7 @@ mod dataset;
 mod licenses;
 mod order;
 mod records;
+mod select;
 mod users;
 
 pub use dataset::{CustomerView, Dataset, DuplicateLicense};
@@ -14,4 +15,5 @@ pub use records::{
     Channel, Coverage, Customer, CustomerIdx, KnownValues, License, LicenseOffer, Relationship,
     RelationshipStatus, Subscription, SubscriptionStatus, UserIdx,
 };
+pub use select::{Filter, Selection};
 pub use users::Users;

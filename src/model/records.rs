@@ -118,40 +118,59 @@ pub enum Coverage {
     Services(ServiceSet),
 }
 
-/// A customer row. `country` and `account_manager` are checked when read but not
-/// kept: no rule or report uses them.
+/// A customer row. `country` is checked when read but not kept: no rule or
+/// report uses it.
 ///
-/// The three texts share one allocation (a partner has up to millions of customers).
+/// The texts share one allocation (a partner has up to millions of customers).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Customer {
     text: Box<str>,
-    id_end: usize,
-    name_end: usize,
+    /// Where the id, company name and domain end in `text`; the account manager follows.
+    ends: [u32; 3],
 }
 
 impl Customer {
-    pub fn new(id: &str, company_name: &str, domain: &str) -> Customer {
-        let mut text = String::with_capacity(id.len() + company_name.len() + domain.len());
-        text.push_str(id);
-        text.push_str(company_name);
-        text.push_str(domain);
+    pub fn new(id: &str, company_name: &str, domain: &str, account_manager: &str) -> Customer {
+        let parts = [id, company_name, domain, account_manager];
+        let mut text = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+        let mut ends = [0u32; 3];
+        for (i, part) in parts.into_iter().enumerate() {
+            text.push_str(part);
+            if let Some(end) = ends.get_mut(i) {
+                // A customer row's texts come from one CSV record of at most a few MiB.
+                *end = u32::try_from(text.len()).unwrap_or(u32::MAX);
+            }
+        }
         Customer {
             text: text.into_boxed_str(),
-            id_end: id.len(),
-            name_end: id.len() + company_name.len(),
+            ends,
         }
     }
 
+    fn part(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        let end = self
+            .ends
+            .get(i)
+            .map_or(self.text.len(), |&end| end as usize);
+        self.text.get(start..end).unwrap_or("")
+    }
+
     pub fn id(&self) -> &str {
-        &self.text[..self.id_end]
+        self.part(0)
     }
 
     pub fn company_name(&self) -> &str {
-        &self.text[self.id_end..self.name_end]
+        self.part(1)
     }
 
     pub fn domain(&self) -> &str {
-        &self.text[self.name_end..]
+        self.part(2)
+    }
+
+    /// Empty when the customer has none.
+    pub fn account_manager(&self) -> &str {
+        self.part(3)
     }
 }
 
@@ -238,16 +257,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_customer_gives_back_its_three_texts() {
-        for (id, name, domain) in [
-            ("c1", "Müller GmbH", "mueller.example"),
-            ("", "", ""),
-            ("ä", "", "x"),
+    fn a_customer_gives_back_its_four_texts() {
+        for (id, name, domain, manager) in [
+            ("c1", "Müller GmbH", "mueller.example", "Stefanie Groß"),
+            ("", "", "", ""),
+            ("ä", "", "x", ""),
+            ("", "", "", "ö"),
         ] {
-            let customer = Customer::new(id, name, domain);
+            let customer = Customer::new(id, name, domain, manager);
             assert_eq!(
-                (customer.id(), customer.company_name(), customer.domain()),
-                (id, name, domain)
+                (
+                    customer.id(),
+                    customer.company_name(),
+                    customer.domain(),
+                    customer.account_manager()
+                ),
+                (id, name, domain, manager)
             );
         }
     }

@@ -7,11 +7,10 @@ use chrono::NaiveDate;
 use super::rows::RowSink;
 use crate::catalog::{Catalog, OfferIdx};
 use crate::decision::{CustomerDecisions, EligibleUpgrade, Failure, SubscriptionDecision, Verdict};
-use crate::engine::Evaluation;
-use crate::model::{CustomerIdx, CustomerView, Dataset, Subscription};
+use crate::model::{CustomerIdx, Dataset, Subscription};
 use crate::text::{Context, Texts};
 
-pub const ELIGIBLE_HEADER: [&str; 11] = [
+pub const ELIGIBLE_HEADER: [&str; 12] = [
     "customer_id",
     "company_name",
     "subscription_id",
@@ -23,9 +22,10 @@ pub const ELIGIBLE_HEADER: [&str; 11] = [
     "upgrade_type",
     "assigned_users",
     "users_needing_reassignment",
+    "account_manager",
 ];
 
-pub const BLOCKED_HEADER: [&str; 11] = [
+pub const BLOCKED_HEADER: [&str; 12] = [
     "customer_id",
     "company_name",
     "subscription_id",
@@ -37,9 +37,10 @@ pub const BLOCKED_HEADER: [&str; 11] = [
     "reason_code",
     "reason_codes",
     "details",
+    "account_manager",
 ];
 
-pub const REASSIGNMENTS_HEADER: [&str; 10] = [
+pub const REASSIGNMENTS_HEADER: [&str; 11] = [
     "customer_id",
     "company_name",
     "subscription_id",
@@ -50,16 +51,28 @@ pub const REASSIGNMENTS_HEADER: [&str; 10] = [
     "reason_code",
     "services",
     "details",
+    "account_manager",
 ];
 
-/// Everything the decision rows of a batch of customers are rendered from.
+/// Everything the rows of a batch of customers are rendered from.
 #[derive(Clone, Copy)]
 pub struct ReportInput<'a> {
     pub catalog: &'a Catalog,
     pub dataset: &'a Dataset,
-    pub evaluation: &'a Evaluation,
     pub as_of: NaiveDate,
     pub texts: &'a dyn Texts,
+}
+
+impl<'a> ReportInput<'a> {
+    /// What the texts about one customer's decisions refer to.
+    pub fn context(&self, customer: CustomerIdx, decisions: &'a CustomerDecisions) -> Context<'a> {
+        Context {
+            catalog: self.catalog,
+            customer: self.dataset.customer(customer),
+            evidence: &decisions.evidence,
+            as_of: self.as_of,
+        }
+    }
 }
 
 /// The sinks of the three decision reports.
@@ -69,33 +82,15 @@ pub struct DecisionSinks<'s, E, B, R> {
     pub reassignments: &'s mut R,
 }
 
-/// Renders the decision rows of customers `customers` (dataset positions), in report order.
-pub fn render<E: RowSink, B: RowSink, R: RowSink>(
-    input: ReportInput<'_>,
-    customers: std::ops::Range<usize>,
-    sinks: &mut DecisionSinks<'_, E, B, R>,
-) {
-    let mut scratch = String::new();
-    for index in customers {
-        let customer = input.dataset.customer(CustomerIdx(index as u32));
-        let decisions = input.evaluation.customer(index);
-        render_customer(input, customer, decisions, sinks, &mut scratch);
-    }
-}
-
-fn render_customer<E: RowSink, B: RowSink, R: RowSink>(
-    input: ReportInput<'_>,
-    customer: CustomerView<'_>,
+/// Renders the decision rows of one customer, in report order.
+pub fn render_customer<E: RowSink, B: RowSink, R: RowSink>(
+    cx: &Context<'_>,
+    texts: &dyn Texts,
     decisions: &CustomerDecisions,
     sinks: &mut DecisionSinks<'_, E, B, R>,
     scratch: &mut String,
 ) {
-    let cx = Context {
-        catalog: input.catalog,
-        customer,
-        evidence: &decisions.evidence,
-        as_of: input.as_of,
-    };
+    let customer = cx.customer;
     for (subscription, decision) in customer.subscriptions.iter().zip(&decisions.subscriptions) {
         let (SubscriptionDecision::Evaluated(pairs), Some(source)) = (decision, subscription.offer)
         else {
@@ -103,8 +98,8 @@ fn render_customer<E: RowSink, B: RowSink, R: RowSink>(
         };
         for pair in pairs {
             let rows = PairRows {
-                cx: &cx,
-                texts: input.texts,
+                cx,
+                texts,
                 subscription,
                 source,
                 target: pair.target,
@@ -139,6 +134,12 @@ impl PairRows<'_> {
         sink.text(&self.cx.catalog.offer(self.source).id);
     }
 
+    /// account_manager, and the row's end.
+    fn trailing(&self, sink: &mut impl RowSink) {
+        sink.text(self.cx.customer.customer.account_manager());
+        sink.end_row();
+    }
+
     /// target_offer_id, target_offer.
     fn target_offer(&self, sink: &mut impl RowSink) {
         let target = self.cx.catalog.offer(self.target);
@@ -160,7 +161,7 @@ impl PairRows<'_> {
         sink.number(eligible.assigned_users as u64);
         let users = self.cx.evidence.reassignments(eligible.reassignments).len();
         sink.number(users as u64);
-        sink.end_row();
+        self.trailing(sink);
     }
 
     fn blocked(&self, sink: &mut impl RowSink, scratch: &mut String, failures: &[Failure]) {
@@ -179,7 +180,7 @@ impl PairRows<'_> {
         self.texts
             .blocked_details(scratch, self.cx, failures, self.target);
         sink.text(scratch);
-        sink.end_row();
+        self.trailing(sink);
     }
 
     fn reassignments(
@@ -209,7 +210,7 @@ impl PairRows<'_> {
                     self.target,
                 );
                 sink.text(scratch);
-                sink.end_row();
+                self.trailing(sink);
             }
         }
     }

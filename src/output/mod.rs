@@ -9,8 +9,10 @@
 //! batches of customers in parallel and appended in customer order by a writer
 //! thread, so output does not depend on threads.
 
+pub mod actions;
 pub mod csv;
 pub mod decisions;
+pub mod overview;
 pub mod rows;
 mod summary;
 
@@ -19,16 +21,17 @@ use std::path::{Path, PathBuf};
 
 pub use decisions::{BLOCKED_HEADER, ELIGIBLE_HEADER, REASSIGNMENTS_HEADER, ReportInput};
 pub use summary::{
-    Counts, InputSummary, OutcomeCounts, PairCounts, ReassignmentCounts, SubscriptionCounts,
-    Summary, SummaryInput,
+    Counts, FilterSummary, InputSummary, OutcomeCounts, PairCounts, ReassignmentCounts,
+    SubscriptionCounts, Summary, SummaryInput,
 };
 
-use self::csv::{DecisionRows, Sink, decision_headers, rejects_csv};
-use crate::input::RejectedRow;
+use self::csv::{STREAMED_FILES, Sink, StreamedRows, streamed_headers};
 
 pub const ELIGIBLE_FILE: &str = "eligible_upgrades.csv";
 pub const BLOCKED_FILE: &str = "blocked_upgrades.csv";
 pub const REASSIGNMENTS_FILE: &str = "reassignments.csv";
+pub const OVERVIEW_FILE: &str = "overview.csv";
+pub const ACTIONS_FILE: &str = "actions.csv";
 pub const REJECTS_FILE: &str = "rejects.csv";
 pub const SUMMARY_FILE: &str = "summary.json";
 
@@ -40,9 +43,9 @@ pub struct ReportError {
     pub source: io::Error,
 }
 
-/// The report set being written: the three decision reports grow batch by batch
-/// in temporary files; [`ReportWriter::finish`] adds `rejects.csv` and
-/// `summary.json` and puts all five in place, or none.
+/// The report set being written: the streamed reports grow batch by batch in
+/// temporary files; [`ReportWriter::finish`] adds the reports written whole
+/// (`rejects.csv`, `actions.csv`) and `summary.json` and puts them all in place, or none.
 ///
 /// A writer thread (`sink`) appends the formatted rows while the next ones are
 /// evaluated. Dropping the writer without `finish` removes the temporary files.
@@ -52,62 +55,56 @@ pub struct ReportWriter {
 }
 
 impl ReportWriter {
-    /// Creates `out` if needed and starts the three decision reports with their headers.
+    /// Creates `out` if needed and starts the streamed reports with their headers.
     pub fn create(out: &Path) -> Result<ReportWriter, ReportError> {
         std::fs::create_dir_all(out).map_err(|source| ReportError {
             path: out.to_owned(),
             source,
         })?;
-        let decisions = [
-            stage(out, ELIGIBLE_FILE)?,
-            stage(out, BLOCKED_FILE)?,
-            stage(out, REASSIGNMENTS_FILE)?,
+        let staged = [
+            stage(out, STREAMED_FILES[0])?,
+            stage(out, STREAMED_FILES[1])?,
+            stage(out, STREAMED_FILES[2])?,
+            stage(out, STREAMED_FILES[3])?,
         ];
         let mut writer = ReportWriter {
             out: out.to_owned(),
-            sink: Sink::start(out, decisions)?,
+            sink: Sink::start(out, staged)?,
         };
-        writer.sink.write(decision_headers())?;
+        writer.sink.write(streamed_headers())?;
         Ok(writer)
     }
 
     /// Emptied buffers to format a batch of rows into (reused from written batches).
-    pub fn spare_buffers(&self) -> DecisionRows {
+    pub fn spare_buffers(&self) -> StreamedRows {
         self.sink.spare_buffers()
     }
 
     /// Appends one batch of formatted rows; batches must come in customer order.
-    pub fn write_rows(&mut self, rows: DecisionRows) -> Result<(), ReportError> {
+    pub fn write_rows(&mut self, rows: StreamedRows) -> Result<(), ReportError> {
         self.sink.write(rows)
     }
 
-    /// Writes `rejects.csv` and `summary.json` and puts the whole set in place.
+    /// Writes the reports given whole and `summary.json`, and puts the whole set in place.
     pub fn finish(
         mut self,
-        rejected: &[RejectedRow],
+        whole: &[(&'static str, &[u8])],
         summary: &Summary,
     ) -> Result<(), ReportError> {
-        let [eligible, blocked, reassignments] = self.sink.close()?;
+        let mut staged: Vec<Staged> = self.sink.close()?.into();
         let out = &self.out;
-        let mut rejects = stage(out, REJECTS_FILE)?;
-        rejects
-            .1
-            .as_file_mut()
-            .write_all(&rejects_csv(rejected))
-            .map_err(|e| failed(out, REJECTS_FILE, e))?;
-        let mut summary_file = stage(out, SUMMARY_FILE)?;
         let mut json = serde_json::to_vec_pretty(summary)
             .map_err(|e| failed(out, SUMMARY_FILE, io::Error::from(e)))?;
         json.push(b'\n');
-        summary_file
-            .1
-            .as_file_mut()
-            .write_all(&json)
-            .map_err(|e| failed(out, SUMMARY_FILE, e))?;
-        replace_all(
-            out,
-            vec![eligible, blocked, reassignments, rejects, summary_file],
-        )
+        for &(file, bytes) in whole.iter().chain([&(SUMMARY_FILE, json.as_slice())]) {
+            let mut temp = stage(out, file)?;
+            temp.1
+                .as_file_mut()
+                .write_all(bytes)
+                .map_err(|e| failed(out, file, e))?;
+            staged.push(temp);
+        }
+        replace_all(out, staged)
     }
 }
 

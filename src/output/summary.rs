@@ -2,16 +2,16 @@
 //! subscription is accounted for exactly once.
 
 use std::collections::BTreeMap;
-use std::ops::Range;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
-use crate::decision::{BlockReason, ReassignmentReason, SubscriptionDecision, Verdict};
-use crate::engine::Evaluation;
+use crate::decision::{
+    BlockReason, CustomerDecisions, ReassignmentReason, SubscriptionDecision, Verdict,
+};
 use crate::input::InputFileReport;
-use crate::model::{Channel, CustomerIdx, Dataset};
+use crate::model::{Channel, CustomerIdx, Dataset, Subscription};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Summary {
@@ -28,6 +28,17 @@ pub struct Summary {
     pub unknown_license_offers: BTreeMap<String, u64>,
     pub rejected_rows: u64,
     pub inputs: Vec<InputSummary>,
+    /// The customers a filtered run reports on (absent when not filtered).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<FilterSummary>,
+}
+
+/// What `--customer` and `--account-manager` selected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FilterSummary {
+    pub customers: Vec<String>,
+    pub account_managers: Vec<String>,
+    pub selected_customers: u64,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -159,11 +170,11 @@ impl OutcomeCounts {
         }
     }
 
-    /// Counts the license rows of unknown offers of customers `customers` (dataset
-    /// positions); done batch by batch, while the rows are in the cache.
-    pub fn add_unknown_license_rows(&mut self, dataset: &Dataset, customers: Range<usize>) {
-        for customer in customers {
-            let licenses = dataset.customer(CustomerIdx(customer as u32)).licenses;
+    /// Counts the license rows of unknown offers of `customers`; done batch by
+    /// batch, while the rows are in the cache.
+    pub fn add_unknown_license_rows(&mut self, dataset: &Dataset, customers: &[CustomerIdx]) {
+        for &customer in customers {
+            let licenses = dataset.customer(customer).licenses;
             for spelling in licenses.iter().filter_map(|l| l.offer.unknown_spelling()) {
                 let spelling = spelling as usize;
                 if spelling >= self.unknown_license_rows.len() {
@@ -174,9 +185,9 @@ impl OutcomeCounts {
         }
     }
 
-    pub fn add(&mut self, evaluation: &Evaluation) {
+    pub fn add(&mut self, decisions: &[CustomerDecisions]) {
         let subscriptions = &mut self.subscriptions;
-        for customer in &evaluation.customers {
+        for customer in decisions {
             for decision in &customer.subscriptions {
                 let pairs = match decision {
                     SubscriptionDecision::OtherChannel => continue,
@@ -228,13 +239,26 @@ pub struct SummaryInput<'a> {
     /// Spellings of unknown license offers, indexed by `LicenseOffer::unknown_spelling`.
     pub unknown_license_offers: &'a [Box<str>],
     pub rejected_rows: u64,
+    /// The customers reported on, when filtered; every customer otherwise.
+    pub selected: Option<&'a [CustomerIdx]>,
+    pub filter: Option<FilterSummary>,
 }
 
 impl Summary {
-    pub fn compute(input: &SummaryInput<'_>) -> Summary {
+    pub fn compute<'a>(input: &SummaryInput<'a>) -> Summary {
         let mut subscriptions = input.outcomes.subscriptions;
         let mut unknown_offers: BTreeMap<&str, u64> = BTreeMap::new();
-        for subscription in &input.dataset.subscriptions {
+        let all = || input.dataset.subscriptions.iter();
+        let selected = |customers: &'a [CustomerIdx]| {
+            customers
+                .iter()
+                .flat_map(|&c| input.dataset.customer(c).subscriptions.iter())
+        };
+        let subscriptions_of: Box<dyn Iterator<Item = &Subscription>> = match input.selected {
+            None => Box::new(all()),
+            Some(customers) => Box::new(selected(customers)),
+        };
+        for subscription in subscriptions_of {
             subscriptions.total += 1;
             if subscription.offer.is_none() {
                 *unknown_offers.entry(&subscription.offer_text).or_insert(0) += 1;
@@ -266,6 +290,7 @@ impl Summary {
                     columns: f.columns.clone(),
                 })
                 .collect(),
+            filter: input.filter.clone(),
         }
     }
 }

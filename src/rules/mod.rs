@@ -10,6 +10,7 @@
 //! customer ([`CustomerMemo`]): a customer with thousands of subscriptions is
 //! checked in time linear in its records, not in pairs × subscriptions.
 
+mod actions;
 mod admin;
 mod conflicts;
 mod owned;
@@ -18,6 +19,7 @@ mod reassign;
 pub mod registry;
 mod status;
 
+pub use actions::{cancel_lists, own_actions, tally_actions};
 pub use admin::{AdminAccess, admin_access, check_admin_access};
 pub use conflicts::conflicting_subscriptions;
 pub use owned::holding_target;

@@ -4,8 +4,10 @@ use std::fmt::Write;
 
 use super::{Context, RunCounts, Texts, push_all, push_joined};
 use crate::catalog::{OfferIdx, ServiceSet};
-use crate::decision::{Failure, ReassignmentFinding, ReassignmentReason};
-use crate::model::{KnownValues, Relationship};
+use crate::decision::{
+    ActionKind, ActionTally, Failure, ReassignmentFinding, ReassignmentReason, Subject,
+};
+use crate::model::{Channel, KnownValues, Relationship};
 
 /// The English texts.
 pub struct English;
@@ -32,6 +34,10 @@ impl Texts for English {
         target: OfferIdx,
     ) {
         Sentences(cx).reassignment(out, finding, source, target);
+    }
+
+    fn action_details(&self, out: &mut String, cx: &Context<'_>, tally: &ActionTally) {
+        Sentences(cx).action(out, tally);
     }
 
     fn summary_line(&self, counts: &RunCounts, out: &str, seconds: f64) -> String {
@@ -223,5 +229,103 @@ impl Sentences<'_> {
                 );
             }
         }
+    }
+
+    /// What to do about one action of `actions.csv`.
+    fn action(&self, out: &mut String, tally: &ActionTally) {
+        let position = match tally.action.subject {
+            Subject::Subscription(position) => Some(position),
+            Subject::Customer => None,
+        };
+        let subscription = position.map(|p| &self.customer.subscriptions[p]);
+        match (tally.action.kind, position, subscription) {
+            (ActionKind::ReactivateSubscription, Some(p), _) => {
+                out.push_str("Partner: reactivate subscription ");
+                self.subscription(out, p);
+                out.push_str(" in Partner Center; it is suspended, and a suspended subscription cannot be upgraded");
+            }
+            (ActionKind::AwaitProvisioning, Some(p), _) => {
+                out.push_str("Wait until subscription ");
+                self.subscription(out, p);
+                out.push_str(" is provisioned (Partner Center shows it active), then order the upgrade; if it stays pending, open a Partner Center support request");
+            }
+            (ActionKind::EstablishAdminRelationship, _, _) => {
+                let _ = write!(
+                    out,
+                    "No delegated-admin relationship is active on {} (",
+                    self.as_of
+                );
+                if self.customer.relationships.is_empty() {
+                    out.push_str("none on record");
+                }
+                push_joined(out, self.customer.relationships, "; ", |out, r| {
+                    self.inactive_relationship(out, r)
+                });
+                out.push_str("). Partner: request a GDAP relationship covering ");
+                self.services(out, tally.services);
+                out.push_str("; the customer's Global Administrator must approve it");
+            }
+            (ActionKind::ExtendAdminRelationship, _, _) => {
+                out.push_str("The active delegated-admin relationships (");
+                let active: Vec<&Relationship> = self
+                    .customer
+                    .relationships
+                    .iter()
+                    .filter(|r| r.is_active_on(self.as_of))
+                    .collect();
+                push_joined(out, &active, ", ", |out, r| {
+                    out.push_str(relationship_name(r))
+                });
+                out.push_str(") do not cover ");
+                self.services(out, tally.services);
+                out.push_str(". Partner: extend the relationship to cover them (the customer's Global Administrator must approve)");
+            }
+            (ActionKind::CancelSubscription, Some(p), Some(s)) => {
+                let who = match s.channel {
+                    Channel::ThisPartner => "Partner: cancel subscription ",
+                    Channel::OtherPartner => {
+                        "Ask the customer to cancel, with the other partner who sold it, subscription "
+                    }
+                    Channel::Direct => {
+                        "Ask the customer to cancel, in the Microsoft 365 admin center (bought directly from Microsoft), subscription "
+                    }
+                };
+                out.push_str(who);
+                self.subscription(out, p);
+                out.push_str(if s.channel == Channel::ThisPartner {
+                    " in Partner Center; it holds the target or services the upgrade would add"
+                } else {
+                    "; it holds the target or services the upgrade would add"
+                });
+            }
+            (ActionKind::ReduceQuantity, Some(p), Some(s)) => {
+                let (low, high) = tally.limits.unwrap_or((s.quantity, s.quantity));
+                out.push_str("Partner: reduce subscription ");
+                self.subscription(out, p);
+                let _ = if low == high {
+                    write!(
+                        out,
+                        " from {} to {low} seats (the target's seat limit)",
+                        s.quantity
+                    )
+                } else {
+                    write!(
+                        out,
+                        " from {} to at most {low} seats (to {high} for some targets only)",
+                        s.quantity
+                    )
+                };
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A relationship as details name it: its id, or that it has none.
+fn relationship_name(relationship: &Relationship) -> &str {
+    if relationship.id.is_empty() {
+        "relationship without id"
+    } else {
+        &relationship.id
     }
 }

@@ -10,7 +10,7 @@ mod en;
 use chrono::NaiveDate;
 
 use crate::catalog::{Catalog, OfferIdx};
-use crate::decision::{Evidence, Failure, ReassignmentFinding};
+use crate::decision::{ActionTally, Evidence, Failure, ReassignmentFinding};
 use crate::model::CustomerView;
 
 pub use en::English;
@@ -74,6 +74,10 @@ pub trait Texts: Sync {
         source: OfferIdx,
         target: OfferIdx,
     );
+
+    /// The `details` of one row of `actions.csv`: what to do, in words a
+    /// non-engineer acts on, and who must act.
+    fn action_details(&self, out: &mut String, cx: &Context<'_>, tally: &ActionTally);
 
     /// The one line a successful run leaves on stderr.
     fn summary_line(&self, counts: &RunCounts, out: &str, seconds: f64) -> String;

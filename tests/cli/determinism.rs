@@ -7,7 +7,7 @@ use std::num::NonZeroUsize;
 use std::path::Path;
 
 use proptest::prelude::*;
-use upgrade_recon::config::{CatalogSource, Config};
+use upgrade_recon::config::{CatalogSource, Config, InputConfig};
 use upgrade_recon::input::{InputFormat, ReadOptions};
 use upgrade_recon::progress::Progress;
 
@@ -26,20 +26,23 @@ fn run_library(
     BTreeMap<&'static str, Vec<u8>>,
 ) {
     let config = Config {
-        input: input.to_owned(),
-        out: out.to_owned(),
-        as_of: as_of(),
-        catalog: CatalogSource::Builtin,
-        max_errors: 0,
-        threads: NonZeroUsize::new(threads).expect("threads > 0"),
-        quiet: true,
-        // One thread reads sequentially; more threads read in tiny chunks, so that
-        // comparing the two also compares the sequential and the parallel reader.
-        read: ReadOptions {
-            chunk_bytes: 512,
-            parallel: threads > 1,
+        input: InputConfig {
+            input: input.to_owned(),
+            as_of: as_of(),
+            catalog: CatalogSource::Builtin,
+            max_errors: 0,
+            threads: NonZeroUsize::new(threads).expect("threads > 0"),
+            // One thread reads sequentially; more threads read in tiny chunks, so that
+            // comparing the two also compares the sequential and the parallel reader.
+            read: ReadOptions {
+                chunk_bytes: 512,
+                parallel: threads > 1,
+            },
+            format: InputFormat::default(),
         },
-        format: InputFormat::default(),
+        out: out.to_owned(),
+        filter: Default::default(),
+        quiet: true,
     };
     let outcome = upgrade_recon::cmd::run::run(&config, Progress::hidden())
         .unwrap_or_else(|e| panic!("run failed: {:?}", e.problem_lines()));

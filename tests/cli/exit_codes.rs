@@ -125,7 +125,15 @@ fn usage_errors_exit_2_and_write_nothing() {
         ),
         (
             vec!["--threads", "0"],
-            "error: invalid value '0' for '--threads <N>': number would be zero for non-zero type",
+            "error: invalid value '0' for '--threads <N>': expected a number from 1 to 256",
+        ),
+        (
+            vec!["--threads", "18446744073709551615"],
+            "error: invalid value '18446744073709551615' for '--threads <N>': expected a number from 1 to 256",
+        ),
+        (
+            vec!["--threads", "257"],
+            "error: invalid value '257' for '--threads <N>': expected a number from 1 to 256",
         ),
         (
             vec!["--max-errors", "-1"],
@@ -174,6 +182,8 @@ fn help_exits_0_and_documents_every_option_and_exit_code() {
         "--catalog <DIR>",
         "--max-errors <N>",
         "--threads <N>",
+        "--customer <ID>",
+        "--account-manager <NAME>",
         "--quiet",
         "--help",
     ] {

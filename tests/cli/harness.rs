@@ -23,9 +23,19 @@ pub const ELIGIBLE: &str = "eligible_upgrades.csv";
 pub const BLOCKED: &str = "blocked_upgrades.csv";
 pub const REASSIGNMENTS: &str = "reassignments.csv";
 pub const REJECTS: &str = "rejects.csv";
+pub const OVERVIEW: &str = "overview.csv";
+pub const ACTIONS: &str = "actions.csv";
 pub const SUMMARY: &str = "summary.json";
-pub const REPORT_CSVS: [&str; 4] = [ELIGIBLE, BLOCKED, REASSIGNMENTS, REJECTS];
-pub const REPORT_FILES: [&str; 5] = [ELIGIBLE, BLOCKED, REASSIGNMENTS, REJECTS, SUMMARY];
+pub const REPORT_CSVS: [&str; 6] = [ELIGIBLE, BLOCKED, REASSIGNMENTS, REJECTS, OVERVIEW, ACTIONS];
+pub const REPORT_FILES: [&str; 7] = [
+    ELIGIBLE,
+    BLOCKED,
+    REASSIGNMENTS,
+    REJECTS,
+    OVERVIEW,
+    ACTIONS,
+    SUMMARY,
+];
 
 pub const REJECTS_HEADER: &str = "file,line,error,record\n";
 
@@ -263,9 +273,19 @@ pub fn assert_text_eq(actual: &str, expected: &str, what: &str) {
     );
 }
 
-/// Compares the four report CSVs in `ws`'s `out/` with `tests/cases/<case>/expected/`.
+/// Compares the report CSVs in `ws`'s `out/` with `tests/cases/<case>/expected/`.
+///
+/// With `UPGRADE_RECON_BLESS=1` in the environment, the expected files are
+/// rewritten from the run instead (after an intended change; review the diff).
 pub fn assert_reports_match(ws: &Workspace, case: &str) {
+    let bless = std::env::var_os("UPGRADE_RECON_BLESS").is_some_and(|v| v == "1");
     for file in REPORT_CSVS {
+        if bless {
+            let path = case_dir(case).join("expected").join(file);
+            fs::write(&path, ws.report(file))
+                .unwrap_or_else(|e| panic!("cannot bless {}: {e}", path.display()));
+            continue;
+        }
         assert_text_eq(
             &ws.report(file),
             &expected(case, file),

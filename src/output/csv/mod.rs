@@ -1,6 +1,6 @@
-//! The CSV emitter: report rows formatted into byte buffers in parallel, batch by
-//! batch, and appended in order by a writer thread (`sink`) that writes past the
-//! page cache where it can (`direct`).
+//! The CSV emitter: the streamed reports' rows formatted into byte buffers in
+//! parallel, batch by batch, and appended in order by a writer thread (`sink`)
+//! that writes past the page cache where it can (`direct`).
 
 mod direct;
 mod sink;
@@ -10,64 +10,75 @@ pub use sink::Sink;
 pub use writer::CsvOut;
 
 use super::decisions::{
-    BLOCKED_HEADER, DecisionSinks, ELIGIBLE_HEADER, REASSIGNMENTS_HEADER, ReportInput, render,
+    BLOCKED_HEADER, DecisionSinks, ELIGIBLE_HEADER, REASSIGNMENTS_HEADER, ReportInput,
+    render_customer,
 };
+use super::overview::{self, OVERVIEW_HEADER};
+use super::{BLOCKED_FILE, ELIGIBLE_FILE, OVERVIEW_FILE, REASSIGNMENTS_FILE};
+use crate::decision::CustomerDecisions;
 use crate::input::RejectedRow;
+use crate::model::CustomerIdx;
 
 pub const REJECTS_HEADER: [&str; 4] = ["file", "line", "error", "record"];
 
-/// The rows of the three decision reports for a run of customers, as CSV bytes.
+/// The reports whose rows are streamed batch by batch, in [`StreamedRows`] order.
+pub const STREAMED_FILES: [&str; 4] = [
+    ELIGIBLE_FILE,
+    BLOCKED_FILE,
+    REASSIGNMENTS_FILE,
+    OVERVIEW_FILE,
+];
+
+/// Rows of the streamed reports for a run of customers, as CSV bytes, one buffer
+/// per report in [`STREAMED_FILES`] order.
 #[derive(Debug, Default)]
-pub struct DecisionRows {
-    pub eligible: Vec<u8>,
-    pub blocked: Vec<u8>,
-    pub reassignments: Vec<u8>,
+pub struct StreamedRows(pub [Vec<u8>; 4]);
+
+/// The header rows of the streamed reports.
+pub fn streamed_headers() -> StreamedRows {
+    let headers: [&[&str]; 4] = [
+        &ELIGIBLE_HEADER,
+        &BLOCKED_HEADER,
+        &REASSIGNMENTS_HEADER,
+        &OVERVIEW_HEADER,
+    ];
+    StreamedRows(headers.map(|header| {
+        let mut out = CsvOut::default();
+        out.record(header);
+        out.into_bytes()
+    }))
 }
 
-/// The header rows of the three decision reports.
-pub fn decision_headers() -> DecisionRows {
-    let mut writers = [Vec::new(), Vec::new(), Vec::new()].map(CsvOut::new);
-    for (writer, header) in writers.iter_mut().zip([
-        &ELIGIBLE_HEADER[..],
-        &BLOCKED_HEADER[..],
-        &REASSIGNMENTS_HEADER[..],
-    ]) {
-        writer.record(header);
-    }
-    into_rows(writers)
-}
-
-/// Formats the decision rows of customers `customers` (dataset positions) in
-/// report order. `buffers` (emptied) are written into, so that a caller can reuse
-/// their memory.
-pub fn decision_rows(
+/// Formats the streamed reports' rows of `customers` (with their decisions, in
+/// report order). `buffers` (emptied) are written into, so that a caller can
+/// reuse their memory.
+pub fn streamed_rows(
     input: ReportInput<'_>,
-    customers: std::ops::Range<usize>,
-    buffers: DecisionRows,
-) -> DecisionRows {
-    let DecisionRows {
-        eligible,
-        blocked,
-        reassignments,
-    } = buffers;
-    let [mut eligible, mut blocked, mut reassignments] =
-        [eligible, blocked, reassignments].map(CsvOut::new);
-    let mut sinks = DecisionSinks {
-        eligible: &mut eligible,
-        blocked: &mut blocked,
-        reassignments: &mut reassignments,
-    };
-    render(input, customers, &mut sinks);
-    into_rows([eligible, blocked, reassignments])
-}
-
-fn into_rows(writers: [CsvOut; 3]) -> DecisionRows {
-    let [eligible, blocked, reassignments] = writers.map(CsvOut::into_bytes);
-    DecisionRows {
-        eligible,
-        blocked,
-        reassignments,
+    customers: &[CustomerIdx],
+    decisions: &[CustomerDecisions],
+    buffers: StreamedRows,
+) -> StreamedRows {
+    let [eligible, blocked, reassignments, overview_rows] = buffers.0.map(CsvOut::new);
+    let (mut eligible, mut blocked, mut reassignments, mut overview_rows) =
+        (eligible, blocked, reassignments, overview_rows);
+    let mut scratch = String::new();
+    for (&customer, decisions) in customers.iter().zip(decisions) {
+        let cx = input.context(customer, decisions);
+        let mut sinks = DecisionSinks {
+            eligible: &mut eligible,
+            blocked: &mut blocked,
+            reassignments: &mut reassignments,
+        };
+        render_customer(&cx, input.texts, decisions, &mut sinks, &mut scratch);
+        overview::render_customer(
+            &mut overview_rows,
+            input.catalog,
+            cx.customer,
+            decisions,
+            &mut scratch,
+        );
     }
+    StreamedRows([eligible, blocked, reassignments, overview_rows].map(CsvOut::into_bytes))
 }
 
 /// `rejects.csv`: one row per rejected row, every problem in `error`.
@@ -83,5 +94,13 @@ pub fn rejects_csv(rejected: &[RejectedRow]) -> Vec<u8> {
             &row.record,
         ]);
     }
+    out.into_bytes()
+}
+
+/// `actions.csv`, whole.
+pub fn actions_csv(rows: &[super::actions::ActionRow]) -> Vec<u8> {
+    let mut out = CsvOut::default();
+    out.record(super::actions::ACTIONS_HEADER);
+    super::actions::render(&mut out, rows);
     out.into_bytes()
 }

@@ -1,4 +1,4 @@
-//! The writer thread of the three decision reports.
+//! The writer thread of the streamed reports.
 //!
 //! Formatted rows arrive in order over a bounded channel and are appended to the
 //! temporary files while the rayon workers evaluate and format the next window;
@@ -12,23 +12,23 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::thread::JoinHandle;
 
-use super::DecisionRows;
+use super::StreamedRows;
 use super::direct::Appender;
 use crate::output::{ReportError, Staged, failed};
 
 /// Formatted batches that may wait for the writer: two windows' worth.
 const QUEUED_BATCHES: usize = 16;
 
-type Files = [Staged; 3];
+type Files = [Staged; 4];
 
 pub struct Sink {
-    rows: Option<SyncSender<DecisionRows>>,
-    spare: Receiver<DecisionRows>,
+    rows: Option<SyncSender<StreamedRows>>,
+    spare: Receiver<StreamedRows>,
     thread: Option<JoinHandle<Result<Files, ReportError>>>,
 }
 
 impl Sink {
-    /// Starts the writer thread over the three staged decision reports.
+    /// Starts the writer thread over the staged streamed reports.
     pub fn start(out: &Path, files: Files) -> Result<Sink, ReportError> {
         let (rows, queued) = sync_channel(QUEUED_BATCHES);
         let (emptied, spare) = channel();
@@ -51,12 +51,12 @@ impl Sink {
     }
 
     /// Buffers the writer has emptied, or new ones.
-    pub fn spare_buffers(&self) -> DecisionRows {
+    pub fn spare_buffers(&self) -> StreamedRows {
         self.spare.try_recv().unwrap_or_default()
     }
 
     /// Queues one batch of rows, to be appended after the batches before it.
-    pub fn write(&mut self, rows: DecisionRows) -> Result<(), ReportError> {
+    pub fn write(&mut self, rows: StreamedRows) -> Result<(), ReportError> {
         let sent = self.rows.as_ref().map(|sender| sender.send(rows));
         match sent {
             Some(Ok(())) => Ok(()),
@@ -103,16 +103,15 @@ fn stopped() -> ReportError {
 fn write_batches(
     out: &Path,
     mut files: Files,
-    queued: Receiver<DecisionRows>,
-    emptied: Sender<DecisionRows>,
+    queued: Receiver<StreamedRows>,
+    emptied: Sender<StreamedRows>,
 ) -> Result<Files, ReportError> {
     let mut appenders = files
         .each_ref()
         .map(|(_, temp)| Appender::new(temp.as_file()));
     for batch in queued {
-        let parts = [&batch.eligible, &batch.blocked, &batch.reassignments];
         for ((file, temp), (appender, bytes)) in
-            files.iter_mut().zip(appenders.iter_mut().zip(parts))
+            files.iter_mut().zip(appenders.iter_mut().zip(&batch.0))
         {
             // Through the File: the error is the system's, without the path again.
             appender
@@ -148,12 +147,9 @@ mod tests {
     #[test]
     fn a_failed_write_is_reported_by_the_next_write_or_the_close() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let files = ["a", "b", "c"].map(|name| full_disk(dir.path(), name));
+        let files = ["a", "b", "c", "d"].map(|name| full_disk(dir.path(), name));
         let mut sink = Sink::start(dir.path(), files).expect("thread");
-        let rows = || DecisionRows {
-            eligible: b"x\n".to_vec(),
-            ..DecisionRows::default()
-        };
+        let rows = || StreamedRows([b"x\n".to_vec(), Vec::new(), Vec::new(), Vec::new()]);
         // The first batch is queued; its failure surfaces on a later call.
         let mut outcome = sink.write(rows());
         for _ in 0..QUEUED_BATCHES * 2 {

@@ -139,7 +139,7 @@ impl Customer1 {
                 disabled: services(catalog, disabled),
             })
             .collect();
-        let customer = Customer::new("c1", "Müller GmbH", "");
+        let customer = Customer::new("c1", "Müller GmbH", "", "Stefanie Groß");
         let (dataset, duplicates) = Dataset::build(
             vec![customer],
             subscriptions,

@@ -1,0 +1,74 @@
+//! Why a command wrote nothing, and the exit code and stderr lines that say so.
+
+use super::exit;
+use crate::catalog::CatalogError;
+use crate::input::{LoadError, RejectedRow};
+use crate::output::ReportError;
+
+/// Problems printed for a run rejected for too many bad rows; the rest are counted.
+pub const MAX_PROBLEM_LINES: usize = 100;
+
+/// Why a run wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error(
+        "{} rejected, more than --max-errors {max_errors}; nothing written",
+        plural(rejected.len(), "row", "rows")
+    )]
+    TooManyRejected {
+        rejected: Vec<RejectedRow>,
+        max_errors: u64,
+    },
+    #[error("cannot start {threads} worker threads: {message}")]
+    Threads { threads: usize, message: String },
+    #[error("cannot write reports: {0}")]
+    Report(#[from] ReportError),
+}
+
+impl RunError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            RunError::Catalog(error) if error.is_unreadable() => exit::NO_INPUT,
+            RunError::Load(error) if error.is_unreadable() => exit::NO_INPUT,
+            RunError::Catalog(_) | RunError::Load(_) | RunError::TooManyRejected { .. } => {
+                exit::DATA_INVALID
+            }
+            RunError::Threads { .. } => exit::OS_ERROR,
+            RunError::Report(_) => exit::CANT_WRITE,
+        }
+    }
+
+    /// The lines to print on stderr: one per problem, at most [`MAX_PROBLEM_LINES`]
+    /// problems of bad rows, then a count of the rest and the verdict.
+    pub fn problem_lines(&self) -> Vec<String> {
+        match self {
+            RunError::Load(error) => error.0.iter().map(ToString::to_string).collect(),
+            RunError::TooManyRejected { rejected, .. } => {
+                let total: usize = rejected.iter().map(|row| row.problems.len()).sum();
+                let mut lines: Vec<String> = rejected
+                    .iter()
+                    .flat_map(RejectedRow::problem_lines)
+                    .take(MAX_PROBLEM_LINES)
+                    .collect();
+                if total > MAX_PROBLEM_LINES {
+                    lines.push(format!(
+                        "... and {} more problems",
+                        total - MAX_PROBLEM_LINES
+                    ));
+                }
+                lines.push(self.to_string());
+                lines
+            }
+            other => vec![other.to_string()],
+        }
+    }
+}
+
+/// `1 row`, `2 rows`.
+fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
