@@ -49,8 +49,37 @@ pub enum Command {
     /// Evaluate every subscription against Partner Center's upgrade rules and write the reports.
     #[command(after_help = format!("{RUN_HELP}\n\n{EXIT_CODES}"))]
     Run(RunArgs),
+    /// Show, for one subscription or every subscription of one customer, every
+    /// check of every upgrade target with its evidence (reads input like `run`).
+    #[command(after_help = EXPLAIN_HELP)]
+    Explain(ExplainArgs),
     /// Write deterministic synthetic input files (for benchmarks and load tests).
     Generate(GenerateArgs),
+}
+
+const EXPLAIN_HELP: &str = "\
+Exit codes: as `run` (0, 2, 3 when rows were rejected within --max-errors, 65, 66, 71),
+and 1 when no subscription or customer has the id (the closest ids are suggested).
+Text goes to stdout; --json writes one JSON document whose verdicts, codes and
+reassignment rows equal what `run` reports.";
+
+#[derive(Debug, Clone, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["subscription", "customer"])))]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// The subscription to explain.
+    #[arg(long, value_name = "ID")]
+    pub subscription: Option<String>,
+
+    /// The customer whose every subscription to explain.
+    #[arg(long, value_name = "ID")]
+    pub customer: Option<String>,
+
+    /// One JSON document instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Args)]

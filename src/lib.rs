@@ -25,5 +25,6 @@ pub mod model;
 pub mod output;
 pub mod progress;
 pub mod rules;
+pub mod suggest;
 mod sys;
 pub mod text;

@@ -22,6 +22,7 @@ fn main() -> ExitCode {
     };
     ExitCode::from(match cli.command {
         Command::Run(args) => run(args),
+        Command::Explain(args) => explain(args),
         Command::Generate(args) => generate(args),
     })
 }
@@ -52,6 +53,22 @@ fn generate(args: upgrade_recon::cli::GenerateArgs) -> u8 {
         Err(error) => {
             print_stderr([format!("upgrade-recon: {error:#}")]);
             exit::CANT_WRITE
+        }
+    }
+}
+
+fn explain(args: upgrade_recon::cli::ExplainArgs) -> u8 {
+    match cmd::explain::run(args) {
+        Ok(explained) => {
+            print_stderr(&explained.stderr);
+            if !cmd::print_stdout(&explained.stdout) {
+                return exit::CANT_WRITE;
+            }
+            explained.exit
+        }
+        Err(error) => {
+            print_stderr(error.problem_lines());
+            error.exit_code()
         }
     }
 }

@@ -1,7 +1,8 @@
-//! One module per command — `run`, `generate` — each small: it turns the command
+//! One module per command — `run`, `explain`, `generate` — each small: it turns the command
 //! line's options into calls of the library and its outcome into an exit code.
 
 pub mod error;
+pub mod explain;
 pub mod generate;
 pub mod load;
 pub mod run;
@@ -9,6 +10,8 @@ pub mod run;
 /// Exit codes (contract §1), after BSD's sysexits where one fits.
 pub mod exit {
     pub const SUCCESS: u8 = 0;
+    /// `explain`: no subscription or customer has the id.
+    pub const NOT_FOUND: u8 = 1;
     pub const USAGE: u8 = 2;
     pub const ROWS_REJECTED: u8 = 3;
     pub const DATA_INVALID: u8 = 65;
@@ -28,4 +31,13 @@ pub fn print_stderr<S: AsRef<str>>(lines: impl IntoIterator<Item = S>) {
             return;
         }
     }
+}
+
+/// Writes `text` to stdout; false when it cannot be written (a closed pipe).
+pub fn print_stdout(text: &str) -> bool {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .is_ok()
 }

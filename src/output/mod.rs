@@ -12,6 +12,7 @@
 pub mod actions;
 pub mod csv;
 pub mod decisions;
+pub mod explain;
 pub mod overview;
 pub mod rows;
 mod summary;

@@ -10,8 +10,8 @@ mod en;
 use chrono::NaiveDate;
 
 use crate::catalog::{Catalog, OfferIdx};
-use crate::decision::{ActionTally, Evidence, Failure, ReassignmentFinding};
-use crate::model::CustomerView;
+use crate::decision::{ActionTally, Evidence, Failure, PairDecision, ReassignmentFinding};
+use crate::model::{CustomerView, Relationship};
 
 pub use en::English;
 
@@ -24,6 +24,12 @@ pub enum Lang {
 
 impl Lang {
     pub fn texts(self) -> &'static dyn Texts {
+        match self {
+            Lang::En => &English,
+        }
+    }
+
+    pub fn explain_texts(self) -> &'static dyn ExplainTexts {
         match self {
             Lang::En => &English,
         }
@@ -103,4 +109,50 @@ pub(crate) fn push_joined<T>(
         }
         write(out, item);
     }
+}
+
+/// The sentences of `explain`'s text, one language. The layout (indentation,
+/// marks, alignment, colour) is `output::explain::text`'s.
+pub trait ExplainTexts: Sync {
+    /// `Customer <id> — <company> (account manager: <name>)`.
+    fn customer(&self, out: &mut String, cx: &Context<'_>);
+    /// The heading of the relationships' list.
+    fn relationships_heading(&self, out: &mut String, cx: &Context<'_>);
+    /// One relationship and what it grants on the as-of date.
+    fn relationship(&self, out: &mut String, cx: &Context<'_>, relationship: &Relationship);
+    /// The heading of one subscription: its offer, status, seats and channel.
+    fn subscription(&self, out: &mut String, cx: &Context<'_>, position: usize);
+    /// Why a subscription was not evaluated (another channel, unknown offer, no path).
+    fn not_evaluated(
+        &self,
+        out: &mut String,
+        cx: &Context<'_>,
+        position: usize,
+        other_channel: bool,
+    );
+    /// The heading of one target: its name and the verdict.
+    fn target(&self, out: &mut String, cx: &Context<'_>, pair: &PairDecision);
+    /// The evidence of one check, passed or failed, never cut.
+    fn check(
+        &self,
+        out: &mut String,
+        cx: &Context<'_>,
+        position: usize,
+        pair: &PairDecision,
+        check: u8,
+        failure: Option<&Failure>,
+    );
+    /// The heading of the reassignment rows.
+    fn reassignments_heading(&self, out: &mut String);
+    /// A check that did not apply (check 3 when no relationship is active).
+    fn not_applicable(&self, out: &mut String);
+    /// No subscription was found for the id (exit 1), with the closest ids.
+    fn unknown_id(&self, out: &mut String, what: IdKind, id: &str, closest: &[&str]);
+}
+
+/// What `explain` was asked about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdKind {
+    Subscription,
+    Customer,
 }

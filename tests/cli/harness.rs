@@ -205,6 +205,19 @@ impl Workspace {
         self.run(&args)
     }
 
+    /// `upgrade-recon explain --input <input> --as-of 2026-11-24` with `extra`.
+    pub fn explain(&self, extra: &[&str]) -> Outcome {
+        let mut cmd = Command::cargo_bin("upgrade-recon").expect("binary upgrade-recon");
+        cmd.arg("explain")
+            .arg("--input")
+            .arg(self.input())
+            .args(["--as-of", AS_OF])
+            .args(extra)
+            .env("NO_COLOR", "1")
+            .current_dir(self.path());
+        outcome(&mut cmd)
+    }
+
     /// A report written into `out/`.
     pub fn report(&self, file: &str) -> String {
         read_text(&self.out().join(file))

@@ -4,10 +4,12 @@
 //! Cases with input files and reviewed expected reports live in `tests/cases/`.
 
 mod active_users;
+mod audits;
 mod catalog;
 mod determinism;
 mod errors;
 mod exit_codes;
+mod explain;
 mod golden;
 mod harness;
 mod real_exports;

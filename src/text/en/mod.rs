@@ -1,5 +1,7 @@
 //! English: the language of the reports unless `--lang` says otherwise.
 
+mod explain;
+
 use std::fmt::Write;
 
 use super::{Context, RunCounts, Texts, push_all, push_joined};
@@ -86,6 +88,11 @@ impl Sentences<'_> {
         let offer = s.offer.map_or(&*s.offer_text, |o| self.offer_name(o));
         let (status, channel) = (s.status.as_str(), s.channel.as_str());
         push_all(out, [&s.id, " (", offer, ", ", status, ", ", channel, ")"]);
+    }
+
+    /// A failure's clause with every subscription it names (for `explain`).
+    fn failure_whole(&self, out: &mut String, failure: &Failure, target: OfferIdx) {
+        self.failure(out, failure, target);
     }
 
     fn failure(&self, out: &mut String, failure: &Failure, target: OfferIdx) {
