@@ -146,7 +146,7 @@ fn write_reports(
     bar.finish_and_clear();
     actions::sort(&mut action_rows);
 
-    let summary = Summary::compute(&SummaryInput {
+    let mut summary = Summary::compute(&SummaryInput {
         as_of: config.input.as_of,
         catalog: catalog_name,
         dataset: &dataset,
@@ -162,7 +162,7 @@ fn write_reports(
     let actions = actions_csv(&action_rows);
     writer.finish(
         &[(REJECTS_FILE, &rejects), (ACTIONS_FILE, &actions)],
-        &summary,
+        &mut summary,
     )?;
     Ok(RunOutcome {
         summary,

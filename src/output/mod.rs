@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 pub use decisions::{BLOCKED_HEADER, ELIGIBLE_HEADER, REASSIGNMENTS_HEADER, ReportInput};
 pub use summary::{
-    Counts, FilterSummary, InputSummary, OutcomeCounts, PairCounts, ReassignmentCounts,
+    Counts, FilterSummary, InputSummary, OutcomeCounts, PairCounts, ReassignmentCounts, ReportFile,
     SubscriptionCounts, Summary, SummaryInput,
 };
 
@@ -35,6 +35,31 @@ pub const OVERVIEW_FILE: &str = "overview.csv";
 pub const ACTIONS_FILE: &str = "actions.csv";
 pub const REJECTS_FILE: &str = "rejects.csv";
 pub const SUMMARY_FILE: &str = "summary.json";
+
+/// What was written to one report file: its length and its XXH3-64 checksum,
+/// which `summary.json` lists so that a reader can tell a complete set from a mix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportDigest {
+    pub bytes: u64,
+    pub xxh3: u64,
+}
+
+impl ReportDigest {
+    pub fn of(bytes: &[u8]) -> ReportDigest {
+        ReportDigest {
+            bytes: bytes.len() as u64,
+            xxh3: xxhash_rust::xxh3::xxh3_64(bytes),
+        }
+    }
+
+    /// The digest of `bytes` bytes fed to `hasher`.
+    pub fn of_hasher(hasher: &xxhash_rust::xxh3::Xxh3, bytes: u64) -> ReportDigest {
+        ReportDigest {
+            bytes,
+            xxh3: hasher.digest(),
+        }
+    }
+}
 
 /// The report set could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -86,13 +111,26 @@ impl ReportWriter {
         self.sink.write(rows)
     }
 
-    /// Writes the reports given whole and `summary.json`, and puts the whole set in place.
+    /// Writes the reports given whole and `summary.json` (listing every report
+    /// with its size and checksum), and puts the whole set in place.
     pub fn finish(
         mut self,
         whole: &[(&'static str, &[u8])],
-        summary: &Summary,
+        summary: &mut Summary,
     ) -> Result<(), ReportError> {
-        let mut staged: Vec<Staged> = self.sink.close()?.into();
+        let (streamed, digests) = self.sink.close()?;
+        summary.reports = STREAMED_FILES
+            .iter()
+            .zip(digests)
+            .chain(
+                whole
+                    .iter()
+                    .map(|(file, bytes)| (file, ReportDigest::of(bytes))),
+            )
+            .map(|(file, digest)| ReportFile::new(file, digest))
+            .collect();
+        summary.reports.sort_by(|a, b| a.file.cmp(&b.file));
+        let mut staged: Vec<Staged> = streamed.into();
         let out = &self.out;
         let mut json = serde_json::to_vec_pretty(summary)
             .map_err(|e| failed(out, SUMMARY_FILE, io::Error::from(e)))?;

@@ -28,9 +28,30 @@ pub struct Summary {
     pub unknown_license_offers: BTreeMap<String, u64>,
     pub rejected_rows: u64,
     pub inputs: Vec<InputSummary>,
+    /// Every report file of the set but this one, by name, with its size and
+    /// checksum (XXH3-64, hex).
+    pub reports: Vec<ReportFile>,
     /// The customers a filtered run reports on (absent when not filtered).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<FilterSummary>,
+}
+
+/// One report file of the set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportFile {
+    pub file: String,
+    pub bytes: u64,
+    pub xxh3: String,
+}
+
+impl ReportFile {
+    pub fn new(file: &str, digest: super::ReportDigest) -> ReportFile {
+        ReportFile {
+            file: file.to_owned(),
+            bytes: digest.bytes,
+            xxh3: format!("{:016x}", digest.xxh3),
+        }
+    }
 }
 
 /// What `--customer` and `--account-manager` selected.
@@ -290,6 +311,7 @@ impl Summary {
                     columns: f.columns.clone(),
                 })
                 .collect(),
+            reports: Vec::new(),
             filter: input.filter.clone(),
         }
     }

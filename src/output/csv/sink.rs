@@ -12,19 +12,24 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::thread::JoinHandle;
 
+use xxhash_rust::xxh3::Xxh3;
+
 use super::StreamedRows;
 use super::direct::Appender;
-use crate::output::{ReportError, Staged, failed};
+use crate::output::{ReportDigest, ReportError, Staged, failed};
 
 /// Formatted batches that may wait for the writer: two windows' worth.
 const QUEUED_BATCHES: usize = 16;
 
 type Files = [Staged; 4];
 
+/// What was written to each streamed report, in [`super::STREAMED_FILES`] order.
+pub type Digests = [ReportDigest; 4];
+
 pub struct Sink {
     rows: Option<SyncSender<StreamedRows>>,
     spare: Receiver<StreamedRows>,
-    thread: Option<JoinHandle<Result<Files, ReportError>>>,
+    thread: Option<JoinHandle<Result<(Files, Digests), ReportError>>>,
 }
 
 impl Sink {
@@ -65,8 +70,8 @@ impl Sink {
         }
     }
 
-    /// Waits until every queued batch is written; returns the files.
-    pub fn close(&mut self) -> Result<Files, ReportError> {
+    /// Waits until every queued batch is written; returns the files and what was written.
+    pub fn close(&mut self) -> Result<(Files, Digests), ReportError> {
         let files = self.join()?;
         // The emptied buffers are tens of MiB at 100k customers: returning them to
         // the system takes 10–30 ms, which a detached thread spends while the
@@ -76,7 +81,7 @@ impl Sink {
         Ok(files)
     }
 
-    fn join(&mut self) -> Result<Files, ReportError> {
+    fn join(&mut self) -> Result<(Files, Digests), ReportError> {
         self.rows = None;
         match self.thread.take().map(JoinHandle::join) {
             Some(Ok(result)) => result,
@@ -105,14 +110,19 @@ fn write_batches(
     mut files: Files,
     queued: Receiver<StreamedRows>,
     emptied: Sender<StreamedRows>,
-) -> Result<Files, ReportError> {
+) -> Result<(Files, Digests), ReportError> {
     let mut appenders = files
         .each_ref()
         .map(|(_, temp)| Appender::new(temp.as_file()));
+    let mut hashers: [(Xxh3, u64); 4] = std::array::from_fn(|_| (Xxh3::new(), 0));
     for batch in queued {
-        for ((file, temp), (appender, bytes)) in
-            files.iter_mut().zip(appenders.iter_mut().zip(&batch.0))
+        for (((file, temp), appender), (hasher, bytes)) in files
+            .iter_mut()
+            .zip(appenders.iter_mut())
+            .zip(hashers.iter_mut().zip(&batch.0))
         {
+            hasher.0.update(bytes);
+            hasher.1 += bytes.len() as u64;
             // Through the File: the error is the system's, without the path again.
             appender
                 .append(temp.as_file_mut(), bytes)
@@ -126,7 +136,8 @@ fn write_batches(
             .finish(temp.as_file_mut())
             .map_err(|e| failed(out, file, e))?;
     }
-    Ok(files)
+    let digests = hashers.map(|(hasher, len)| ReportDigest::of_hasher(&hasher, len));
+    Ok((files, digests))
 }
 
 #[cfg(all(test, target_os = "linux"))]
