@@ -1,6 +1,7 @@
 //! `upgrade-recon run`: one run of the batch job, end to end — catalog → input →
 //! model → engine → reports — and the exit code that tells cron how it went.
 
+use std::io;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -17,8 +18,8 @@ use crate::model::{CustomerIdx, Dataset};
 use crate::output::actions::{self, ActionRow};
 use crate::output::csv::{StreamedRows, actions_csv, rejects_csv, streamed_rows};
 use crate::output::{
-    ACTIONS_FILE, FilterSummary, OutcomeCounts, REJECTS_FILE, ReportInput, ReportWriter, Summary,
-    SummaryInput,
+    ACTIONS_FILE, FilterSummary, OutcomeCounts, REJECTS_FILE, ReportError, ReportInput,
+    ReportWriter, Summary, SummaryInput,
 };
 use crate::progress::Progress;
 use crate::sys::release_free_memory;
@@ -132,11 +133,15 @@ fn write_reports(
             .chunks(CUSTOMERS_PER_BATCH)
             .map(|batch| (batch, writer.spare_buffers()))
             .collect();
-        let done: Vec<Batch> = batches
+        let done: Vec<io::Result<Batch>> = batches
             .into_par_iter()
-            .map(|(batch, buffers)| emit_batch(input, batch, buffers))
+            .map(|(batch, buffers)| emit_batch(input, batch, buffers, &config.out))
             .collect();
         for batch in done {
+            let batch = batch.map_err(|source| ReportError {
+                path: config.out.clone(),
+                source,
+            })?;
             outcomes.merge(&batch.counts);
             action_rows.extend(batch.actions);
             writer.write_rows(batch.rows)?;
@@ -172,7 +177,12 @@ fn write_reports(
 }
 
 /// Evaluates, counts and formats one batch of customers.
-fn emit_batch(input: ReportInput<'_>, customers: &[CustomerIdx], buffers: StreamedRows) -> Batch {
+fn emit_batch(
+    input: ReportInput<'_>,
+    customers: &[CustomerIdx],
+    buffers: StreamedRows,
+    spill_dir: &Path,
+) -> io::Result<Batch> {
     let decisions: Vec<CustomerDecisions> =
         engine::evaluate(input.dataset, input.catalog, input.as_of, customers);
     let mut counts = OutcomeCounts::default();
@@ -185,12 +195,12 @@ fn emit_batch(input: ReportInput<'_>, customers: &[CustomerIdx], buffers: Stream
             actions::customer_rows(&input.context(customer, decisions), input.texts, decisions)
         })
         .collect();
-    let rows = streamed_rows(input, customers, &decisions, buffers);
-    Batch {
+    let rows = streamed_rows(input, customers, &decisions, buffers, spill_dir)?;
+    Ok(Batch {
         counts,
         rows,
         actions,
-    }
+    })
 }
 
 /// The customers `--customer`/`--account-manager` select (`None` without a

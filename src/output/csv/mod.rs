@@ -4,10 +4,17 @@
 
 mod direct;
 mod sink;
+mod spill;
 mod writer;
 
 pub use sink::Sink;
+pub use spill::Part;
 pub use writer::CsvOut;
+
+use std::io;
+use std::path::Path;
+
+use spill::Spilling;
 
 use super::decisions::{
     BLOCKED_HEADER, DecisionSinks, ELIGIBLE_HEADER, REASSIGNMENTS_HEADER, ReportInput,
@@ -29,10 +36,10 @@ pub const STREAMED_FILES: [&str; 4] = [
     OVERVIEW_FILE,
 ];
 
-/// Rows of the streamed reports for a run of customers, as CSV bytes, one buffer
+/// Rows of the streamed reports for a run of customers, as CSV bytes, one part
 /// per report in [`STREAMED_FILES`] order.
 #[derive(Debug, Default)]
-pub struct StreamedRows(pub [Vec<u8>; 4]);
+pub struct StreamedRows(pub [Part; 4]);
 
 /// The header rows of the streamed reports.
 pub fn streamed_headers() -> StreamedRows {
@@ -45,20 +52,22 @@ pub fn streamed_headers() -> StreamedRows {
     StreamedRows(headers.map(|header| {
         let mut out = CsvOut::default();
         out.record(header);
-        out.into_bytes()
+        Part::in_memory(out.into_bytes())
     }))
 }
 
 /// Formats the streamed reports' rows of `customers` (with their decisions, in
 /// report order). `buffers` (emptied) are written into, so that a caller can
-/// reuse their memory.
+/// reuse their memory; rows past a limit spill to unnamed files in `spill_dir`.
 pub fn streamed_rows(
     input: ReportInput<'_>,
     customers: &[CustomerIdx],
     decisions: &[CustomerDecisions],
     buffers: StreamedRows,
-) -> StreamedRows {
-    let [eligible, blocked, reassignments, overview_rows] = buffers.0.map(CsvOut::new);
+    spill_dir: &Path,
+) -> io::Result<StreamedRows> {
+    let [eligible, blocked, reassignments, overview_rows] =
+        buffers.0.map(|part| Spilling::new(part.bytes, spill_dir));
     let (mut eligible, mut blocked, mut reassignments, mut overview_rows) =
         (eligible, blocked, reassignments, overview_rows);
     let mut scratch = String::new();
@@ -78,7 +87,12 @@ pub fn streamed_rows(
             &mut scratch,
         );
     }
-    StreamedRows([eligible, blocked, reassignments, overview_rows].map(CsvOut::into_bytes))
+    Ok(StreamedRows([
+        eligible.finish()?,
+        blocked.finish()?,
+        reassignments.finish()?,
+        overview_rows.finish()?,
+    ]))
 }
 
 /// `rejects.csv`: one row per rejected row, every problem in `error`.

@@ -62,7 +62,7 @@ impl Sink {
 
     /// Queues one batch of rows, to be appended after the batches before it.
     pub fn write(&mut self, rows: StreamedRows) -> Result<(), ReportError> {
-        let sent = self.rows.as_ref().map(|sender| sender.send(rows));
+        let sent = self.rows.as_ref().map(|sender| sender.send(rows).map_err(drop));
         match sent {
             Some(Ok(())) => Ok(()),
             // The thread stopped early: it failed, and says why when joined.
@@ -115,18 +115,22 @@ fn write_batches(
         .each_ref()
         .map(|(_, temp)| Appender::new(temp.as_file()));
     let mut hashers: [(Xxh3, u64); 4] = std::array::from_fn(|_| (Xxh3::new(), 0));
-    for batch in queued {
-        for (((file, temp), appender), (hasher, bytes)) in files
+    let mut read_buffer = Vec::new();
+    for mut batch in queued {
+        for (((file, temp), appender), (hasher, part)) in files
             .iter_mut()
             .zip(appenders.iter_mut())
-            .zip(hashers.iter_mut().zip(&batch.0))
+            .zip(hashers.iter_mut().zip(&mut batch.0))
         {
-            hasher.0.update(bytes);
-            hasher.1 += bytes.len() as u64;
-            // Through the File: the error is the system's, without the path again.
-            appender
-                .append(temp.as_file_mut(), bytes)
-                .map_err(|e| failed(out, file, e))?;
+            let temp = temp.as_file_mut();
+            part.for_each_piece(&mut read_buffer, |bytes| {
+                hasher.0.update(bytes);
+                hasher.1 += bytes.len() as u64;
+                // Through the File: the error is the system's, without the path again.
+                appender.append(temp, bytes)
+            })
+            .map_err(|e| failed(out, file, e))?;
+            part.spilled = None;
         }
         // The receiver is gone once the run stops formatting; nothing to reuse then.
         let _ = emptied.send(batch);
@@ -160,7 +164,14 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let files = ["a", "b", "c", "d"].map(|name| full_disk(dir.path(), name));
         let mut sink = Sink::start(dir.path(), files).expect("thread");
-        let rows = || StreamedRows([b"x\n".to_vec(), Vec::new(), Vec::new(), Vec::new()]);
+        let rows = || {
+            StreamedRows([
+                crate::output::csv::Part::in_memory(b"x\n".to_vec()),
+                Default::default(),
+                Default::default(),
+                Default::default(),
+            ])
+        };
         // The first batch is queued; its failure surfaces on a later call.
         let mut outcome = sink.write(rows());
         for _ in 0..QUEUED_BATCHES * 2 {

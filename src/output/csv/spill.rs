@@ -1,0 +1,153 @@
+//! Rows of one report for one batch, spilled to an unnamed temporary file once
+//! they pass a limit, so that a customer whose rows run to gigabytes (thousands
+//! of users on dozens of subscriptions of one offer) takes a bounded amount of
+//! memory, whatever its output. The file has no name: a killed run leaves nothing.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, Write};
+use std::path::Path;
+
+use super::CsvOut;
+use crate::output::rows::RowSink;
+
+/// Bytes a batch keeps in memory per report before it spills: far more than an
+/// ordinary batch of 512 customers writes (about 1.3 MB at 100k customers).
+pub const SPILL_BYTES: usize = 4 << 20;
+
+/// One report's rows of a batch: what was spilled, then what is in memory.
+#[derive(Debug, Default)]
+pub struct Part {
+    pub spilled: Option<File>,
+    pub bytes: Vec<u8>,
+}
+
+impl Part {
+    /// A part of the bytes only (headers, tests).
+    pub fn in_memory(bytes: Vec<u8>) -> Part {
+        Part {
+            spilled: None,
+            bytes,
+        }
+    }
+
+    /// Feeds every byte, spilled ones first, to `write` in pieces of at most
+    /// `buffer`'s length.
+    pub fn for_each_piece(
+        &mut self,
+        buffer: &mut Vec<u8>,
+        mut write: impl FnMut(&[u8]) -> io::Result<()>,
+    ) -> io::Result<()> {
+        if let Some(file) = &mut self.spilled {
+            file.rewind()?;
+            buffer.resize(SPILL_BYTES, 0);
+            loop {
+                let read = file.read(buffer)?;
+                if read == 0 {
+                    break;
+                }
+                write(&buffer[..read])?;
+            }
+        }
+        write(&self.bytes)
+    }
+}
+
+/// A CSV writer that spills to a temporary file in `dir` past [`SPILL_BYTES`].
+pub struct Spilling<'d> {
+    out: CsvOut,
+    spilled: Option<File>,
+    dir: &'d Path,
+    /// The first failure to spill; reported by [`Spilling::finish`].
+    error: Option<io::Error>,
+}
+
+impl<'d> Spilling<'d> {
+    pub fn new(bytes: Vec<u8>, dir: &'d Path) -> Spilling<'d> {
+        Spilling {
+            out: CsvOut::new(bytes),
+            spilled: None,
+            dir,
+            error: None,
+        }
+    }
+
+    fn spill(&mut self) -> io::Result<()> {
+        let file = match &mut self.spilled {
+            Some(file) => file,
+            None => self.spilled.insert(tempfile::tempfile_in(self.dir)?),
+        };
+        file.write_all(self.out.as_bytes())?;
+        self.out.clear();
+        Ok(())
+    }
+
+    pub fn finish(self) -> io::Result<Part> {
+        match self.error {
+            Some(error) => Err(error),
+            None => Ok(Part {
+                spilled: self.spilled,
+                bytes: self.out.into_bytes(),
+            }),
+        }
+    }
+}
+
+impl RowSink for Spilling<'_> {
+    fn text(&mut self, value: &str) {
+        self.out.text(value);
+    }
+
+    fn number(&mut self, value: u64) {
+        self.out.number(value);
+    }
+
+    fn token(&mut self, value: &str) {
+        self.out.token(value);
+    }
+
+    fn end_row(&mut self) {
+        RowSink::end_row(&mut self.out);
+        if self.out.as_bytes().len() >= SPILL_BYTES
+            && self.error.is_none()
+            && let Err(error) = self.spill()
+        {
+            self.error = Some(error);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spilled_rows_come_back_in_order() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut rows = Spilling::new(Vec::new(), dir.path());
+        let mut expected = Vec::new();
+        let mut n = 0u64;
+        while expected.len() < 3 * SPILL_BYTES {
+            rows.number(n);
+            rows.text("ä,b");
+            rows.end_row();
+            expected.extend_from_slice(format!("{n},\"ä,b\"\n").as_bytes());
+            n += 1;
+        }
+        let mut part = rows.finish().expect("no error");
+        assert!(part.spilled.is_some(), "spilled past the limit");
+        assert!(part.bytes.len() < SPILL_BYTES);
+        let mut read = Vec::new();
+        let mut buffer = Vec::new();
+        part.for_each_piece(&mut buffer, |piece| {
+            read.extend_from_slice(piece);
+            Ok(())
+        })
+        .expect("read back");
+        assert_eq!(read, expected);
+        assert_eq!(
+            std::fs::read_dir(dir.path()).expect("dir").count(),
+            0,
+            "no named file left"
+        );
+    }
+}
