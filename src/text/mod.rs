@@ -156,3 +156,69 @@ pub enum IdKind {
     Subscription,
     Customer,
 }
+
+/// Items a list in a report's `details` shows before it says how many more there
+/// are: hundreds of conflicting subscriptions would make every row of a customer
+/// as long as the customer's input (and its output quadratic). The evidence is
+/// never cut: `actions.csv` and `explain --json` have all of it.
+pub const LIST_CAP: usize = 5;
+
+/// Appends at most `cap` items with `write`, `separator` between them, then
+/// `more(out, rest)` when items were left out.
+pub(crate) fn push_capped<T>(
+    out: &mut String,
+    items: &[T],
+    separator: &str,
+    cap: usize,
+    write: impl FnMut(&mut String, &T),
+    more: impl FnOnce(&mut String, usize),
+) {
+    let shown = items.len().min(cap);
+    push_joined(out, &items[..shown], separator, write);
+    if items.len() > shown {
+        more(out, items.len() - shown);
+    }
+}
+
+/// `n` with its digits grouped in threes by `separator` (`1,995`; German `1.995`).
+pub(crate) fn grouped(n: usize, separator: char) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(separator);
+        }
+        out.push(digit);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_are_capped_with_a_count() {
+        let items: Vec<usize> = (1..=8).collect();
+        let mut out = String::new();
+        let write = |out: &mut String, n: &usize| out.push_str(&n.to_string());
+        let more = |out: &mut String, rest: usize| out.push_str(&format!(" and {rest} more"));
+        push_capped(&mut out, &items, ", ", 5, write, more);
+        assert_eq!(out, "1, 2, 3, 4, 5 and 3 more");
+        out.clear();
+        push_capped(&mut out, &items[..5], ", ", 5, write, more);
+        assert_eq!(out, "1, 2, 3, 4, 5");
+    }
+
+    #[test]
+    fn thousands_are_grouped() {
+        for (n, text) in [
+            (0, "0"),
+            (999, "999"),
+            (1_995, "1,995"),
+            (1_234_567, "1,234,567"),
+        ] {
+            assert_eq!(grouped(n, ','), text);
+        }
+    }
+}

@@ -62,7 +62,10 @@ impl Sink {
 
     /// Queues one batch of rows, to be appended after the batches before it.
     pub fn write(&mut self, rows: StreamedRows) -> Result<(), ReportError> {
-        let sent = self.rows.as_ref().map(|sender| sender.send(rows).map_err(drop));
+        let sent = self
+            .rows
+            .as_ref()
+            .map(|sender| sender.send(rows).map_err(drop));
         match sent {
             Some(Ok(())) => Ok(()),
             // The thread stopped early: it failed, and says why when joined.

@@ -29,7 +29,7 @@ impl ExplainTexts for English {
     }
 
     fn relationship(&self, out: &mut String, cx: &Context<'_>, relationship: &Relationship) {
-        let sentences = Sentences(cx);
+        let sentences = Sentences::whole(cx);
         out.push_str(relationship_name(relationship));
         push_all(out, [" ", relationship.status.as_str()]);
         match (relationship.start, relationship.end) {
@@ -134,7 +134,7 @@ impl ExplainTexts for English {
         check: u8,
         failure: Option<&Failure>,
     ) {
-        let sentences = Sentences(cx);
+        let sentences = Sentences::whole(cx);
         if let Some(failure) = failure {
             sentences.failure_whole(out, failure, pair.target);
             return;

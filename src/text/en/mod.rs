@@ -4,7 +4,7 @@ mod explain;
 
 use std::fmt::Write;
 
-use super::{Context, RunCounts, Texts, push_all, push_joined};
+use super::{Context, LIST_CAP, RunCounts, Texts, grouped, push_all, push_capped, push_joined};
 use crate::catalog::{OfferIdx, ServiceSet};
 use crate::decision::{
     ActionKind, ActionTally, Failure, ReassignmentFinding, ReassignmentReason, Subject,
@@ -23,7 +23,7 @@ impl Texts for English {
         target: OfferIdx,
     ) {
         push_joined(out, failures, " | ", |out, failure| {
-            Sentences(cx).failure(out, failure, target)
+            Sentences::capped(cx).failure(out, failure, target)
         });
     }
 
@@ -35,11 +35,11 @@ impl Texts for English {
         source: OfferIdx,
         target: OfferIdx,
     ) {
-        Sentences(cx).reassignment(out, finding, source, target);
+        Sentences::capped(cx).reassignment(out, finding, source, target);
     }
 
     fn action_details(&self, out: &mut String, cx: &Context<'_>, tally: &ActionTally) {
-        Sentences(cx).action(out, tally);
+        Sentences::capped(cx).action(out, tally);
     }
 
     fn summary_line(&self, counts: &RunCounts, out: &str, seconds: f64) -> String {
@@ -63,13 +63,37 @@ impl Texts for English {
 }
 
 /// The English sentences about one customer.
-struct Sentences<'a>(&'a Context<'a>);
+struct Sentences<'a> {
+    cx: &'a Context<'a>,
+    /// Items a list shows before "… and N more".
+    cap: usize,
+}
+
+impl<'a> Sentences<'a> {
+    /// Sentences for the reports: long lists cut.
+    fn capped(cx: &'a Context<'a>) -> Sentences<'a> {
+        Sentences { cx, cap: LIST_CAP }
+    }
+
+    /// Sentences for `explain`: every item.
+    fn whole(cx: &'a Context<'a>) -> Sentences<'a> {
+        Sentences {
+            cx,
+            cap: usize::MAX,
+        }
+    }
+
+    /// `; … and 1,995 more <what>`.
+    fn more(out: &mut String, rest: usize, what: &str) {
+        push_all(out, ["; … and ", &grouped(rest, ','), " more ", what]);
+    }
+}
 
 impl<'a> std::ops::Deref for Sentences<'a> {
     type Target = Context<'a>;
 
     fn deref(&self) -> &Context<'a> {
-        self.0
+        self.cx
     }
 }
 
@@ -114,9 +138,14 @@ impl Sentences<'_> {
                 if self.customer.relationships.is_empty() {
                     out.push_str("none on record");
                 }
-                push_joined(out, self.customer.relationships, "; ", |out, r| {
-                    self.inactive_relationship(out, r)
-                });
+                push_capped(
+                    out,
+                    self.customer.relationships,
+                    "; ",
+                    self.cap,
+                    |out, r| self.inactive_relationship(out, r),
+                    |out, rest| Self::more(out, rest, "relationships"),
+                );
                 out.push(')');
             }
             Failure::MissingAdminServices { missing } => {
@@ -126,9 +155,14 @@ impl Sentences<'_> {
             }
             Failure::TargetAlreadyOwned { held } => {
                 push_all(out, ["customer already holds ", target_name, ": "]);
-                push_joined(out, self.evidence.held(*held), "; ", |out, &position| {
-                    self.subscription(out, position)
-                });
+                push_capped(
+                    out,
+                    self.evidence.held(*held),
+                    "; ",
+                    self.cap,
+                    |out, &position| self.subscription(out, position),
+                    |out, rest| Self::more(out, rest, "subscriptions"),
+                );
             }
             Failure::ConflictingServices { conflicts } => {
                 let conflicts = self.evidence.conflicts(*conflicts);
@@ -140,11 +174,18 @@ impl Sentences<'_> {
                         " would add are already held: ",
                     ],
                 );
-                push_joined(out, conflicts, "; ", |out, conflict| {
-                    self.subscription(out, conflict.subscription);
-                    out.push_str(" provides ");
-                    self.services(out, conflict.services);
-                });
+                push_capped(
+                    out,
+                    conflicts,
+                    "; ",
+                    self.cap,
+                    |out, conflict| {
+                        self.subscription(out, conflict.subscription);
+                        out.push_str(" provides ");
+                        self.services(out, conflict.services);
+                    },
+                    |out, rest| Self::more(out, rest, "subscriptions"),
+                );
             }
             Failure::QuantityExceedsLimit { quantity, limit } => {
                 let _ = write!(
@@ -265,9 +306,14 @@ impl Sentences<'_> {
                 if self.customer.relationships.is_empty() {
                     out.push_str("none on record");
                 }
-                push_joined(out, self.customer.relationships, "; ", |out, r| {
-                    self.inactive_relationship(out, r)
-                });
+                push_capped(
+                    out,
+                    self.customer.relationships,
+                    "; ",
+                    self.cap,
+                    |out, r| self.inactive_relationship(out, r),
+                    |out, rest| Self::more(out, rest, "relationships"),
+                );
                 out.push_str("). Partner: request a GDAP relationship covering ");
                 self.services(out, tally.services);
                 out.push_str("; the customer's Global Administrator must approve it");
