@@ -4,7 +4,8 @@
 //! The pipeline runs one way, one module per stage:
 //! [`cli`] → [`config`] → [`input`] (read + validate CSV, with the [`catalog`]) →
 //! [`model`] (indexed dataset) → [`rules`] (pure functions) → [`engine`] (rayon) →
-//! [`report`] (writers) → [`run`] (summary and exit code).
+//! [`report`] (writers) → [`output`] (the report set in `--out`: lock, staging,
+//! journal) → [`run`] (summary and exit code).
 //!
 //! [`generate`] writes synthetic exports for benchmarks and tests.
 
@@ -15,6 +16,7 @@ pub mod engine;
 pub mod generate;
 pub mod input;
 pub mod model;
+pub mod output;
 pub mod progress;
 pub mod report;
 pub mod rules;

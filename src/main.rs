@@ -30,6 +30,13 @@ fn main() -> ExitCode {
             match run::run(&config, Progress::new(config.quiet)) {
                 Ok(outcome) => {
                     if !config.quiet {
+                        if !outcome.recovered.is_empty() {
+                            eprintln!(
+                                "upgrade-recon: {}: {}",
+                                config.out.display(),
+                                outcome.recovered
+                            );
+                        }
                         eprintln!("{}", outcome.summary_line(&config.out));
                     }
                     ExitCode::from(outcome.exit_code())

@@ -10,6 +10,7 @@ use crate::catalog::{Catalog, CatalogError};
 use crate::config::{CatalogSource, Config};
 use crate::engine;
 use crate::input::{self, LoadError, RejectedRow};
+use crate::output::set::{self, HeldBy, LockError, OutLock, Recovered};
 use crate::progress::Progress;
 use crate::report::{
     DecisionRows, OutcomeCounts, ReportError, ReportInput, ReportWriter, Summary, SummaryInput,
@@ -25,6 +26,8 @@ pub mod exit {
     pub const NO_INPUT: u8 = 66;
     pub const OS_ERROR: u8 = 71;
     pub const CANT_WRITE: u8 = 74;
+    /// Another run holds the lock on `--out` (EX_TEMPFAIL: try again later).
+    pub const LOCKED: u8 = 75;
 }
 
 /// Customers evaluated and written together: large enough to keep both cores busy,
@@ -42,6 +45,8 @@ pub const MAX_PROBLEM_LINES: usize = 100;
 pub struct RunOutcome {
     pub summary: Summary,
     pub elapsed: Duration,
+    /// What the run found of an interrupted earlier run in `--out`, and set right.
+    pub recovered: Recovered,
 }
 
 impl RunOutcome {
@@ -96,6 +101,18 @@ pub enum RunError {
     Threads { threads: usize, message: String },
     #[error("cannot write reports: {0}")]
     Report(#[from] ReportError),
+    /// Another run holds `--out`; this one changed nothing.
+    #[error(transparent)]
+    Locked(HeldBy),
+}
+
+impl From<LockError> for RunError {
+    fn from(error: LockError) -> RunError {
+        match error {
+            LockError::Held(held) => RunError::Locked(held),
+            LockError::Io { path, source } => RunError::Report(ReportError { path, source }),
+        }
+    }
 }
 
 impl RunError {
@@ -108,6 +125,7 @@ impl RunError {
             }
             RunError::Threads { .. } => exit::OS_ERROR,
             RunError::Report(_) => exit::CANT_WRITE,
+            RunError::Locked(_) => exit::LOCKED,
         }
     }
 
@@ -140,6 +158,10 @@ impl RunError {
 /// Runs the job described by `config`.
 pub fn run(config: &Config, progress: Progress) -> Result<RunOutcome, RunError> {
     let started = Instant::now();
+    // Before anything else (contract §7): one run at a time on --out, held until
+    // this returns; then whatever a killed run left there is completed or undone.
+    let lock = OutLock::acquire(&config.out)?;
+    let recovered = set::recover(&lock).map_err(ReportError::from)?;
     let (catalog, catalog_name) = match &config.catalog {
         CatalogSource::Builtin => (Catalog::builtin()?, "built-in".to_owned()),
         CatalogSource::Dir(dir) => (Catalog::from_dir(dir)?, dir.display().to_string()),
@@ -152,12 +174,18 @@ pub fn run(config: &Config, progress: Progress) -> Result<RunOutcome, RunError> 
             threads: config.threads.get(),
             message: error.to_string(),
         })?;
-    pool.install(|| run_in_pool(config, progress, &catalog, &catalog_name, started))
+    let outcome =
+        pool.install(|| run_in_pool(config, progress, &lock, &catalog, &catalog_name, started))?;
+    Ok(RunOutcome {
+        recovered,
+        ..outcome
+    })
 }
 
 fn run_in_pool(
     config: &Config,
     progress: Progress,
+    lock: &OutLock,
     catalog: &Catalog,
     catalog_name: &str,
     started: Instant,
@@ -195,7 +223,7 @@ fn run_in_pool(
     // so that formatted rows waiting to be written take little memory.
     let customers = dataset.customers.len();
     let bar = progress.bar(customers as u64, "evaluating");
-    let mut writer = ReportWriter::create(&config.out)?;
+    let mut writer = ReportWriter::create(lock)?;
     let mut outcomes = OutcomeCounts::default();
     for window_start in (0..customers).step_by(CUSTOMERS_PER_WINDOW) {
         let window_end = (window_start + CUSTOMERS_PER_WINDOW).min(customers);
@@ -250,6 +278,7 @@ fn run_in_pool(
     Ok(RunOutcome {
         summary,
         elapsed: started.elapsed(),
+        recovered: Recovered::default(),
     })
 }
 

@@ -1,12 +1,12 @@
 //! Writing the report set (contract §5): three decision CSVs, `rejects.csv` and
 //! `summary.json`, all or nothing.
 //!
-//! Every file is first written completely to a temporary file in the output folder
-//! and synced; only then are they renamed into place, the previous set moved aside
-//! first and put back if a rename fails. A run that fails while writing leaves the
-//! previous set untouched and no temporary files behind. Rows are formatted in
-//! batches of customers in parallel and appended in customer order by a writer
-//! thread, so output does not depend on threads.
+//! Every file is written completely into the staging folder of the locked `--out`
+//! and put in place by [`Staging::commit`] (`crate::output::set`: synced, journaled,
+//! renamed, recovered by the next run after a kill). A run that fails while writing
+//! drops the staging folder and leaves the previous set untouched. Rows are
+//! formatted in batches of customers in parallel and appended in customer order by
+//! a writer thread, so output does not depend on threads.
 
 mod csv_out;
 mod details;
@@ -15,6 +15,7 @@ mod sink;
 mod summary;
 mod tables;
 
+use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -28,6 +29,7 @@ pub use tables::{
 };
 
 use crate::input::RejectedRow;
+use crate::output::set::{OutLock, SetError, Staging};
 use sink::Sink;
 
 pub const ELIGIBLE_FILE: &str = "eligible_upgrades.csv";
@@ -35,6 +37,15 @@ pub const BLOCKED_FILE: &str = "blocked_upgrades.csv";
 pub const REASSIGNMENTS_FILE: &str = "reassignments.csv";
 pub const REJECTS_FILE: &str = "rejects.csv";
 pub const SUMMARY_FILE: &str = "summary.json";
+
+/// The reports of every run, in the order they are put in place (the summary last).
+const REPORT_FILES: [&str; 5] = [
+    ELIGIBLE_FILE,
+    BLOCKED_FILE,
+    REASSIGNMENTS_FILE,
+    REJECTS_FILE,
+    SUMMARY_FILE,
+];
 
 /// The report set could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -44,32 +55,39 @@ pub struct ReportError {
     pub source: io::Error,
 }
 
+impl From<SetError> for ReportError {
+    fn from(error: SetError) -> ReportError {
+        let (path, source) = error.into_parts();
+        ReportError { path, source }
+    }
+}
+
 /// The report set being written: the three decision reports grow batch by batch
-/// in temporary files; [`ReportWriter::finish`] adds `rejects.csv` and
+/// in the staging folder; [`ReportWriter::finish`] adds `rejects.csv` and
 /// `summary.json` and puts all five in place, or none.
 ///
 /// A writer thread (`sink`) appends the formatted rows while the next ones are
-/// evaluated. Dropping the writer without `finish` removes the temporary files.
-pub struct ReportWriter {
+/// evaluated. Dropping the writer without `finish` removes the staging folder.
+pub struct ReportWriter<'lock> {
     out: PathBuf,
+    staging: Staging<'lock>,
     sink: Sink,
 }
 
-impl ReportWriter {
-    /// Creates `out` if needed and starts the three decision reports with their headers.
-    pub fn create(out: &Path) -> Result<ReportWriter, ReportError> {
-        std::fs::create_dir_all(out).map_err(|source| ReportError {
-            path: out.to_owned(),
-            source,
-        })?;
+impl<'lock> ReportWriter<'lock> {
+    /// Starts the three decision reports with their headers in the locked folder.
+    pub fn create(lock: &'lock OutLock) -> Result<ReportWriter<'lock>, ReportError> {
+        let out = lock.out();
+        let staging = Staging::create(lock)?;
         let decisions = [
-            stage(out, ELIGIBLE_FILE)?,
-            stage(out, BLOCKED_FILE)?,
-            stage(out, REASSIGNMENTS_FILE)?,
+            stage(&staging, out, ELIGIBLE_FILE)?,
+            stage(&staging, out, BLOCKED_FILE)?,
+            stage(&staging, out, REASSIGNMENTS_FILE)?,
         ];
         let mut writer = ReportWriter {
             out: out.to_owned(),
             sink: Sink::start(out, decisions)?,
+            staging,
         };
         writer.sink.write(decision_headers())?;
         Ok(writer)
@@ -91,32 +109,29 @@ impl ReportWriter {
         rejected: &[RejectedRow],
         summary: &Summary,
     ) -> Result<(), ReportError> {
-        let [eligible, blocked, reassignments] = self.sink.close()?;
+        // Closed before the commit, which syncs every report by name.
+        drop(self.sink.close()?);
         let out = &self.out;
-        let mut rejects = stage(out, REJECTS_FILE)?;
+        let mut rejects = stage(&self.staging, out, REJECTS_FILE)?;
         rejects
             .1
-            .as_file_mut()
             .write_all(&rejects_csv(rejected))
             .map_err(|e| failed(out, REJECTS_FILE, e))?;
-        let mut summary_file = stage(out, SUMMARY_FILE)?;
+        let mut summary_file = stage(&self.staging, out, SUMMARY_FILE)?;
         let mut json = serde_json::to_vec_pretty(summary)
             .map_err(|e| failed(out, SUMMARY_FILE, io::Error::from(e)))?;
         json.push(b'\n');
         summary_file
             .1
-            .as_file_mut()
             .write_all(&json)
             .map_err(|e| failed(out, SUMMARY_FILE, e))?;
-        replace_all(
-            out,
-            vec![eligible, blocked, reassignments, rejects, summary_file],
-        )
+        drop((rejects, summary_file));
+        Ok(self.staging.commit(&REPORT_FILES, &[])?)
     }
 }
 
-/// A report being written: its final name and its temporary file.
-pub(crate) type Staged = (&'static str, tempfile::NamedTempFile);
+/// A report being written: its final name and its file in the staging folder.
+pub(crate) type Staged = (&'static str, File);
 
 pub(crate) fn failed(out: &Path, file: &str, source: io::Error) -> ReportError {
     ReportError {
@@ -125,66 +140,8 @@ pub(crate) fn failed(out: &Path, file: &str, source: io::Error) -> ReportError {
     }
 }
 
-/// Puts every staged file in place, or none: existing reports are first moved
-/// aside and put back if anything fails.
-fn replace_all(out: &Path, staged: Vec<Staged>) -> Result<(), ReportError> {
-    for (file, temp) in &staged {
-        temp.as_file()
-            .sync_all()
-            .map_err(|e| failed(out, file, e))?;
-        let target = out.join(file);
-        if target.symlink_metadata().is_ok_and(|m| m.is_dir()) {
-            return Err(failed(
-                out,
-                file,
-                io::Error::other("a folder stands where the report goes"),
-            ));
-        }
-    }
-    let mut set_aside: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let restore = |set_aside: &[(PathBuf, PathBuf)]| {
-        for (target, previous) in set_aside {
-            let _ = std::fs::rename(previous, target);
-        }
-    };
-    for (file, _) in &staged {
-        let target = out.join(file);
-        if target.symlink_metadata().is_err() {
-            continue;
-        }
-        let previous = out.join(format!(".{file}.previous-{}", std::process::id()));
-        if let Err(error) = std::fs::rename(&target, &previous) {
-            restore(&set_aside);
-            return Err(failed(out, file, error));
-        }
-        set_aside.push((target, previous));
-    }
-    let mut placed: Vec<PathBuf> = Vec::new();
-    for (file, temp) in staged {
-        let target = out.join(file);
-        if let Err(error) = temp.persist(&target) {
-            for path in &placed {
-                let _ = std::fs::remove_file(path);
-            }
-            restore(&set_aside);
-            return Err(failed(out, file, error.error));
-        }
-        placed.push(target);
-    }
-    for (_, previous) in set_aside {
-        let _ = std::fs::remove_file(previous);
-    }
-    Ok(())
-}
-
-/// A temporary file beside the report's final name.
-fn stage(out: &Path, file: &'static str) -> Result<Staged, ReportError> {
-    let prefix = format!(".{file}.");
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp");
-    // tempfile creates files readable by the owner only; reports are meant to be shared.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-    let temp = builder.tempfile_in(out).map_err(|e| failed(out, file, e))?;
-    Ok((file, temp))
+/// A new file in the staging folder; errors name the report's final path.
+fn stage(staging: &Staging<'_>, out: &Path, file: &'static str) -> Result<Staged, ReportError> {
+    let created = File::create(staging.path(file)).map_err(|e| failed(out, file, e))?;
+    Ok((file, created))
 }
