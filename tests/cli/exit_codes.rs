@@ -179,7 +179,7 @@ fn help_exits_0_and_documents_every_option_and_exit_code() {
     ] {
         assert!(help.contains(option), "help lacks {option}:\n{help}");
     }
-    for code in ["0", "2", "3", "65", "66", "74"] {
+    for code in ["0", "2", "3", "65", "66", "74", "75"] {
         assert!(
             help.lines()
                 .any(|l| l.trim_start().starts_with(&format!("{code} "))),

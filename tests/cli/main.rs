@@ -11,5 +11,7 @@ mod exit_codes;
 mod golden;
 mod harness;
 mod real_exports;
+#[cfg(unix)]
+mod report_set;
 mod robustness;
 mod synthetic;

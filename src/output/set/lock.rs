@@ -78,6 +78,12 @@ impl OutLock {
     /// does not exist; fails at once with [`LockError::Held`] when another process
     /// holds it.
     pub fn acquire(out: &Path) -> Result<OutLock, LockError> {
+        // `--out ""` means the current folder, as it does to `create_dir_all`.
+        let out = if out.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            out
+        };
         let lock_path = out.join(LOCK_FILE);
         let io_error = |path: &Path| {
             let path = path.to_owned();
