@@ -70,8 +70,9 @@ impl From<SetError> for ReportError {
 /// evaluated. Dropping the writer without `finish` removes the staging folder.
 pub struct ReportWriter<'lock> {
     out: PathBuf,
-    staging: Staging<'lock>,
+    /// Declared before `staging`: the writer thread is joined before the folder goes.
     sink: Sink,
+    staging: Staging<'lock>,
 }
 
 impl<'lock> ReportWriter<'lock> {

@@ -17,8 +17,8 @@ pub struct Recovered {
     pub completed: Option<usize>,
     /// An interrupted run's uncommitted staging folder was deleted.
     pub discarded: bool,
-    /// Names of leftover files removed: the journal's temporary file and the v1
-    /// scheme's temporary and set-aside files.
+    /// Names of leftovers removed: the journal's temporary file, an empty staging
+    /// folder, and the v1 scheme's temporary and set-aside files.
     pub leftovers: Vec<String>,
 }
 
@@ -65,11 +65,16 @@ pub fn recover(lock: &OutLock) -> Result<Recovered, SetError> {
             journal::roll_forward(out, &staging, &journal)?;
             recovered.completed = Some(journal.moves.len());
         }
-        None => match fs::remove_dir_all(&staging) {
-            Ok(()) => recovered.discarded = true,
-            Err(error) if error.kind() == io::ErrorKind::NotFound => {}
-            Err(source) => return Err(SetError::new(staging, source)),
-        },
+        None => {
+            // Empty when the run was killed after putting its set in place.
+            let unfinished = fs::read_dir(&staging).is_ok_and(|mut e| e.next().is_some());
+            match fs::remove_dir_all(&staging) {
+                Ok(()) if unfinished => recovered.discarded = true,
+                Ok(()) => recovered.leftovers.push(STAGING_DIR.to_owned()),
+                Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+                Err(source) => return Err(SetError::new(staging, source)),
+            }
+        }
     }
     let entries = fs::read_dir(out).map_err(|source| SetError::new(out, source))?;
     for entry in entries {

@@ -1,5 +1,6 @@
 //! Recovery after a kill (roll forward, roll back, leftovers) and the journal's text.
 
+use std::fs;
 use std::path::Path;
 
 use super::*;
@@ -58,6 +59,12 @@ fn recovery_discards_an_uncommitted_staging_folder_and_the_journal_being_written
     );
     assert_eq!(contents(&out), named(&OLD_SET));
     assert_eq!(listing(&out), [LOCK_FILE, "a.csv", "b.csv", "summary.json"]);
+
+    // An empty staging folder (killed after its set was in place) is a leftover.
+    fs::create_dir(out.join(STAGING_DIR)).expect("mkdir");
+    let recovered = recover(&lock).expect("recover");
+    assert_eq!(recovered.leftovers, [STAGING_DIR]);
+    assert!(!recovered.discarded);
 
     // Staging::create recovers too, when the caller has not.
     plant(&out.join(STAGING_DIR), &[("a.csv", "half")]);
