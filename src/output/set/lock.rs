@@ -10,11 +10,20 @@
 //!
 //! The lock file stays in a folder that holds reports — removing it would let a run
 //! that opened the old file and one that created a new one each hold "the" lock.
-//! The one exception is a folder the run created itself and leaves holding nothing
-//! but the lock file (a failed first run): the run removes the lock file while it
-//! still holds the lock, then the folders it created. That is safe because every
-//! run, after locking, checks that the path still names the file it locked, and
-//! starts over when it does not (the usual protocol for removable lock files).
+//! The one exception is a folder that did not exist when the run started and that
+//! it leaves holding nothing but the lock file (a failed first run): the run removes
+//! the lock file while it still holds the lock, then the empty folders it found
+//! missing. That is safe because every run, after locking, checks that the path
+//! still names the file it locked, and starts over when it does not (the usual
+//! protocol for removable lock files); and a folder is removed only when empty.
+//! The holder also empties the file before it lets go, so that only a killed run
+//! leaves its name behind.
+//!
+//! Accepted race: when two runs start in the same instant on a `--out` that does
+//! not exist yet, the one that created it loses the lock, and the winner then fails,
+//! the folder stays, holding only the lock file — the loser exits 75 while the lock
+//! is held and cannot remove it, and the winner cannot tell it from a folder an
+//! operator made. The next run simply uses it.
 
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -31,6 +40,11 @@ const ATTEMPTS: usize = 8;
 
 /// Bytes of the lock file read to name its holder; it holds two short lines.
 const HOLDER_BYTES: u64 = 256;
+
+/// Reads of a lock file that names no holder yet: its holder writes it right after
+/// locking, so a contender that comes in that instant looks again, for at most
+/// `HOLDER_READS` milliseconds, before it says "pid unknown".
+const HOLDER_READS: u32 = 20;
 
 /// The exclusive lock on an output folder, held until dropped.
 #[derive(Debug)]
@@ -92,7 +106,12 @@ impl OutLock {
         // Folders created by any attempt; removed again (when empty) on failure.
         let mut created = CreatedFolders(Vec::new());
         for _ in 0..ATTEMPTS {
-            create_missing_folders(out, &mut created).map_err(io_error(out))?;
+            match create_missing_folders(out, &mut created) {
+                Ok(()) => {}
+                // A failed first run removed a parent after we saw it: start over.
+                Err(error) if error.kind() == io::ErrorKind::NotFound => continue,
+                Err(error) => return Err(io_error(out)(error)),
+            }
             // Without truncation: opening an existing lock file changes nothing.
             let file = match OpenOptions::new()
                 .read(true)
@@ -147,6 +166,9 @@ impl OutLock {
 
 impl Drop for OutLock {
     fn drop(&mut self) {
+        // Emptied while still held: the next holder's name is then the only one a
+        // contender can read (only a killed run leaves its name behind).
+        let _ = self.file.set_len(0);
         // A folder this run created and leaves holding nothing but the lock file
         // (the run failed) goes again. The file is removed while the lock is held;
         // a run that opened it before locks the removed file, sees that, and starts
@@ -159,8 +181,9 @@ impl Drop for OutLock {
     }
 }
 
-/// Folders created to hold the lock, outermost first. Dropping removes the empty
-/// ones, innermost first, stopping at the first that is not empty.
+/// Folders created to hold the lock (by this run, or by another that started at the
+/// same moment), outermost first. Dropping removes the empty ones, innermost first,
+/// stopping at the first that is not empty.
 #[derive(Debug)]
 struct CreatedFolders(Vec<PathBuf>);
 
@@ -175,8 +198,9 @@ impl Drop for CreatedFolders {
     }
 }
 
-/// Creates `out` and its missing parents one by one, recording those this call
-/// created (not those another process created at the same moment).
+/// Creates `out` and its missing parents one by one, recording each as created —
+/// also one another run created at the same moment: it did not exist when this run
+/// started, and is removed only when empty.
 fn create_missing_folders(out: &Path, created: &mut CreatedFolders) -> io::Result<()> {
     let mut missing = Vec::new();
     let mut folder = out;
@@ -198,9 +222,12 @@ fn create_missing_folders(out: &Path, created: &mut CreatedFolders) -> io::Resul
     }
     for folder in missing.into_iter().rev() {
         match fs::create_dir(folder) {
-            Ok(()) => created.0.push(folder.to_owned()),
+            Ok(()) => {}
             Err(error) if error.kind() == io::ErrorKind::AlreadyExists && folder.is_dir() => {}
             Err(error) => return Err(error),
+        }
+        if !created.0.iter().any(|known| known == folder) {
+            created.0.push(folder.to_owned());
         }
     }
     Ok(())
@@ -242,18 +269,30 @@ fn holds_only_lock_file(out: &Path) -> bool {
 }
 
 /// The holder named in a lock file (read through the contender's own handle).
-fn read_holder(file: &File, out: &Path) -> HeldBy {
-    let mut bytes = Vec::new();
-    let text = match file.take(HOLDER_BYTES).read_to_end(&mut bytes) {
-        Ok(_) => std::str::from_utf8(&bytes).unwrap_or_default(),
-        Err(_) => "",
-    };
-    let (pid, started) = parse_holder(text);
-    HeldBy {
+fn read_holder(mut file: &File, out: &Path) -> HeldBy {
+    let mut held = HeldBy {
         out: out.to_owned(),
-        pid,
-        started,
+        pid: None,
+        started: None,
+    };
+    for read in 0..HOLDER_READS {
+        if read > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        let mut bytes = Vec::new();
+        let text = match file
+            .seek(SeekFrom::Start(0))
+            .and_then(|_| file.take(HOLDER_BYTES).read_to_end(&mut bytes))
+        {
+            Ok(_) => std::str::from_utf8(&bytes).unwrap_or_default(),
+            Err(_) => "",
+        };
+        (held.pid, held.started) = parse_holder(text);
+        if held.pid.is_some() {
+            break;
+        }
     }
+    held
 }
 
 /// `pid N` and `started <RFC 3339>` lines; anything else is not known.

@@ -132,11 +132,21 @@ fn missing_folders_are_created_for_the_lock_and_removed_when_the_run_leaves_noth
 }
 
 #[test]
-fn the_lock_file_stays_in_a_folder_that_existed() {
+fn the_lock_file_stays_in_a_folder_that_existed_emptied_of_its_holder() {
     let (_dir, out) = temp_out();
     fs::create_dir(&out).expect("mkdir");
-    drop(OutLock::acquire(&out).expect("lock"));
+    let lock = OutLock::acquire(&out).expect("lock");
+    let holder = fs::read_to_string(out.join(LOCK_FILE)).expect("lock file");
+    assert!(
+        holder.starts_with(&format!("pid {}\nstarted ", std::process::id())),
+        "{holder:?}"
+    );
+    drop(lock);
     assert_eq!(listing(&out), [LOCK_FILE]);
+    assert_eq!(
+        fs::read_to_string(out.join(LOCK_FILE)).expect("lock file"),
+        ""
+    );
 }
 
 #[test]
