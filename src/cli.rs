@@ -14,7 +14,9 @@ Exit codes:
   65  invalid input data: bad header, bad rows beyond --max-errors, invalid catalog (nothing written)
   66  an input file (or catalog file) is missing or unreadable (nothing written)
   71  the worker threads could not be started (nothing written)
-  74  the reports could not be written (an existing report set is left untouched)";
+  74  the reports could not be written (an existing report set is left untouched)
+  75  another run holds --out (the message names its pid and start time): nothing written,
+      nothing waited for; try again later (a run that was killed never blocks)";
 
 const RUN_HELP: &str = "\
 Input files, all required, in --input (CSV with a header row; encoding, delimiter and the
@@ -29,7 +31,9 @@ Partner Center / admin center header names are recognised per file, see README):
 Reports, all written to --out on every successful run (header-only when empty):
   eligible_upgrades.csv, blocked_upgrades.csv, reassignments.csv, overview.csv,
   actions.csv, rejects.csv, summary.json
-A failed run writes no report and leaves an existing set untouched.";
+A failed run writes no report and leaves an existing set untouched. One run at a time per
+--out (lock file .upgrade-recon.lock); after a killed run, the next one first completes or
+undoes its replacement, so --out always holds one whole set.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -143,7 +147,7 @@ pub struct RunArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// Folder to write the reports to (created if missing).
+    /// Folder to write the reports to (created if missing; locked while the run lasts).
     #[arg(long, value_name = "DIR", default_value = "reports")]
     pub out: PathBuf,
 

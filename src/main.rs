@@ -33,6 +33,13 @@ fn run(args: upgrade_recon::cli::RunArgs) -> u8 {
         Ok(outcome) => {
             print_stderr(&outcome.warnings);
             if !config.quiet {
+                if !outcome.recovered.is_empty() {
+                    print_stderr([format!(
+                        "upgrade-recon: {}: {}",
+                        config.out.display(),
+                        outcome.recovered
+                    )]);
+                }
                 print_stderr([outcome.summary_line(&config.out, Lang::En)]);
             }
             outcome.exit_code()

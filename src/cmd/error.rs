@@ -4,6 +4,7 @@ use super::exit;
 use crate::catalog::CatalogError;
 use crate::input::{LoadError, RejectedRow};
 use crate::output::ReportError;
+use crate::output::set::{HeldBy, LockError};
 
 /// Problems printed for a run rejected for too many bad rows; the rest are counted.
 pub const MAX_PROBLEM_LINES: usize = 100;
@@ -27,6 +28,18 @@ pub enum RunError {
     Threads { threads: usize, message: String },
     #[error("cannot write reports: {0}")]
     Report(#[from] ReportError),
+    /// Another run holds `--out`; this one changed nothing.
+    #[error(transparent)]
+    Locked(HeldBy),
+}
+
+impl From<LockError> for RunError {
+    fn from(error: LockError) -> RunError {
+        match error {
+            LockError::Held(held) => RunError::Locked(held),
+            LockError::Io { path, source } => RunError::Report(ReportError { path, source }),
+        }
+    }
 }
 
 impl RunError {
@@ -39,6 +52,7 @@ impl RunError {
             }
             RunError::Threads { .. } => exit::OS_ERROR,
             RunError::Report(_) => exit::CANT_WRITE,
+            RunError::Locked(_) => exit::LOCKED,
         }
     }
 

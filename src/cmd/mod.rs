@@ -18,6 +18,8 @@ pub mod exit {
     pub const NO_INPUT: u8 = 66;
     pub const OS_ERROR: u8 = 71;
     pub const CANT_WRITE: u8 = 74;
+    /// Another run holds the lock on `--out` (EX_TEMPFAIL: try again later).
+    pub const LOCKED: u8 = 75;
 }
 
 use std::io::Write;

@@ -17,6 +17,7 @@ use crate::engine;
 use crate::model::{CustomerIdx, Dataset};
 use crate::output::actions::{self, ActionRow};
 use crate::output::csv::{StreamedRows, actions_csv, rejects_csv, streamed_rows};
+use crate::output::set::{self, OutLock, Recovered};
 use crate::output::{
     ACTIONS_FILE, FilterSummary, OutcomeCounts, REJECTS_FILE, ReportError, ReportInput,
     ReportWriter, Summary, SummaryInput,
@@ -40,6 +41,8 @@ pub struct RunOutcome {
     /// Lines for stderr about things the operator should know (a filter that
     /// selected nothing).
     pub warnings: Vec<String>,
+    /// What the run found of an interrupted earlier run in `--out`, and set right.
+    pub recovered: Recovered,
 }
 
 impl RunOutcome {
@@ -74,11 +77,26 @@ impl RunOutcome {
 /// Runs the job described by `config`.
 pub fn run(config: &Config, progress: Progress) -> Result<RunOutcome, RunError> {
     let started = Instant::now();
+    // Before anything else (contract §7): one run at a time on --out, held until
+    // this returns; then whatever a killed run left there is completed or undone.
+    let lock = OutLock::acquire(&config.out)?;
+    let recovered = set::recover(&lock).map_err(ReportError::from)?;
     let catalog = load::catalog(&config.input)?;
     let pool = load::thread_pool(&config.input)?;
-    pool.install(|| {
+    let outcome = pool.install(|| {
         let loaded = load::load(&config.input, &catalog.catalog, progress, started)?;
-        write_reports(config, progress, &catalog.catalog, &catalog.name, loaded)
+        write_reports(
+            config,
+            progress,
+            &lock,
+            &catalog.catalog,
+            &catalog.name,
+            loaded,
+        )
+    })?;
+    Ok(RunOutcome {
+        recovered,
+        ..outcome
     })
 }
 
@@ -92,6 +110,7 @@ struct Batch {
 fn write_reports(
     config: &Config,
     progress: Progress,
+    lock: &OutLock,
     catalog: &Catalog,
     catalog_name: &str,
     loaded: Loaded,
@@ -125,7 +144,7 @@ fn write_reports(
     // are formatted. A window of batches is written in order before the next starts,
     // so that formatted rows waiting to be written take little memory.
     let bar = progress.bar(customers.len() as u64, "evaluating");
-    let mut writer = ReportWriter::create(&config.out)?;
+    let mut writer = ReportWriter::create(lock)?;
     let mut outcomes = OutcomeCounts::default();
     let mut action_rows = Vec::new();
     for window in customers.chunks(CUSTOMERS_PER_WINDOW) {
@@ -133,9 +152,10 @@ fn write_reports(
             .chunks(CUSTOMERS_PER_BATCH)
             .map(|batch| (batch, writer.spare_buffers()))
             .collect();
+        let spill_dir = writer.spill_dir();
         let done: Vec<io::Result<Batch>> = batches
             .into_par_iter()
-            .map(|(batch, buffers)| emit_batch(input, batch, buffers, &config.out))
+            .map(|(batch, buffers)| emit_batch(input, batch, buffers, spill_dir))
             .collect();
         for batch in done {
             let batch = batch.map_err(|source| ReportError {
@@ -168,11 +188,13 @@ fn write_reports(
     writer.finish(
         &[(REJECTS_FILE, &rejects), (ACTIONS_FILE, &actions)],
         &mut summary,
+        &[],
     )?;
     Ok(RunOutcome {
         summary,
         elapsed: started.elapsed(),
         warnings,
+        recovered: Recovered::default(),
     })
 }
 

@@ -1,6 +1,7 @@
 //! The emitters and the report set (contract §5): decision records rendered as
 //! rows ([`rows`], [`decisions`]) and written as CSV ([`csv`]) with `rejects.csv`
-//! and `summary.json`, all or nothing.
+//! and `summary.json`, all or nothing ([`set`]: the lock on `--out`, the staging
+//! folder, the journaled commit and the recovery after a kill).
 //!
 //! Every file is first written completely to a temporary file in the output folder
 //! and synced; only then are they renamed into place, the previous set moved aside
@@ -15,8 +16,10 @@ pub mod decisions;
 pub mod explain;
 pub mod overview;
 pub mod rows;
+pub mod set;
 mod summary;
 
+use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -27,6 +30,7 @@ pub use summary::{
 };
 
 use self::csv::{STREAMED_FILES, Sink, StreamedRows, streamed_headers};
+use self::set::{OutLock, SetError, Staging};
 
 pub const ELIGIBLE_FILE: &str = "eligible_upgrades.csv";
 pub const BLOCKED_FILE: &str = "blocked_upgrades.csv";
@@ -69,36 +73,50 @@ pub struct ReportError {
     pub source: io::Error,
 }
 
-/// The report set being written: the streamed reports grow batch by batch in
-/// temporary files; [`ReportWriter::finish`] adds the reports written whole
-/// (`rejects.csv`, `actions.csv`) and `summary.json` and puts them all in place, or none.
+/// The report set being written: the streamed reports grow batch by batch in the
+/// staging folder of the locked `--out`; [`ReportWriter::finish`] adds the
+/// reports written whole (`rejects.csv`, `actions.csv`) and `summary.json` and
+/// commits them all, or none.
 ///
 /// A writer thread (`sink`) appends the formatted rows while the next ones are
-/// evaluated. Dropping the writer without `finish` removes the temporary files.
-pub struct ReportWriter {
+/// evaluated. Dropping the writer without `finish` removes the staging folder.
+pub struct ReportWriter<'lock> {
     out: PathBuf,
+    /// Declared before `staging`: the writer thread is joined before the folder goes.
     sink: Sink,
+    staging: Staging<'lock>,
 }
 
-impl ReportWriter {
-    /// Creates `out` if needed and starts the streamed reports with their headers.
-    pub fn create(out: &Path) -> Result<ReportWriter, ReportError> {
-        std::fs::create_dir_all(out).map_err(|source| ReportError {
-            path: out.to_owned(),
-            source,
-        })?;
+impl From<SetError> for ReportError {
+    fn from(error: SetError) -> ReportError {
+        let (path, source) = error.into_parts();
+        ReportError { path, source }
+    }
+}
+
+impl<'lock> ReportWriter<'lock> {
+    /// Starts the streamed reports with their headers in the locked folder.
+    pub fn create(lock: &'lock OutLock) -> Result<ReportWriter<'lock>, ReportError> {
+        let out = lock.out();
+        let staging = Staging::create(lock)?;
         let staged = [
-            stage(out, STREAMED_FILES[0])?,
-            stage(out, STREAMED_FILES[1])?,
-            stage(out, STREAMED_FILES[2])?,
-            stage(out, STREAMED_FILES[3])?,
+            stage(&staging, out, STREAMED_FILES[0])?,
+            stage(&staging, out, STREAMED_FILES[1])?,
+            stage(&staging, out, STREAMED_FILES[2])?,
+            stage(&staging, out, STREAMED_FILES[3])?,
         ];
         let mut writer = ReportWriter {
             out: out.to_owned(),
             sink: Sink::start(out, staged)?,
+            staging,
         };
         writer.sink.write(streamed_headers())?;
         Ok(writer)
+    }
+
+    /// Where rows that pass the memory limit of a batch spill: the staging folder.
+    pub fn spill_dir(&self) -> &Path {
+        self.staging.dir()
     }
 
     /// Emptied buffers to format a batch of rows into (reused from written batches).
@@ -112,13 +130,17 @@ impl ReportWriter {
     }
 
     /// Writes the reports given whole and `summary.json` (listing every report
-    /// with its size and checksum), and puts the whole set in place.
+    /// with its size and checksum), and commits the whole set. `absent` names
+    /// reports of earlier runs this set does not have (they are removed).
     pub fn finish(
         mut self,
         whole: &[(&'static str, &[u8])],
         summary: &mut Summary,
+        absent: &[&str],
     ) -> Result<(), ReportError> {
+        // Closed before the commit, which syncs every report by name.
         let (streamed, digests) = self.sink.close()?;
+        drop(streamed);
         summary.reports = STREAMED_FILES
             .iter()
             .zip(digests)
@@ -130,25 +152,23 @@ impl ReportWriter {
             .map(|(file, digest)| ReportFile::new(file, digest))
             .collect();
         summary.reports.sort_by(|a, b| a.file.cmp(&b.file));
-        let mut staged: Vec<Staged> = streamed.into();
         let out = &self.out;
         let mut json = serde_json::to_vec_pretty(summary)
             .map_err(|e| failed(out, SUMMARY_FILE, io::Error::from(e)))?;
         json.push(b'\n');
+        let mut names: Vec<&str> = STREAMED_FILES.to_vec();
         for &(file, bytes) in whole.iter().chain([&(SUMMARY_FILE, json.as_slice())]) {
-            let mut temp = stage(out, file)?;
-            temp.1
-                .as_file_mut()
-                .write_all(bytes)
-                .map_err(|e| failed(out, file, e))?;
-            staged.push(temp);
+            let (_, mut staged) = stage(&self.staging, out, file)?;
+            staged.write_all(bytes).map_err(|e| failed(out, file, e))?;
+            names.push(file);
         }
-        replace_all(out, staged)
+        // The summary last: a reader that finds it finds the set it describes.
+        Ok(self.staging.commit(&names, absent)?)
     }
 }
 
-/// A report being written: its final name and its temporary file.
-pub(crate) type Staged = (&'static str, tempfile::NamedTempFile);
+/// A report being written: its final name and its file in the staging folder.
+pub(crate) type Staged = (&'static str, File);
 
 pub(crate) fn failed(out: &Path, file: &str, source: io::Error) -> ReportError {
     ReportError {
@@ -157,66 +177,8 @@ pub(crate) fn failed(out: &Path, file: &str, source: io::Error) -> ReportError {
     }
 }
 
-/// Puts every staged file in place, or none: existing reports are first moved
-/// aside and put back if anything fails.
-fn replace_all(out: &Path, staged: Vec<Staged>) -> Result<(), ReportError> {
-    for (file, temp) in &staged {
-        temp.as_file()
-            .sync_all()
-            .map_err(|e| failed(out, file, e))?;
-        let target = out.join(file);
-        if target.symlink_metadata().is_ok_and(|m| m.is_dir()) {
-            return Err(failed(
-                out,
-                file,
-                io::Error::other("a folder stands where the report goes"),
-            ));
-        }
-    }
-    let mut set_aside: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let restore = |set_aside: &[(PathBuf, PathBuf)]| {
-        for (target, previous) in set_aside {
-            let _ = std::fs::rename(previous, target);
-        }
-    };
-    for (file, _) in &staged {
-        let target = out.join(file);
-        if target.symlink_metadata().is_err() {
-            continue;
-        }
-        let previous = out.join(format!(".{file}.previous-{}", std::process::id()));
-        if let Err(error) = std::fs::rename(&target, &previous) {
-            restore(&set_aside);
-            return Err(failed(out, file, error));
-        }
-        set_aside.push((target, previous));
-    }
-    let mut placed: Vec<PathBuf> = Vec::new();
-    for (file, temp) in staged {
-        let target = out.join(file);
-        if let Err(error) = temp.persist(&target) {
-            for path in &placed {
-                let _ = std::fs::remove_file(path);
-            }
-            restore(&set_aside);
-            return Err(failed(out, file, error.error));
-        }
-        placed.push(target);
-    }
-    for (_, previous) in set_aside {
-        let _ = std::fs::remove_file(previous);
-    }
-    Ok(())
-}
-
-/// A temporary file beside the report's final name.
-fn stage(out: &Path, file: &'static str) -> Result<Staged, ReportError> {
-    let prefix = format!(".{file}.");
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp");
-    // tempfile creates files readable by the owner only; reports are meant to be shared.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-    let temp = builder.tempfile_in(out).map_err(|e| failed(out, file, e))?;
-    Ok((file, temp))
+/// A new file in the staging folder; errors name the report's final path.
+fn stage(staging: &Staging<'_>, out: &Path, file: &'static str) -> Result<Staged, ReportError> {
+    let created = File::create(staging.path(file)).map_err(|e| failed(out, file, e))?;
+    Ok((file, created))
 }

@@ -68,8 +68,9 @@ fn output_folder_below_a_regular_file_is_exit_74() {
     );
 }
 
-/// A report that cannot be put in place fails the run with 74; the temporary files
-/// are removed and the earlier reports stay as they were.
+/// A report that cannot be put in place fails the run with 74 before the commit
+/// point; the staging folder is removed and the earlier reports stay as they were
+/// (the snapshot holds hidden files too: no leftovers).
 #[test]
 fn report_that_cannot_be_replaced_is_exit_74_and_leaves_the_old_set() {
     let ws = valid_workspace();
@@ -189,7 +190,7 @@ fn help_exits_0_and_documents_every_option_and_exit_code() {
     ] {
         assert!(help.contains(option), "help lacks {option}:\n{help}");
     }
-    for code in ["0", "2", "3", "65", "66", "74"] {
+    for code in ["0", "2", "3", "65", "66", "74", "75"] {
         assert!(
             help.lines()
                 .any(|l| l.trim_start().starts_with(&format!("{code} "))),

@@ -39,6 +39,9 @@ pub const REPORT_FILES: [&str; 7] = [
 
 pub const REJECTS_HEADER: &str = "file,line,error,record\n";
 
+/// The lock file every run leaves in `--out` (contract §7); no report.
+pub const LOCK_FILE: &str = upgrade_recon::output::set::LOCK_FILE;
+
 /// A path inside the crate (`fixtures/sample`, `tests/cases/...`).
 pub fn repo_path(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
@@ -372,8 +375,16 @@ pub fn named(values: &[(&str, u64)]) -> BTreeMap<String, u64> {
 }
 
 /// Every entry of a folder (recursively, hidden files included) with its bytes;
-/// folders map to an empty marker.
+/// folders map to an empty marker. The lock file in the folder itself is left out:
+/// every run that gets the lock leaves it (see [`snapshot_with_lock`]).
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
+    let mut files = snapshot_with_lock(dir);
+    files.remove(LOCK_FILE);
+    files
+}
+
+/// [`snapshot`] with the lock file.
+pub fn snapshot_with_lock(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
     let mut files = BTreeMap::new();
     fn walk(root: &Path, dir: &Path, files: &mut BTreeMap<String, Option<Vec<u8>>>) {
         for entry in fs::read_dir(dir).expect("read dir") {
@@ -411,9 +422,9 @@ pub fn plant_report_set(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
 }
 
 /// Runs `ws` with `extra` twice and checks that the run fails with `code` both
-/// times: into a fresh `--out` (which must stay absent or empty) and into a
-/// folder holding an earlier report set (which must stay byte-for-byte as it was,
-/// with no temporary files left behind). Returns the first run.
+/// times: into a fresh `--out` (which must not be left behind) and into a folder
+/// holding an earlier report set (which must stay byte-for-byte as it was, with
+/// no temporary files left behind). Returns the first run.
 pub fn assert_fails_writing_nothing(ws: &Workspace, extra: &[&str], code: i32) -> Outcome {
     assert_command_fails_writing_nothing(
         ws,
@@ -435,15 +446,11 @@ pub fn assert_command_fails_writing_nothing(
     let fresh = ws.path().join("fresh-out");
     let first = outcome(&mut command(&fresh));
     first.assert_code(code);
-    if fresh.exists() {
-        let left = snapshot(&fresh);
-        assert!(
-            left.is_empty(),
-            "a failed run wrote into a fresh --out: {:?}",
-            left.keys().collect::<Vec<_>>()
-        );
-        std::fs::remove_dir(&fresh).expect("remove empty fresh --out");
-    }
+    assert!(
+        !fresh.exists(),
+        "a failed run left the --out it created: {:?}",
+        snapshot_with_lock(&fresh).keys().collect::<Vec<_>>()
+    );
 
     let planted = ws.path().join("planted-out");
     let before = plant_report_set(&planted);

@@ -13,5 +13,7 @@ mod explain;
 mod golden;
 mod harness;
 mod real_exports;
+#[cfg(unix)]
+mod report_set;
 mod robustness;
 mod synthetic;

@@ -4,9 +4,8 @@
 //! temporary files while the rayon workers evaluate and format the next window;
 //! the emptied buffers go back for reuse. Each file is appended to by an
 //! [`Appender`], which writes past the page cache where it can, so that the final
-//! fsync finds little left to do. Closing the sink hands the files back for
-//! the report set; dropping it unclosed joins the thread, whose dropped
-//! temporary files are removed.
+//! fsync finds little left to do. Closing the sink hands the files back; dropping
+//! it unclosed joins the thread (the staging folder then goes with the writer).
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
@@ -114,34 +113,29 @@ fn write_batches(
     queued: Receiver<StreamedRows>,
     emptied: Sender<StreamedRows>,
 ) -> Result<(Files, Digests), ReportError> {
-    let mut appenders = files
-        .each_ref()
-        .map(|(_, temp)| Appender::new(temp.as_file()));
+    let mut appenders = files.each_ref().map(|(_, file)| Appender::new(file));
     let mut hashers: [(Xxh3, u64); 4] = std::array::from_fn(|_| (Xxh3::new(), 0));
     let mut read_buffer = Vec::new();
     for mut batch in queued {
-        for (((file, temp), appender), (hasher, part)) in files
+        for (((name, file), appender), (hasher, part)) in files
             .iter_mut()
             .zip(appenders.iter_mut())
             .zip(hashers.iter_mut().zip(&mut batch.0))
         {
-            let temp = temp.as_file_mut();
             part.for_each_piece(&mut read_buffer, |bytes| {
                 hasher.0.update(bytes);
                 hasher.1 += bytes.len() as u64;
                 // Through the File: the error is the system's, without the path again.
-                appender.append(temp, bytes)
+                appender.append(file, bytes)
             })
-            .map_err(|e| failed(out, file, e))?;
+            .map_err(|e| failed(out, name, e))?;
             part.spilled = None;
         }
         // The receiver is gone once the run stops formatting; nothing to reuse then.
         let _ = emptied.send(batch);
     }
-    for ((file, temp), appender) in files.iter_mut().zip(&mut appenders) {
-        appender
-            .finish(temp.as_file_mut())
-            .map_err(|e| failed(out, file, e))?;
+    for ((name, file), appender) in files.iter_mut().zip(&mut appenders) {
+        appender.finish(file).map_err(|e| failed(out, name, e))?;
     }
     let digests = hashers.map(|(hasher, len)| ReportDigest::of_hasher(&hasher, len));
     Ok((files, digests))
@@ -152,20 +146,18 @@ mod tests {
     use super::*;
 
     /// A staged file whose writes fail: `/dev/full` answers every write with ENOSPC.
-    fn full_disk(dir: &Path, name: &'static str) -> Staged {
+    fn full_disk(name: &'static str) -> Staged {
         let file = std::fs::OpenOptions::new()
             .write(true)
             .open("/dev/full")
             .expect("/dev/full");
-        // The path is a scratch file of our own, so that dropping it removes nothing else.
-        let path = tempfile::TempPath::try_from_path(dir.join(name)).expect("absolute path");
-        (name, tempfile::NamedTempFile::from_parts(file, path))
+        (name, file)
     }
 
     #[test]
     fn a_failed_write_is_reported_by_the_next_write_or_the_close() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let files = ["a", "b", "c", "d"].map(|name| full_disk(dir.path(), name));
+        let files = ["a", "b", "c", "d"].map(full_disk);
         let mut sink = Sink::start(dir.path(), files).expect("thread");
         let rows = || {
             StreamedRows([
