@@ -51,6 +51,7 @@ impl RunError {
                 exit::DATA_INVALID
             }
             RunError::Threads { .. } => exit::OS_ERROR,
+            RunError::Report(error) if error.is_thread_start() => exit::OS_ERROR,
             RunError::Report(_) => exit::CANT_WRITE,
             RunError::Locked(_) => exit::LOCKED,
         }
@@ -85,4 +86,34 @@ impl RunError {
 /// `1 row`, `2 rows`.
 fn plural(count: usize, one: &str, many: &str) -> String {
     format!("{count} {}", if count == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::ThreadStartError;
+
+    #[test]
+    fn a_thread_that_cannot_start_is_exit_71_a_failed_write_74() {
+        let report = |source| {
+            RunError::Report(ReportError {
+                path: "reports".into(),
+                source,
+            })
+        };
+        let refused = std::io::Error::from(std::io::ErrorKind::OutOfMemory);
+        let thread = report(ThreadStartError::new("report writer", refused));
+        assert_eq!(thread.exit_code(), exit::OS_ERROR);
+        assert_eq!(
+            thread.to_string(),
+            "cannot write reports: reports: cannot start the report writer thread: out of memory"
+        );
+        let full = report(std::io::Error::from_raw_os_error(28));
+        assert_eq!(full.exit_code(), exit::CANT_WRITE);
+        let pool = RunError::Threads {
+            threads: 2,
+            message: "no".into(),
+        };
+        assert_eq!(pool.exit_code(), exit::OS_ERROR);
+    }
 }

@@ -73,6 +73,31 @@ pub struct ReportError {
     pub source: io::Error,
 }
 
+impl ReportError {
+    /// True when a thread the writing needs could not be started: the machine
+    /// is the problem (exit 71), not the output folder (74).
+    pub fn is_thread_start(&self) -> bool {
+        self.source
+            .get_ref()
+            .is_some_and(|inner| inner.is::<ThreadStartError>())
+    }
+}
+
+/// A thread could not be started (limits, memory).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot start the {name} thread: {source}")]
+pub struct ThreadStartError {
+    name: &'static str,
+    source: io::Error,
+}
+
+impl ThreadStartError {
+    /// The error as an `io::Error` of the same kind, recognisable by [`ReportError::is_thread_start`].
+    pub fn new(name: &'static str, source: io::Error) -> io::Error {
+        io::Error::new(source.kind(), ThreadStartError { name, source })
+    }
+}
+
 /// The report set being written: the streamed reports grow batch by batch in the
 /// staging folder of the locked `--out`; [`ReportWriter::finish`] adds the
 /// reports written whole (`rejects.csv`, `actions.csv`) and `summary.json` and

@@ -338,3 +338,77 @@ fn at_most_100_problems_are_listed() {
         "55 rows rejected, more than --max-errors 0; nothing written"
     );
 }
+
+/// Worker threads the system refuses (here: an address-space limit too small for
+/// 256 thread stacks) are exit 71, and nothing is written.
+#[cfg(unix)]
+#[test]
+fn worker_threads_that_cannot_start_exit_71() {
+    let ws = valid_workspace();
+    let binary = assert_cmd::cargo::cargo_bin("upgrade-recon");
+    let mut cmd = assert_cmd::Command::new("sh");
+    cmd.arg("-c")
+        .arg("ulimit -v 120000; exec \"$0\" \"$@\"")
+        .arg(&binary)
+        .args([
+            "run",
+            "--as-of",
+            AS_OF,
+            "--quiet",
+            "--threads",
+            "256",
+            "--input",
+        ])
+        .arg(ws.input())
+        .arg("--out")
+        .arg(ws.out());
+    let run = outcome(&mut cmd);
+    run.assert_code(71);
+    run.assert_stderr_line_starting("cannot start 256 worker threads: ");
+    assert!(!ws.out().exists(), "nothing written");
+}
+
+/// A stderr that cannot be written (`2>/dev/full`, a closed pipe) is no panic:
+/// the documented exit code still comes out.
+#[cfg(unix)]
+#[test]
+fn an_unwritable_stderr_keeps_the_exit_code() {
+    use std::process::{Command, Stdio};
+    let ws = valid_workspace();
+    let full = || {
+        Stdio::from(
+            fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .expect("/dev/full"),
+        )
+    };
+    let closed_pipe = || {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        Stdio::from(writer)
+    };
+    let input = ws.input();
+    let out = ws.out();
+    let cases: [(&[&str], i32, &str); 3] = [
+        (&["--input", input.to_str().expect("utf-8")], 0, "success"),
+        (&["--input", "/nonexistent/input"], 66, "missing input"),
+        (&["--colour"], 2, "usage error"),
+    ];
+    for (stderr, what) in [
+        (full as fn() -> Stdio, "/dev/full"),
+        (closed_pipe, "closed pipe"),
+    ] {
+        for (args, code, case) in cases {
+            let status = Command::new(assert_cmd::cargo::cargo_bin("upgrade-recon"))
+                .args(["run", "--as-of", AS_OF, "--out"])
+                .arg(&out)
+                .args(args)
+                .stdout(Stdio::null())
+                .stderr(stderr())
+                .status()
+                .expect("run");
+            assert_eq!(status.code(), Some(code), "{what}: {case}");
+        }
+    }
+}

@@ -15,7 +15,7 @@ use xxhash_rust::xxh3::Xxh3;
 
 use super::StreamedRows;
 use super::direct::Appender;
-use crate::output::{ReportDigest, ReportError, Staged, failed};
+use crate::output::{ReportDigest, ReportError, Staged, ThreadStartError, failed};
 
 /// Formatted batches that may wait for the writer: two windows' worth.
 const QUEUED_BATCHES: usize = 16;
@@ -42,10 +42,7 @@ impl Sink {
             .spawn(move || write_batches(&folder, files, queued, emptied))
             .map_err(|source| ReportError {
                 path: out.to_owned(),
-                source: std::io::Error::new(
-                    source.kind(),
-                    format!("cannot start the report writer thread: {source}"),
-                ),
+                source: ThreadStartError::new("report writer", source),
             })?;
         Ok(Sink {
             rows: Some(rows),
