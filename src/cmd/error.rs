@@ -102,7 +102,7 @@ mod tests {
             })
         };
         let refused = std::io::Error::from(std::io::ErrorKind::OutOfMemory);
-        let thread = report(ThreadStartError::new("report writer", refused));
+        let thread = report(ThreadStartError::io_error("report writer", refused));
         assert_eq!(thread.exit_code(), exit::OS_ERROR);
         assert_eq!(
             thread.to_string(),

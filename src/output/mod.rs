@@ -93,7 +93,7 @@ pub struct ThreadStartError {
 
 impl ThreadStartError {
     /// The error as an `io::Error` of the same kind, recognisable by [`ReportError::is_thread_start`].
-    pub fn new(name: &'static str, source: io::Error) -> io::Error {
+    pub fn io_error(name: &'static str, source: io::Error) -> io::Error {
         io::Error::new(source.kind(), ThreadStartError { name, source })
     }
 }

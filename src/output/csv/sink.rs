@@ -42,7 +42,7 @@ impl Sink {
             .spawn(move || write_batches(&folder, files, queued, emptied))
             .map_err(|source| ReportError {
                 path: out.to_owned(),
-                source: ThreadStartError::new("report writer", source),
+                source: ThreadStartError::io_error("report writer", source),
             })?;
         Ok(Sink {
             rows: Some(rows),
