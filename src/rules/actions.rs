@@ -19,6 +19,7 @@ use crate::decision::{
     SubscriptionDecision, Verdict,
 };
 use crate::model::SubscriptionStatus;
+use crate::rules::registry::block_reason;
 
 /// The subscriptions to cancel: a held-target list and a conflicts list.
 type CancelLists = (Option<ListIdx>, Option<ListIdx>);
@@ -123,21 +124,15 @@ pub fn own_actions(failures: &[Failure], position: usize) -> Option<SmallVec<[Ac
     use crate::decision::Subject::{Customer, Subscription};
     let mut actions = SmallVec::new();
     for failure in failures {
-        let (kind, subject) = match failure {
-            Failure::StatusNotActive(SubscriptionStatus::Suspended) => {
-                (ActionKind::ReactivateSubscription, Subscription(position))
-            }
+        let subject = match failure {
+            Failure::StatusNotActive(SubscriptionStatus::Suspended)
+            | Failure::NotProvisioned
+            | Failure::QuantityExceedsLimit { .. } => Subscription(position),
             Failure::StatusNotActive(_) => return None,
-            Failure::NotProvisioned => (ActionKind::AwaitProvisioning, Subscription(position)),
-            Failure::NoActiveAdminRelationship => {
-                (ActionKind::EstablishAdminRelationship, Customer)
-            }
-            Failure::MissingAdminServices { .. } => (ActionKind::ExtendAdminRelationship, Customer),
-            Failure::QuantityExceedsLimit { .. } => {
-                (ActionKind::ReduceQuantity, Subscription(position))
-            }
+            Failure::NoActiveAdminRelationship | Failure::MissingAdminServices { .. } => Customer,
             Failure::TargetAlreadyOwned { .. } | Failure::ConflictingServices { .. } => continue,
         };
+        let kind = block_reason(failure.reason()).action;
         actions.push(Action { kind, subject });
     }
     Some(actions)

@@ -3,7 +3,7 @@
 //! and what it means — one place that `explain`, `upgrade-recon reason CODE` and
 //! the documentation's tables are made from (a test holds `docs/reasons.md` to it).
 
-use crate::decision::{BlockReason, ReassignmentReason};
+use crate::decision::{ActionKind, BlockReason, ReassignmentReason};
 
 /// Partner Center's counterpart of a code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,6 +23,10 @@ pub struct BlockReasonDoc {
     pub counterpart: Counterpart,
     /// When the check fails, in one sentence.
     pub fails_when: &'static str,
+    /// The fix `actions.csv` lists for it.
+    pub action: ActionKind,
+    /// What the action is taken on, and when there is none.
+    pub action_on: &'static str,
 }
 
 /// What the registry knows about a reassignment reason.
@@ -51,6 +55,8 @@ pub const BLOCK_REASONS: [BlockReasonDoc; 7] = [
             name: "SubscriptionStatusNotActive",
         },
         fails_when: "the subscription is suspended, disabled, expired, deleted or cancelled",
+        action: ActionKind::ReactivateSubscription,
+        action_on: "the subscription, when it is suspended; a disabled, expired, deleted or cancelled one cannot be brought back, so its pairs call for no action",
     },
     BlockReasonDoc {
         reason: BlockReason::SubscriptionNotProvisioned,
@@ -60,6 +66,8 @@ pub const BLOCK_REASONS: [BlockReasonDoc; 7] = [
             name: "SubscriptionNotProvisioned",
         },
         fails_when: "the subscription is pending (instead of SubscriptionStatusNotActive)",
+        action: ActionKind::AwaitProvisioning,
+        action_on: "the subscription",
     },
     BlockReasonDoc {
         reason: BlockReason::DelegatedAdminPermissionsDisabled,
@@ -69,6 +77,8 @@ pub const BLOCK_REASONS: [BlockReasonDoc; 7] = [
             name: "DelegatedAdminPermissionsDisabled",
         },
         fails_when: "the customer has no delegated-admin relationship active on the as-of date",
+        action: ActionKind::EstablishAdminRelationship,
+        action_on: "the customer",
     },
     BlockReasonDoc {
         reason: BlockReason::InsufficientGranularAdminPermissions,
@@ -79,12 +89,16 @@ pub const BLOCK_REASONS: [BlockReasonDoc; 7] = [
         },
         fails_when: "the customer's active relationships together do not cover every service \
                      of the target (never together with DelegatedAdminPermissionsDisabled)",
+        action: ActionKind::ExtendAdminRelationship,
+        action_on: "the customer (for GDAP roles: a new relationship with the missing roles, since an active one cannot change)",
     },
     BlockReasonDoc {
         reason: BlockReason::TargetOfferAlreadyOwned,
         check: 4,
         counterpart: Counterpart::Ours,
         fails_when: "the customer already holds a subscription of the target offer (any channel)",
+        action: ActionKind::CancelSubscription,
+        action_on: "each held subscription of the target",
     },
     BlockReasonDoc {
         reason: BlockReason::ConflictingServiceTypes,
@@ -95,12 +109,16 @@ pub const BLOCK_REASONS: [BlockReasonDoc; 7] = [
         },
         fails_when: "another held subscription (any channel, any offer or product) already \
                      provides a service that the target would add",
+        action: ActionKind::CancelSubscription,
+        action_on: "each conflicting subscription",
     },
     BlockReasonDoc {
         reason: BlockReason::QuantityExceedsTargetLimit,
         check: 6,
         counterpart: Counterpart::Ours,
         fails_when: "the subscription's quantity exceeds the target's seat limit",
+        action: ActionKind::ReduceQuantity,
+        action_on: "the subscription",
     },
 ];
 
@@ -134,9 +152,53 @@ pub fn reassignment_reason(reason: ReassignmentReason) -> &'static ReassignmentR
     &REASSIGNMENT_REASONS[reason as usize]
 }
 
+/// The reasons as the Markdown tables of `docs/reasons.md` (a test keeps the two equal).
+pub fn markdown_tables() -> String {
+    let mut out = String::from(
+        "| # | code | fails when | Partner Center `UpgradeErrorCode` | action (on) |\n\
+         |---|---|---|---|---|\n",
+    );
+    for doc in &BLOCK_REASONS {
+        let counterpart = match doc.counterpart {
+            Counterpart::UpgradeErrorCode { value, name } => format!("{value} `{name}`"),
+            Counterpart::Ours => "none (ours)".to_owned(),
+        };
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {counterpart} | `{}` ({}) |\n",
+            doc.check,
+            doc.reason.code(),
+            doc.fails_when,
+            doc.action.code(),
+            doc.action_on
+        ));
+    }
+    out.push_str("\n| reason | applies when | `services` column |\n|---|---|---|\n");
+    for doc in &REASSIGNMENT_REASONS {
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            doc.reason.code(),
+            doc.applies_when,
+            doc.services
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn docs_reasons_md_holds_the_registry_tables() {
+        let doc = include_str!("../../docs/reasons.md");
+        let tables = markdown_tables();
+        for table in tables.split("\n\n") {
+            assert!(
+                doc.contains(table),
+                "docs/reasons.md is out of date; its tables must read:\n{tables}"
+            );
+        }
+    }
 
     #[test]
     fn tables_list_every_code_once_in_enum_order() {
