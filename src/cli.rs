@@ -161,9 +161,31 @@ pub struct RunArgs {
     #[arg(long = "account-manager", value_name = "NAME")]
     pub account_managers: Vec<String>,
 
-    /// No progress bars and no summary line on stderr (errors are still printed).
+    /// No progress bars and no summary line on stderr (errors, and a warning when
+    /// rows were rejected, are still printed).
     #[arg(long)]
     pub quiet: bool,
+
+    /// How stderr lines are written: text, or one JSON object per line.
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub log_format: crate::cmd::log::LogFormat,
+
+    /// Fail (exit 65, previous reports kept) when the input holds fewer customers
+    /// than N: a guard against a broken export.
+    #[arg(long, value_name = "N")]
+    pub min_customers: Option<u64>,
+
+    /// Fail (exit 65, previous reports kept) when the input holds more than PERCENT
+    /// fewer customers than the previous report set counted.
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    pub max_drop: Option<f64>,
+}
+
+fn parse_percent(value: &str) -> Result<f64, String> {
+    match value.trim().trim_end_matches('%').parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err("expected a percentage from 0 to 100".to_owned()),
+    }
 }
 
 /// The most worker threads `--threads` accepts: far more than any machine this

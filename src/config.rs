@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::cli::{InputArgs, RunArgs};
+use crate::cmd::log::LogFormat;
 use crate::input::{InputFormat, ReadOptions};
 use crate::model::Filter;
 
@@ -59,6 +60,16 @@ pub struct Config {
     pub out: PathBuf,
     pub filter: Filter,
     pub quiet: bool,
+    pub log_format: LogFormat,
+    pub guard: Guard,
+}
+
+/// Guards against a broken export (both off by default).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Guard {
+    pub min_customers: Option<u64>,
+    /// Percent.
+    pub max_drop: Option<f64>,
 }
 
 impl Config {
@@ -71,6 +82,11 @@ impl Config {
                 account_managers: args.account_managers,
             },
             quiet: args.quiet,
+            log_format: args.log_format,
+            guard: Guard {
+                min_customers: args.min_customers,
+                max_drop: args.max_drop,
+            },
         }
     }
 }

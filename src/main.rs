@@ -2,14 +2,16 @@
 //! prints errors and the summary line on stderr and exits with the documented code.
 
 use std::process::ExitCode;
+use std::time::Instant;
 
 use clap::Parser;
 
 use upgrade_recon::cli::{Cli, Command};
+use upgrade_recon::cmd::log::{self, Level};
 use upgrade_recon::cmd::{self, exit, print_stderr};
 use upgrade_recon::config::Config;
 use upgrade_recon::progress::Progress;
-use upgrade_recon::text::Lang;
+use upgrade_recon::text::{Lang, RunLine};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -28,27 +30,50 @@ fn main() -> ExitCode {
 }
 
 fn run(args: upgrade_recon::cli::RunArgs) -> u8 {
+    let started = Instant::now();
     let config = Config::from_args(args);
-    match cmd::run::run(&config, Progress::new(config.quiet)) {
+    let (format, lang) = (config.log_format, Lang::En);
+    let result = cmd::run::run(&config, Progress::new(config.quiet));
+    let (code, counts) = match &result {
+        Ok(outcome) => (outcome.exit_code(), Some(outcome.counts())),
+        Err(error) => (error.exit_code(), None),
+    };
+    match &result {
         Ok(outcome) => {
-            print_stderr(&outcome.warnings);
-            if !config.quiet {
-                if !outcome.recovered.is_empty() {
-                    print_stderr([format!(
-                        "upgrade-recon: {}: {}",
-                        config.out.display(),
-                        outcome.recovered
-                    )]);
-                }
-                print_stderr([outcome.summary_line(&config.out, Lang::En)]);
+            let warnings = outcome.warnings.iter();
+            print_stderr(warnings.map(|w| log::message(format, Level::Warning, w)));
+            if !config.quiet && !outcome.recovered.is_empty() {
+                let recovered = format!(
+                    "upgrade-recon: {}: {}",
+                    config.out.display(),
+                    outcome.recovered
+                );
+                print_stderr([log::message(format, Level::Info, &recovered)]);
             }
-            outcome.exit_code()
         }
         Err(error) => {
-            print_stderr(error.problem_lines());
-            error.exit_code()
+            let lines = error.problem_lines();
+            print_stderr(lines.iter().map(|l| log::message(format, Level::Error, l)));
         }
     }
+    let line = RunLine {
+        input: config.input.input.display().to_string(),
+        out: config.out.display().to_string(),
+        as_of: config.input.as_of.to_string(),
+        seconds: started.elapsed().as_secs_f64(),
+        exit_code: code,
+        counts,
+    };
+    if !config.quiet || result.is_err() {
+        print_stderr([log::run_line(format, lang, &line)]);
+    } else if let Some(counts) = counts.filter(|c| c.rejected_rows > 0) {
+        let warning = format!(
+            "upgrade-recon: {}",
+            lang.texts().rejected_warning(counts.rejected_rows)
+        );
+        print_stderr([log::message(format, Level::Warning, &warning)]);
+    }
+    code
 }
 
 fn generate(args: upgrade_recon::cli::GenerateArgs) -> u8 {

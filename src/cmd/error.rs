@@ -28,6 +28,9 @@ pub enum RunError {
     Threads { threads: usize, message: String },
     #[error("cannot write reports: {0}")]
     Report(#[from] ReportError),
+    /// `--min-customers` or `--max-drop` found the export broken; nothing written.
+    #[error("{0}; the previous report set is kept")]
+    Guard(String),
     /// Another run holds `--out`; this one changed nothing.
     #[error(transparent)]
     Locked(HeldBy),
@@ -47,9 +50,10 @@ impl RunError {
         match self {
             RunError::Catalog(error) if error.is_unreadable() => exit::NO_INPUT,
             RunError::Load(error) if error.is_unreadable() => exit::NO_INPUT,
-            RunError::Catalog(_) | RunError::Load(_) | RunError::TooManyRejected { .. } => {
-                exit::DATA_INVALID
-            }
+            RunError::Catalog(_)
+            | RunError::Load(_)
+            | RunError::TooManyRejected { .. }
+            | RunError::Guard(_) => exit::DATA_INVALID,
             RunError::Threads { .. } => exit::OS_ERROR,
             RunError::Report(error) if error.is_thread_start() => exit::OS_ERROR,
             RunError::Report(_) => exit::CANT_WRITE,

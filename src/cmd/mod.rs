@@ -5,6 +5,7 @@ pub mod error;
 pub mod explain;
 pub mod generate;
 pub mod load;
+pub mod log;
 pub mod run;
 
 /// Exit codes (contract §1), after BSD's sysexits where one fits.

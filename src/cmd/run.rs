@@ -54,10 +54,10 @@ impl RunOutcome {
         }
     }
 
-    /// The one line a run leaves on stderr when it succeeds.
-    pub fn summary_line(&self, out: &Path, lang: Lang) -> String {
+    /// The counts the run's line on stderr reports.
+    pub fn counts(&self) -> RunCounts {
         let s = &self.summary.subscriptions;
-        let counts = RunCounts {
+        RunCounts {
             subscriptions: s.total,
             evaluated: s.evaluated,
             eligible: s.eligible,
@@ -67,16 +67,14 @@ impl RunOutcome {
             blocked_pairs: self.summary.upgrade_pairs.blocked,
             reassignments: self.summary.reassignments.total,
             rejected_rows: self.summary.rejected_rows,
-        };
-        let out = out.display().to_string();
-        lang.texts()
-            .summary_line(&counts, &out, self.elapsed.as_secs_f64())
+        }
     }
 }
 
 /// Runs the job described by `config`.
 pub fn run(config: &Config, progress: Progress) -> Result<RunOutcome, RunError> {
     let started = Instant::now();
+    let started_at = super::log::now();
     // Before anything else (contract §7): one run at a time on --out, held until
     // this returns; then whatever a killed run left there is completed or undone.
     let lock = OutLock::acquire(&config.out)?;
@@ -85,14 +83,15 @@ pub fn run(config: &Config, progress: Progress) -> Result<RunOutcome, RunError> 
     let pool = load::thread_pool(&config.input)?;
     let outcome = pool.install(|| {
         let loaded = load::load(&config.input, &catalog.catalog, progress, started)?;
-        write_reports(
+        let run = RunContext {
             config,
             progress,
-            &lock,
-            &catalog.catalog,
-            &catalog.name,
-            loaded,
-        )
+            lock: &lock,
+            catalog: &catalog.catalog,
+            catalog_name: &catalog.name,
+            started_at: started_at.clone(),
+        };
+        write_reports(&run, loaded)
     })?;
     Ok(RunOutcome {
         recovered,
@@ -107,19 +106,32 @@ struct Batch {
     actions: Vec<ActionRow>,
 }
 
-fn write_reports(
-    config: &Config,
+/// What a run writes its reports with.
+struct RunContext<'a> {
+    config: &'a Config,
     progress: Progress,
-    lock: &OutLock,
-    catalog: &Catalog,
-    catalog_name: &str,
-    loaded: Loaded,
-) -> Result<RunOutcome, RunError> {
+    lock: &'a OutLock,
+    catalog: &'a Catalog,
+    catalog_name: &'a str,
+    /// RFC 3339.
+    started_at: String,
+}
+
+fn write_reports(run: &RunContext<'_>, loaded: Loaded) -> Result<RunOutcome, RunError> {
+    let RunContext {
+        config,
+        progress,
+        lock,
+        catalog,
+        catalog_name,
+        ..
+    } = *run;
     let Loaded {
         dataset,
         input: loaded,
         started,
     } = loaded;
+    check_guard(config, dataset.customers.len() as u64)?;
     let mut warnings = Vec::new();
     let (selected, filter) = select(config, &dataset, &mut warnings);
     let all: Vec<CustomerIdx>;
@@ -172,6 +184,7 @@ fn write_reports(
     actions::sort(&mut action_rows);
 
     let mut summary = Summary::compute(&SummaryInput {
+        started_at: run.started_at.clone(),
         as_of: config.input.as_of,
         catalog: catalog_name,
         dataset: &dataset,
@@ -269,4 +282,42 @@ fn select(
 fn free_in_background(dataset: Dataset) {
     let _detached =
         std::thread::Builder::new().spawn(move || dataset.free_largest_first(release_free_memory));
+}
+
+/// `--min-customers` and `--max-drop`: a run whose input lost its customers (an
+/// export job that failed overnight) fails rather than replace good reports.
+fn check_guard(config: &Config, customers: u64) -> Result<(), RunError> {
+    if let Some(min) = config.guard.min_customers
+        && customers < min
+    {
+        return Err(RunError::Guard(format!(
+            "the input holds {customers} customers, fewer than --min-customers {min}"
+        )));
+    }
+    if let Some(max_drop) = config.guard.max_drop
+        && let Some(previous) = previous_customers(&config.out)
+        && previous > 0
+    {
+        let drop = (previous.saturating_sub(customers)) as f64 * 100.0 / previous as f64;
+        if drop > max_drop {
+            return Err(RunError::Guard(format!(
+                "the input holds {customers} customers, {drop:.1}% fewer than the {previous} \
+                 of the previous report set (--max-drop {max_drop})"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The customers the report set in `dir` counted: `customers.total` of its
+/// summary, or for an older set the accepted rows of its `customers.csv`.
+fn previous_customers(dir: &Path) -> Option<u64> {
+    let text = std::fs::read(dir.join(crate::output::SUMMARY_FILE)).ok()?;
+    let summary: serde_json::Value = serde_json::from_slice(&text).ok()?;
+    if let Some(total) = summary["customers"]["total"].as_u64() {
+        return Some(total);
+    }
+    let inputs = summary["inputs"].as_array()?;
+    let customers = inputs.iter().find(|f| f["file"] == "customers.csv")?;
+    Some(customers["rows"].as_u64()? - customers["rejected"].as_u64().unwrap_or(0))
 }

@@ -177,6 +177,8 @@ impl<'lock> ReportWriter<'lock> {
             .map(|(file, digest)| ReportFile::new(file, digest))
             .collect();
         summary.reports.sort_by(|a, b| a.file.cmp(&b.file));
+        summary.finished_at =
+            chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
         let out = &self.out;
         let mut json = serde_json::to_vec_pretty(summary)
             .map_err(|e| failed(out, SUMMARY_FILE, io::Error::from(e)))?;

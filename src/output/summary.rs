@@ -15,8 +15,12 @@ use crate::model::{Channel, CustomerIdx, Dataset, Subscription};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Summary {
+    pub tool: Tool,
+    pub started_at: String,
+    pub finished_at: String,
     pub as_of: String,
     pub catalog: String,
+    pub customers: CustomerCounts,
     pub subscriptions: SubscriptionCounts,
     pub upgrade_pairs: PairCounts,
     /// Blocked pairs by their first failing code, every code listed in rule order.
@@ -60,6 +64,29 @@ pub struct FilterSummary {
     pub customers: Vec<String>,
     pub account_managers: Vec<String>,
     pub selected_customers: u64,
+}
+
+/// The program that wrote the set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+impl Default for Tool {
+    fn default() -> Tool {
+        Tool {
+            name: "upgrade-recon",
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
+/// Accepted customers, and those a filter selected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct CustomerCounts {
+    pub total: u64,
+    pub reported: u64,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -252,6 +279,8 @@ impl OutcomeCounts {
 
 /// What the summary is computed from.
 pub struct SummaryInput<'a> {
+    /// When the run started, RFC 3339.
+    pub started_at: String,
     pub as_of: NaiveDate,
     pub catalog: &'a str,
     pub dataset: &'a Dataset,
@@ -288,9 +317,18 @@ impl Summary {
                 subscriptions.other_channel += 1;
             }
         }
+        let total = input.dataset.customers.len() as u64;
         Summary {
+            tool: Tool::default(),
+            started_at: input.started_at.clone(),
+            // Set when the set is complete ([`crate::output::ReportWriter::finish`]).
+            finished_at: String::new(),
             as_of: input.as_of.to_string(),
             catalog: input.catalog.to_owned(),
+            customers: CustomerCounts {
+                total,
+                reported: input.selected.map_or(total, |s| s.len() as u64),
+            },
             subscriptions,
             upgrade_pairs: input.outcomes.pairs,
             blocked_by_reason: input.outcomes.blocked_by_reason.clone(),

@@ -45,6 +45,18 @@ pub struct Context<'a> {
     pub as_of: NaiveDate,
 }
 
+/// What the run's line on stderr reports.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunLine {
+    pub input: String,
+    pub out: String,
+    pub as_of: String,
+    pub seconds: f64,
+    pub exit_code: u8,
+    /// The counts of a run that wrote its reports; `None` for one that failed.
+    pub counts: Option<RunCounts>,
+}
+
 /// The counts the summary line reports.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RunCounts {
@@ -85,8 +97,11 @@ pub trait Texts: Sync {
     /// non-engineer acts on, and who must act.
     fn action_details(&self, out: &mut String, cx: &Context<'_>, tally: &ActionTally);
 
-    /// The one line a successful run leaves on stderr.
-    fn summary_line(&self, counts: &RunCounts, out: &str, seconds: f64) -> String;
+    /// The run's line on stderr, after the timestamp and the program's name and version.
+    fn run_line(&self, line: &RunLine) -> String;
+
+    /// The warning a `--quiet` run with rejected rows still prints.
+    fn rejected_warning(&self, rejected_rows: u64) -> String;
 }
 
 /// Appends every part (cheaper than `write!` for plain text).

@@ -43,12 +43,19 @@ fn run_library(
         out: out.to_owned(),
         filter: Default::default(),
         quiet: true,
+        log_format: Default::default(),
+        guard: Default::default(),
     };
     let outcome = upgrade_recon::cmd::run::run(&config, Progress::hidden())
         .unwrap_or_else(|e| panic!("run failed: {:?}", e.problem_lines()));
     let reports = REPORT_FILES
         .iter()
-        .map(|f| (*f, std::fs::read(out.join(f)).expect("report")))
+        .map(|f| {
+            (
+                *f,
+                without_times(&std::fs::read(out.join(f)).expect("report")),
+            )
+        })
         .collect();
     (outcome.summary, reports)
 }
@@ -147,9 +154,12 @@ fn assert_same_reports_for_thread_counts(ws: &Workspace) {
     ws.run_with_out(&one, &["--threads", "1"]).assert_code(0);
     ws.run_with_out(&two, &["--threads", "2"]).assert_code(0);
     for file in REPORT_FILES {
+        let read = |dir: &std::path::Path| {
+            String::from_utf8(without_times(read_text(&dir.join(file)).as_bytes())).expect("text")
+        };
         assert_text_eq(
-            &read_text(&two.join(file)),
-            &read_text(&one.join(file)),
+            &read(&two),
+            &read(&one),
             &format!("{file} with --threads 2 vs --threads 1"),
         );
     }
@@ -180,7 +190,12 @@ fn generated_data_set_reports_are_identical_for_one_and_two_threads() {
     let out = ws.path().join("out-1");
     let reports: BTreeMap<&'static str, Vec<u8>> = REPORT_FILES
         .iter()
-        .map(|f| (*f, std::fs::read(out.join(f)).expect("report")))
+        .map(|f| {
+            (
+                *f,
+                without_times(&std::fs::read(out.join(f)).expect("report")),
+            )
+        })
         .collect();
     let (summary, library_reports) = run_library(&ws.input(), &ws.path().join("lib-out"), 2);
     assert_eq!(library_reports, reports, "library and binary agree");

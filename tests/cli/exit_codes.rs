@@ -220,7 +220,11 @@ fn rejected_rows_within_max_errors_are_listed_and_skipped() {
     ]);
     let run = ws.run(&["--max-errors", "2"]);
     run.assert_code(3);
-    assert_eq!(run.stderr, "", "--quiet: no summary line");
+    assert_eq!(
+        run.stderr, "upgrade-recon: warning: 2 input rows rejected; see rejects.csv\n",
+        "--quiet: no summary line, but a warning about the rejected rows"
+    );
+    assert_eq!(run.run_line, None);
     assert_text_eq(
         &ws.report(REJECTS),
         &format!(
@@ -272,11 +276,9 @@ fn rejected_rows_within_max_errors_are_listed_and_skipped() {
         "2",
     ]));
     loud.assert_code(3);
-    assert!(
-        loud.stderr.contains("; 2 rejected rows in rejects.csv;"),
-        "{}",
-        loud.stderr
-    );
+    let line = loud.run_line.as_deref().expect("the run's line");
+    assert!(line.contains("; 2 rejected rows in rejects.csv;"), "{line}");
+    assert!(line.ends_with("; exit 3"), "{line}");
 }
 
 #[test]

@@ -137,15 +137,19 @@ fn without_quiet_a_run_prints_one_summary_line() {
     let ws = Workspace::sample();
     let run = outcome(ws.bare_command(&ws.out()).args(["--as-of", AS_OF]));
     run.assert_code(0);
-    let lines = run.stderr_lines();
-    assert_eq!(lines.len(), 1, "stderr: {}", run.stderr);
-    let expected_start = "upgrade-recon: 90 subscriptions, 81 evaluated: 24 eligible, 14 blocked, \
-         43 not upgradable; 71 upgrade pairs eligible, 67 blocked; 47 reassignments; reports in ";
-    assert!(
-        lines[0].starts_with(expected_start),
-        "summary line: {}",
-        lines[0]
+    assert_eq!(run.stderr, "", "nothing but the run's line");
+    let line = run.run_line.as_deref().expect("the run's line");
+    let (_time, rest) = line.split_once(' ').expect("a timestamp first");
+    let input = ws.input();
+    let expected_start = format!(
+        "upgrade-recon {}: input {}, as of {AS_OF}: 90 subscriptions, 81 evaluated: 24 eligible, \
+         14 blocked, 43 not upgradable; 71 upgrade pairs eligible, 67 blocked; 47 reassignments; \
+         reports in ",
+        env!("CARGO_PKG_VERSION"),
+        input.display()
     );
+    assert!(rest.starts_with(&expected_start), "run line: {line}");
+    assert!(rest.ends_with("; exit 0"), "run line: {line}");
     assert_reports_match(&ws, "sample");
 }
 

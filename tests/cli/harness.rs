@@ -63,7 +63,11 @@ pub fn expected(case: &str, file: &str) -> String {
 pub struct Outcome {
     pub code: i32,
     pub stdout: String,
+    /// Stderr without the run's line.
     pub stderr: String,
+    /// The run's last line on stderr for a log collector (`<time> upgrade-recon
+    /// <version>: …; exit N`), when it printed one.
+    pub run_line: Option<String>,
 }
 
 impl Outcome {
@@ -226,21 +230,49 @@ impl Workspace {
         read_text(&self.out().join(file))
     }
 
+    /// `summary.json` without its start and finish times, which differ from run to run.
     pub fn summary(&self) -> serde_json::Value {
-        serde_json::from_str(&self.report(SUMMARY)).expect("summary.json is JSON")
+        let mut summary: serde_json::Value =
+            serde_json::from_str(&self.report(SUMMARY)).expect("summary.json is JSON");
+        if let Some(fields) = summary.as_object_mut() {
+            fields.remove("started_at");
+            fields.remove("finished_at");
+        }
+        summary
     }
 }
 
 /// Runs a prepared command and collects its exit code and output.
 pub fn outcome(cmd: &mut Command) -> Outcome {
     let output = cmd.output().expect("run upgrade-recon");
+    let stderr = String::from_utf8(output.stderr).expect("stderr is UTF-8");
+    let (stderr, run_line) = split_run_line(stderr);
     Outcome {
         code: output
             .status
             .code()
             .expect("exit code (not killed by a signal)"),
         stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+        stderr,
+        run_line,
+    }
+}
+
+/// Splits the run's line (the last, `<RFC 3339 time> upgrade-recon <version>: …`)
+/// off stderr.
+pub fn split_run_line(stderr: String) -> (String, Option<String>) {
+    let body = stderr.strip_suffix('\n').unwrap_or(&stderr);
+    let (rest, last) = match body.rsplit_once('\n') {
+        Some((rest, last)) => (format!("{rest}\n"), last),
+        None => (String::new(), body),
+    };
+    let is_run_line = last.split_once(' ').is_some_and(|(time, tail)| {
+        chrono::DateTime::parse_from_rfc3339(time).is_ok() && tail.starts_with("upgrade-recon ")
+    });
+    if is_run_line {
+        (rest, Some(last.to_owned()))
+    } else {
+        (stderr, None)
     }
 }
 
@@ -383,6 +415,24 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
     files
 }
 
+/// `summary.json`'s bytes with the run's start and finish times blanked, so that
+/// two runs of the same input give the same bytes.
+pub fn without_times(summary: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(summary);
+    text.lines()
+        .map(|line| {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with("\"started_at\": ") || trimmed.starts_with("\"finished_at\": ") {
+                let (key, _) = line.split_once(": ").unwrap_or((line, ""));
+                format!("{key}: \"…\",\n")
+            } else {
+                format!("{line}\n")
+            }
+        })
+        .collect::<String>()
+        .into_bytes()
+}
+
 /// [`snapshot`] with the lock file.
 pub fn snapshot_with_lock(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
     let mut files = BTreeMap::new();
@@ -398,7 +448,11 @@ pub fn snapshot_with_lock(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
                 files.insert(format!("{name}/"), None);
                 walk(root, &path, files);
             } else {
-                files.insert(name, Some(fs::read(&path).expect("read file")));
+                let mut bytes = fs::read(&path).expect("read file");
+                if name.ends_with(SUMMARY) {
+                    bytes = without_times(&bytes);
+                }
+                files.insert(name, Some(bytes));
             }
         }
     }

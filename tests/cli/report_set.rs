@@ -145,7 +145,7 @@ fn a_run_failing_before_the_commit_leaves_the_old_set_and_no_folder_it_created()
         let failed = run(&ws, &out, AS_OF, Some((FAIL_AT, phase)));
         assert_eq!(failed.status.code(), Some(74), "{what}: {failed:?}");
         assert_eq!(
-            String::from_utf8_lossy(&failed.stderr),
+            split_run_line(String::from_utf8_lossy(&failed.stderr).into_owned()).0,
             format!(
                 "cannot write reports: {}: failure injected at {what} ({FAIL_AT})\n",
                 out.display()
@@ -186,7 +186,7 @@ fn a_run_failing_after_the_commit_is_completed_by_the_next_run() {
     let failed = run(&ws, &out, AS_OF, Some((FAIL_AT, Phase::AfterFirstRename)));
     assert_eq!(failed.status.code(), Some(74), "{failed:?}");
     assert_eq!(
-        String::from_utf8_lossy(&failed.stderr),
+        split_run_line(String::from_utf8_lossy(&failed.stderr).into_owned()).0,
         format!(
             "cannot write reports: {}: failure injected at after-first-rename ({FAIL_AT}) \
              (the new report set is committed and incomplete; the next run on this folder completes it)\n",

@@ -4,7 +4,7 @@ mod explain;
 
 use std::fmt::Write;
 
-use super::{Context, LIST_CAP, RunCounts, Texts, grouped, push_all, push_capped, push_joined};
+use super::{Context, LIST_CAP, RunLine, Texts, grouped, push_all, push_capped, push_joined};
 use crate::catalog::{OfferIdx, ServiceSet};
 use crate::decision::{
     ActionKind, ActionTally, Failure, ReassignmentFinding, ReassignmentReason, Subject,
@@ -42,23 +42,38 @@ impl Texts for English {
         Sentences::capped(cx).action(out, tally);
     }
 
-    fn summary_line(&self, counts: &RunCounts, out: &str, seconds: f64) -> String {
-        let rejected = match counts.rejected_rows {
-            0 => String::new(),
-            n => format!("; {n} rejected rows in rejects.csv"),
+    fn run_line(&self, line: &RunLine) -> String {
+        let head = format!("input {}, as of {}: ", line.input, line.as_of);
+        let body = match &line.counts {
+            Some(counts) => {
+                let rejected = match counts.rejected_rows {
+                    0 => String::new(),
+                    n => format!("; {n} rejected rows in rejects.csv"),
+                };
+                format!(
+                    "{} subscriptions, {} evaluated: {} eligible, {} blocked, {} not upgradable; \
+                     {} upgrade pairs eligible, {} blocked; {} reassignments{rejected}; reports in {}",
+                    counts.subscriptions,
+                    counts.evaluated,
+                    counts.eligible,
+                    counts.blocked,
+                    counts.not_upgradable,
+                    counts.eligible_pairs,
+                    counts.blocked_pairs,
+                    counts.reassignments,
+                    line.out,
+                )
+            }
+            None => format!("failed, nothing written to {}", line.out),
         };
         format!(
-            "upgrade-recon: {} subscriptions, {} evaluated: {} eligible, {} blocked, {} not upgradable; \
-             {} upgrade pairs eligible, {} blocked; {} reassignments{rejected}; reports in {out} ({seconds:.2} s)",
-            counts.subscriptions,
-            counts.evaluated,
-            counts.eligible,
-            counts.blocked,
-            counts.not_upgradable,
-            counts.eligible_pairs,
-            counts.blocked_pairs,
-            counts.reassignments,
+            "{head}{body} ({:.2} s); exit {}",
+            line.seconds, line.exit_code
         )
+    }
+
+    fn rejected_warning(&self, rejected_rows: u64) -> String {
+        format!("warning: {rejected_rows} input rows rejected; see rejects.csv")
     }
 }
 
