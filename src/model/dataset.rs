@@ -2,7 +2,7 @@
 
 use std::cmp::Ordering;
 
-use super::licenses::LicenseTable;
+use super::licenses::{DuplicateLicense, LicenseTable};
 use super::order::{by_customer_and_id, permute};
 
 use super::records::{
@@ -34,13 +34,6 @@ pub struct CustomerView<'d> {
     pub relationships: &'d [Relationship],
     /// Grouped by user (one user has one [`UserIdx`]), then ordered by offer.
     pub licenses: &'d [License],
-}
-
-/// A license row that repeats an earlier one's (customer, user, offer).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DuplicateLicense {
-    pub line: u32,
-    pub first_line: u32,
 }
 
 impl Dataset {
