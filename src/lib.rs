@@ -2,7 +2,8 @@
 //! Center's Office 365 upgrade rules and writes the reports a partner acts on.
 //!
 //! The pipeline runs one way, one module per stage:
-//! [`cli`] → [`config`] → [`input`] (read + validate CSV, with the [`catalog`]) →
+//! [`cli`] → [`config`] → [`input`] (read + validate CSV through the generic
+//! [`csvio`], with the [`catalog`]) →
 //! [`model`] (indexed dataset) → [`rules`] (pure functions) → [`engine`] (rayon) →
 //! [`report`] (writers) → [`run`] (summary and exit code).
 //!
@@ -11,6 +12,7 @@
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod csvio;
 pub mod engine;
 pub mod generate;
 pub mod input;

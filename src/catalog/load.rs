@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::io;
 
 use super::{Catalog, Offer, OfferIdx, ServiceSet, Vocabulary, lookup_key};
-use crate::input::{ColumnSpec, InputError, Table};
+use crate::csvio::{ColumnSpec, CsvError, Table};
 
 /// Why a catalog cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -12,7 +12,7 @@ pub enum CatalogError {
     #[error("catalog: {file}: cannot read: {source}")]
     Unreadable { file: String, source: io::Error },
     #[error("catalog: {0}")]
-    Table(InputError),
+    Table(CsvError),
     #[error("catalog: {file}:{line}: {message}")]
     Invalid {
         file: String,

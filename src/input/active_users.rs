@@ -23,16 +23,18 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use sha2::{Digest, Sha256};
 
-use super::error::{FieldProblem, InputError, RejectedRow, RowProblems};
+use super::error::InputError;
 use super::fields::required;
-use super::headers::{self, InputFile};
+use super::format::{InputFormat, sniff_file};
+use super::headers::InputFile;
 use super::licenses::LicenseChunk;
 use super::lookup::{CustomerIndex, duplicate};
-use super::parallel::{ChunkOutput, ReadOptions, RowParser, read_file};
-use super::sniff::{self, InputFormat, Sniffed};
-use super::table::{ColumnSpec, Row};
 use super::{InputFileReport, LoadError};
 use crate::catalog::{Catalog, OfferIdx, ServiceSet, lookup_key};
+use crate::csvio::{
+    ChunkOutput, ColumnSpec, CsvError, FieldProblem, ReadOptions, RejectedRow, Row, RowParser,
+    RowProblems, Sniffed, delimiter_name, read_file,
+};
 use crate::model::{Customer, CustomerIdx, License, LicenseOffer, UserIdx};
 
 /// The folder of exports, inside the input folder.
@@ -77,10 +79,10 @@ impl Folder {
     pub fn sniff(dir: &Path, format: &InputFormat) -> Result<Folder, Vec<InputError>> {
         let folder = dir.join(FOLDER);
         let unreadable = |source| {
-            vec![InputError::Open {
+            vec![InputError::from(CsvError::Open {
                 file: SOURCE.to_owned(),
                 source,
-            }]
+            })]
         };
         let mut found = Vec::new();
         for entry in std::fs::read_dir(&folder).map_err(unreadable)? {
@@ -98,14 +100,14 @@ impl Folder {
         for (name, path) in found {
             let file = format!("{SOURCE}{name}");
             let stem = csv_stem(&name).unwrap_or_default().to_owned();
-            match sniff::sniff_file(&path, &file, InputFile::ActiveUsers, COLUMNS, format) {
+            match sniff_file(&path, &file, InputFile::ActiveUsers, COLUMNS, format) {
                 Ok(sniffed) => exports.push(Export {
                     file,
                     stem,
                     path,
                     sniffed,
                 }),
-                Err(error) => errors.push(error),
+                Err(error) => errors.push(error.into()),
             }
         }
         if errors.is_empty() {
@@ -174,7 +176,7 @@ pub fn read(
             )?;
             Ok((export, read))
         })
-        .collect::<Result<_, InputError>>()?;
+        .collect::<Result<_, CsvError>>()?;
     let mut summaries = Vec::new();
     let mut chunks = Vec::new();
     let mut rejected = Vec::new();
@@ -290,7 +292,7 @@ fn report(exports: &[(&Export, u64, String, &'static str)], rejected: u64) -> In
         rejected,
         sha256: format!("{:x}", hasher.finalize()),
         encoding: common(exports.iter().map(|(.., encoding)| *encoding).collect()),
-        delimiter: common(delimiters.map(headers::delimiter_name).collect()),
+        delimiter: common(delimiters.map(delimiter_name).collect()),
         columns: exports
             .first()
             .map(|(e, ..)| e.sniffed.columns.iter().cloned().collect())

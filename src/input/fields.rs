@@ -3,8 +3,8 @@
 
 use chrono::NaiveDate;
 
-use super::error::FieldProblem;
 use crate::catalog::{ServiceSet, Vocabulary};
+use crate::csvio::FieldProblem;
 use crate::model::{Coverage, KnownValues};
 
 /// The value, or a "missing required value" problem when it is empty.

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use hashbrown::HashTable;
 use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 
-use super::error::FieldProblem;
 use crate::catalog::{Catalog, OfferIdx};
+use crate::csvio::FieldProblem;
 use crate::model::{CustomerIdx, UserIdx, Users};
 
 /// The customer ids of `customers.csv`, accepted or rejected, compared ASCII

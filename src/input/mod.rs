@@ -6,46 +6,38 @@
 //! (to resolve offers and service names) but nothing of the upgrade rules.
 
 mod active_users;
-mod chunks;
 mod customers;
 mod dates;
-mod encoding;
 mod error;
 mod fields;
+mod format;
 mod headers;
 mod licenses;
 mod lookup;
-mod parallel;
-mod records;
 mod relationships;
-mod sniff;
 mod subscriptions;
-mod table;
 
-use std::collections::HashSet;
 use std::path::Path;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-pub use encoding::Encoding;
-pub use error::{FieldProblem, InputError, RejectedRow};
+pub use crate::csvio::{
+    Encoding, FieldProblem, ReadOptions, RejectedRow, delimiter_name, parse_delimiter,
+};
+pub use error::InputError;
 pub use fields::parse_iso_date;
-pub use headers::{ColumnOverride, delimiter_name, parse_delimiter};
-pub use parallel::ReadOptions;
-pub use sniff::InputFormat;
-pub use table::{ColumnSpec, Header, Row, Table};
+pub use format::InputFormat;
+pub use headers::{ColumnOverride, InputFile};
 
 use crate::catalog::{Catalog, lookup_key};
+use crate::csvio::{self, ChunkOutput, FileRead, Sniffed, read_file};
 use crate::model::{
     Customer, CustomerIdx, Dataset, DuplicateLicense, License, LicenseOffer, Relationship,
     Subscription, Users,
 };
-use headers::InputFile;
+use format::sniff_file;
 use lookup::CustomerIndex;
-use parallel::{FileRead, read_file};
-use records::{Record, RecordReader};
-use sniff::Sniffed;
 
 pub const CUSTOMERS: &str = "customers.csv";
 pub const SUBSCRIPTIONS: &str = "subscriptions.csv";
@@ -125,6 +117,12 @@ impl From<InputError> for LoadError {
     }
 }
 
+impl From<csvio::CsvError> for LoadError {
+    fn from(error: csvio::CsvError) -> LoadError {
+        LoadError(vec![error.into()])
+    }
+}
+
 /// Reads the four input files from `dir`. Every file's header is checked before
 /// any row is read. `on_file` is told the name of each file as its rows start to be read.
 /// Without `license_assignments.csv`, the Active-users exports in `users/` are the
@@ -149,16 +147,16 @@ pub fn load(
     let mut sniffed = Vec::new();
     let mut errors = Vec::new();
     for ((file, kind), specs) in FILES.iter().zip(kinds).zip(specs) {
-        match sniff::sniff_file(&dir.join(file), file, kind, specs, format) {
+        match sniff_file(&dir.join(file), file, kind, specs, format) {
             Ok(found) => sniffed.push(found),
-            Err(error) => errors.push(error),
+            Err(error) => errors.push(error.into()),
         }
     }
     let license_source = if active_users::chosen(dir) {
         active_users::Folder::sniff(dir, format).map(LicenseSource::Users)
     } else {
         let path = dir.join(LICENSES);
-        sniff::sniff_file(
+        sniff_file(
             &path,
             LICENSES,
             InputFile::Licenses,
@@ -166,7 +164,7 @@ pub fn load(
             format,
         )
         .map(LicenseSource::File)
-        .map_err(|error| vec![error])
+        .map_err(|error| vec![error.into()])
     };
     let license_source = license_source
         .map_err(|mut found| errors.append(&mut found))
@@ -342,7 +340,7 @@ fn record<I, L>(
     file: &str,
     sniffed: &Sniffed,
     read: FileRead<I, L>,
-) -> Vec<parallel::ChunkOutput<I, L>> {
+) -> Vec<ChunkOutput<I, L>> {
     let mut chunks = read.chunks;
     let before = loaded.rejected.len();
     for chunk in &mut chunks {
@@ -354,7 +352,7 @@ fn record<I, L>(
         rejected: (loaded.rejected.len() - before) as u64,
         sha256: read.sha256,
         encoding: read.encoding.name().to_owned(),
-        delimiter: headers::delimiter_name(sniffed.delimiter).to_owned(),
+        delimiter: delimiter_name(sniffed.delimiter).to_owned(),
         columns: sniffed.columns.iter().cloned().collect(),
     });
     chunks
@@ -362,7 +360,7 @@ fn record<I, L>(
 
 /// Joins the chunks' licenses, re-basing their chunk-local users and unknown offer spellings.
 fn merge_licenses(
-    chunks: Vec<parallel::ChunkOutput<License, licenses::LicenseChunk>>,
+    chunks: Vec<ChunkOutput<License, licenses::LicenseChunk>>,
     loaded: &mut LoadedInput,
 ) {
     let mut spellings: FxHashMap<Box<str>, u32> = FxHashMap::default();
@@ -416,7 +414,7 @@ fn reject_late(
         return Ok(());
     }
     let lines = late.iter().map(|(line, _)| *line).collect();
-    let texts = record_texts(&dir.join(file), file, sniffed, lines)?;
+    let texts = csvio::record_texts(&dir.join(file), file, sniffed, lines)?;
     for (line, problem) in late.drain(..) {
         loaded.rejected.push(RejectedRow {
             file: file.to_owned(),
@@ -440,7 +438,7 @@ pub fn reject_duplicate_licenses(
     loaded: &mut LoadedInput,
 ) -> Result<(), InputError> {
     let path = dir.join(LICENSES);
-    let sniffed = sniff::sniff_file(
+    let sniffed = sniff_file(
         &path,
         LICENSES,
         InputFile::Licenses,
@@ -461,34 +459,6 @@ pub fn reject_duplicate_licenses(
         })
         .collect();
     reject_late(dir, LICENSES, &sniffed, &mut late, loaded)
-}
-
-/// The raw text of the records that start on `lines`.
-fn record_texts(
-    path: &Path,
-    file: &str,
-    sniffed: &Sniffed,
-    lines: HashSet<u64>,
-) -> Result<FxHashMap<u64, String>, InputError> {
-    let raw = std::fs::read(path).map_err(|source| InputError::Open {
-        file: file.to_owned(),
-        source,
-    })?;
-    let (bytes, _) =
-        encoding::decode(&raw, Some(sniffed.encoding)).map_err(|error| InputError::Encoding {
-            file: file.to_owned(),
-            error,
-        })?;
-    let mut reader = RecordReader::new(&bytes, 1, sniffed.delimiter);
-    let mut record = Record::default();
-    let mut texts = FxHashMap::default();
-    while texts.len() < lines.len() && reader.read(&mut record) {
-        if lines.contains(&record.line) {
-            let text = String::from_utf8_lossy(&bytes[record.span.clone()]).into_owned();
-            texts.insert(record.line, text);
-        }
-    }
-    Ok(texts)
 }
 
 /// Orders rejected rows by file (in [`FILES`] order), then line.

@@ -1,11 +1,9 @@
 //! Rows of `subscriptions.csv`.
 
-use super::error::{FieldProblem, RowProblems};
 use super::fields::{known_value, quantity, required};
 use super::lookup::{CustomerIndex, FoldedMap, OfferCache, RecentCustomer, duplicate};
-use super::parallel::{ChunkOutput, RowParser};
-use super::table::{ColumnSpec, Row};
 use crate::catalog::Catalog;
+use crate::csvio::{ChunkOutput, ColumnSpec, FieldProblem, Row, RowParser, RowProblems};
 use crate::model::{Channel, Subscription};
 
 pub const COLUMNS: &[ColumnSpec] = &[

@@ -5,7 +5,7 @@
 //! catalog, read whole) maps headers and reads fields through here, so header
 //! matching, field trimming and line numbering behave alike everywhere.
 
-use super::error::{FieldProblem, InputError};
+use super::error::{CsvError, FieldProblem};
 use super::records::{Record, RecordReader};
 
 /// A column a table expects.
@@ -63,11 +63,7 @@ impl Header {
 
     /// Maps a header record onto `specs`: names compared case-insensitively after
     /// trimming; a missing required column or a column named twice is an error.
-    pub fn map(
-        file: &str,
-        header: &Record<'_>,
-        specs: &[ColumnSpec],
-    ) -> Result<Header, InputError> {
+    pub fn map(file: &str, header: &Record<'_>, specs: &[ColumnSpec]) -> Result<Header, CsvError> {
         Ok(Header::new(map_header(file, header, specs)?, header))
     }
 }
@@ -89,12 +85,12 @@ impl<'b> Table<'b> {
         input: &'b [u8],
         file: &str,
         specs: &[ColumnSpec],
-    ) -> Result<Table<'b>, InputError> {
+    ) -> Result<Table<'b>, CsvError> {
         let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
         let mut reader = RecordReader::new(input, 1, b',');
         let mut header = Record::default();
         if !reader.read(&mut header) {
-            return Err(InputError::Empty {
+            return Err(CsvError::Empty {
                 file: file.to_owned(),
             });
         }
@@ -210,7 +206,7 @@ fn map_header(
     file: &str,
     header: &Record<'_>,
     specs: &[ColumnSpec],
-) -> Result<Vec<Option<usize>>, InputError> {
+) -> Result<Vec<Option<usize>>, CsvError> {
     let mut columns = vec![None; specs.len()];
     for (pos, raw) in header.iter().enumerate() {
         let name = String::from_utf8_lossy(raw);
@@ -219,7 +215,7 @@ fn map_header(
             continue;
         };
         if let Some(first) = columns[spec] {
-            return Err(InputError::DuplicateColumn {
+            return Err(CsvError::DuplicateColumn {
                 file: file.to_owned(),
                 column: specs[spec].name,
                 first: first + 1,
@@ -233,7 +229,7 @@ fn map_header(
         .zip(&columns)
         .find(|(spec, column)| spec.required && column.is_none())
     {
-        return Err(InputError::MissingColumn {
+        return Err(CsvError::MissingColumn {
             file: file.to_owned(),
             column: missing.0.name,
         });
@@ -247,7 +243,7 @@ mod tests {
 
     const SPECS: &[ColumnSpec] = &[ColumnSpec::required("id"), ColumnSpec::optional("note")];
 
-    fn table(text: &str) -> Result<Table<'_>, InputError> {
+    fn table(text: &str) -> Result<Table<'_>, CsvError> {
         Table::from_bytes(text.as_bytes(), "t.csv", SPECS)
     }
 

@@ -1,0 +1,28 @@
+//! Generic CSV machinery: encodings, sniffing, header matching, records with exact
+//! physical line numbers, and the parallel chunk reader. It knows no domain: the
+//! callers bring their columns, header spellings and row parsers.
+//!
+//! The reading speed tricks (plain lines split without csv-core, quote-aware
+//! chunking, workers taking turns at the file) are private to this module; the
+//! rest of the program sees [`read_file`], [`Table`] and [`Row`].
+
+mod chunks;
+mod encoding;
+mod error;
+mod headers;
+mod parallel;
+mod records;
+mod rejects;
+mod sniff;
+mod table;
+
+pub use encoding::{DecodeError, Encoding, UnknownEncoding};
+pub use error::{CsvError, FieldProblem, RejectedRow, RowProblems};
+pub use headers::{
+    AliasTable, HeaderError, HeaderMap, HeaderOverride, HeaderRules, aliases, as_written,
+    delimiter_name, detect_delimiter, map_header, normalize, parse_delimiter,
+};
+pub use parallel::{ChunkOutput, FileRead, ReadOptions, RowParser, read_file};
+pub use rejects::record_texts;
+pub use sniff::{Forced, Sniffed, sniff, sniff_file};
+pub use table::{ColumnSpec, Header, Row, Table};
