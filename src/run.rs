@@ -177,8 +177,7 @@ fn run_in_pool(
 
     let (dataset, duplicates) = loaded.build_dataset();
     if !duplicates.is_empty() {
-        input::reject_duplicate_licenses(&config.input, &config.format, &duplicates, &mut loaded)
-            .map_err(LoadError::from)?;
+        input::reject_duplicate_licenses(&duplicates, &mut loaded).map_err(LoadError::from)?;
     }
     // Not trimmed again: the memory the build freed is reused by the reports'
     // buffers, which would otherwise be faulted in fresh (peak RSS unchanged).

@@ -1,7 +1,6 @@
 //! Reading and validating a catalog's two CSV files.
 
 use std::collections::HashMap;
-use std::io;
 
 use super::{Catalog, Offer, OfferIdx, ServiceSet, Vocabulary, lookup_key};
 use crate::csvio::{ColumnSpec, CsvError, Table};
@@ -9,8 +8,6 @@ use crate::csvio::{ColumnSpec, CsvError, Table};
 /// Why a catalog cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
-    #[error("catalog: {file}: cannot read: {source}")]
-    Unreadable { file: String, source: io::Error },
     #[error("catalog: {0}")]
     Table(CsvError),
     #[error("catalog: {file}:{line}: {message}")]
@@ -24,7 +21,6 @@ pub enum CatalogError {
 impl CatalogError {
     pub fn is_unreadable(&self) -> bool {
         match self {
-            CatalogError::Unreadable { .. } => true,
             CatalogError::Table(error) => error.is_unreadable(),
             CatalogError::Invalid { .. } => false,
         }

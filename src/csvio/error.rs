@@ -67,6 +67,9 @@ impl RejectedRow {
 pub enum CsvError {
     #[error("{file}: cannot read: {source}")]
     Open { file: String, source: io::Error },
+    /// A FIFO, a device, a socket or a directory where a file was expected.
+    #[error("{file}: cannot read: not a regular file ({kind})")]
+    NotRegularFile { file: String, kind: &'static str },
     #[error("{file}: the file is empty; expected a header row")]
     Empty { file: String },
     #[error("{file}:1: missing required column \"{column}\"")]
@@ -97,7 +100,10 @@ impl CsvError {
     /// True when the file could not be opened or read at all (exit 66), false when
     /// its content is invalid (exit 65).
     pub fn is_unreadable(&self) -> bool {
-        matches!(self, CsvError::Open { .. })
+        matches!(
+            self,
+            CsvError::Open { .. } | CsvError::NotRegularFile { .. }
+        )
     }
 }
 

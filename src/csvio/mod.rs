@@ -9,20 +9,21 @@
 mod chunks;
 mod encoding;
 mod error;
+mod file;
 mod headers;
 mod parallel;
 mod records;
-mod rejects;
 mod sniff;
+mod source;
 mod table;
 
 pub use encoding::{DecodeError, Encoding, UnknownEncoding};
 pub use error::{CsvError, FieldProblem, RejectedRow, RowProblems};
+pub use file::CsvFile;
 pub use headers::{
     AliasTable, HeaderError, HeaderMap, HeaderOverride, HeaderRules, aliases, as_written,
     delimiter_name, detect_delimiter, map_header, normalize, parse_delimiter,
 };
 pub use parallel::{ChunkOutput, FileRead, ReadOptions, RowParser, read_file};
-pub use rejects::record_texts;
-pub use sniff::{Forced, Sniffed, sniff, sniff_file};
+pub use sniff::{Forced, Sniffed};
 pub use table::{ColumnSpec, Header, Row, Table};

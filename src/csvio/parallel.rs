@@ -13,37 +13,21 @@
 //! memory. The sequential mode reads the file as one chunk on the calling thread;
 //! both modes run the same parser on the same records.
 
-use std::fs::File;
-use std::io::{self, Read};
-use std::path::Path;
+use std::io;
 
 use rayon::iter::{ParallelBridge, ParallelIterator};
 use sha2::{Digest, Sha256};
 
-use super::chunks::{QuoteScanner, count_lines};
+use super::chunks::count_lines;
 use super::encoding::{self, Encoding};
 use super::error::{CsvError, RejectedRow, RowProblems};
+use super::file::CsvFile;
 use super::records::{Record, RecordReader};
 use super::sniff::Sniffed;
+use super::source::{Chunk, ChunkSource, Numbered, SourceError};
 use super::table::{Header, Row};
 
-/// How files are read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ReadOptions {
-    /// Target size of a chunk; a chunk always ends on a record boundary.
-    pub chunk_bytes: usize,
-    /// False: one chunk per file, parsed on the calling thread.
-    pub parallel: bool,
-}
-
-impl Default for ReadOptions {
-    fn default() -> ReadOptions {
-        ReadOptions {
-            chunk_bytes: 4 << 20,
-            parallel: true,
-        }
-    }
-}
+pub use super::source::ReadOptions;
 
 /// The smallest chunk a file is cut into for its size alone.
 const MIN_CHUNK_BYTES: usize = 256 << 10;
@@ -83,69 +67,40 @@ pub struct FileRead<I, L> {
     pub encoding: Encoding,
 }
 
-/// A piece of the file that starts on a record boundary.
-struct Chunk {
-    bytes: Vec<u8>,
-    /// Where records start (past the header in the first chunk).
-    start: usize,
-    /// Line number of `bytes[start]`.
-    first_line: u64,
-    /// Line number and file offset of `bytes[0]`, for encoding errors.
-    bytes_line: u64,
-    offset: usize,
-}
-
-/// Why a chunk could not be handed out.
-enum SourceError {
-    Io(io::Error),
-    /// A file read as UTF-8 is not.
-    NotUtf8 {
-        line: u64,
-        offset: usize,
-        byte: u8,
-    },
-}
-
-/// Reads `path`, laid out as `sniffed` found, and parses every data row with
+/// Reads `file`, laid out as `sniffed` found, and parses every data row with
 /// `parser`. `encoding_forced` says the user chose the encoding: then bytes that
 /// are not UTF-8 in a UTF-8 file are an error rather than a reason to read the
 /// file again as Windows-1252.
 pub fn read_file<P: RowParser>(
-    path: &Path,
-    file: &str,
+    file: &CsvFile,
     sniffed: &Sniffed,
     encoding_forced: bool,
     options: ReadOptions,
     parser: &P,
 ) -> Result<FileRead<P::Item, P::Local>, CsvError> {
-    let unreadable = |source: io::Error| CsvError::Open {
-        file: file.to_owned(),
-        source,
-    };
+    let name = file.name();
     let source = if sniffed.streams() {
-        let handle = File::open(path).map_err(unreadable)?;
         // A small file is cut finer, so that its few chunks still keep every core busy.
-        let size = handle.metadata().map_or(u64::MAX, |m| m.len());
         let options = ReadOptions {
             chunk_bytes: options.chunk_bytes.min(
-                usize::try_from(size / 16)
+                usize::try_from(file.len() / 16)
                     .unwrap_or(usize::MAX)
                     .max(MIN_CHUNK_BYTES),
             ),
             ..options
         };
         ChunkSource::new(
-            Box::new(handle),
+            Box::new(file.stream()),
             Some(Sha256::new()),
             sniffed.delimiter,
             options,
         )
     } else {
-        let bytes = std::fs::read(path).map_err(unreadable)?;
+        let bytes = file.read_all()?;
         let sha256 = format!("{:x}", Sha256::digest(&bytes));
         let (text, _) = encoding::decode(&bytes, Some(sniffed.encoding)).map_err(|error| {
             CsvError::Encoding {
-                file: file.to_owned(),
+                file: name.to_owned(),
                 error,
             }
         })?;
@@ -160,15 +115,15 @@ pub fn read_file<P: RowParser>(
         source.sha256 = Some(sha256);
         source
     };
-    match read_chunks(source, file, sniffed, parser) {
+    match read_chunks(source, name, sniffed, parser) {
         Ok(read) => Ok(read),
-        Err(SourceError::Io(source)) => Err(unreadable(source)),
+        Err(SourceError::Io(source)) => Err(file.unreadable(source)),
         // Only a file without a byte-order mark may turn out to be Windows-1252.
         Err(SourceError::NotUtf8 { line, offset, byte })
             if encoding_forced || sniffed.encoding != Encoding::Utf8 =>
         {
             Err(CsvError::Encoding {
-                file: file.to_owned(),
+                file: name.to_owned(),
                 error: encoding::DecodeError::InvalidUtf8 { line, offset, byte },
             })
         }
@@ -177,13 +132,13 @@ pub fn read_file<P: RowParser>(
                 encoding: Encoding::Windows1252,
                 ..sniffed.clone()
             };
-            read_file(path, file, &windows, true, options, parser)
+            read_file(file, &windows, true, options, parser)
         }
     }
 }
 
 fn read_chunks<P: RowParser>(
-    mut source: ChunkSource,
+    mut source: ChunkSource<'_>,
     file: &str,
     sniffed: &Sniffed,
     parser: &P,
@@ -240,36 +195,6 @@ fn read_chunks<P: RowParser>(
         sha256,
         encoding: sniffed.encoding,
     })
-}
-
-/// The chunks of a source, numbered from 1, read by whichever worker asks next
-/// (`par_bridge` lets one worker at a time call `next`). A read error ends the
-/// chunks and is kept for the caller.
-struct Numbered<'s> {
-    source: &'s mut ChunkSource,
-    seq: usize,
-    error: Option<SourceError>,
-}
-
-impl Iterator for Numbered<'_> {
-    type Item = (usize, Chunk);
-
-    fn next(&mut self) -> Option<(usize, Chunk)> {
-        if self.error.is_some() {
-            return None;
-        }
-        match self.source.next_chunk() {
-            Ok(Some(chunk)) => {
-                self.seq += 1;
-                Some((self.seq, chunk))
-            }
-            Ok(None) => None,
-            Err(error) => {
-                self.error = Some(error);
-                None
-            }
-        }
-    }
 }
 
 /// Moves the first chunk's start past the header record.
@@ -329,136 +254,6 @@ fn parse_chunk<P: RowParser>(
         }
     }
     Ok(output)
-}
-
-/// Reads a file block by block and hands out chunks cut on record boundaries.
-struct ChunkSource {
-    handle: Box<dyn Read + Send>,
-    /// Hashes the bytes read; `None` when they are decoded text whose file was
-    /// hashed before (see `sha256`).
-    hasher: Option<Sha256>,
-    sha256: Option<String>,
-    buf: Vec<u8>,
-    scanner: QuoteScanner,
-    options: ReadOptions,
-    /// Buffers of parsed chunks, to read the next chunks into.
-    recycled: Option<std::sync::mpsc::Receiver<Vec<u8>>>,
-    eof: bool,
-    started: bool,
-    next_line: u64,
-    /// Bytes of the file handed out in chunks so far.
-    offset: usize,
-}
-
-impl ChunkSource {
-    fn new(
-        handle: Box<dyn Read + Send>,
-        hasher: Option<Sha256>,
-        delimiter: u8,
-        options: ReadOptions,
-    ) -> ChunkSource {
-        ChunkSource {
-            handle,
-            hasher,
-            sha256: None,
-            buf: Vec::new(),
-            scanner: QuoteScanner::new(delimiter),
-            options,
-            recycled: None,
-            eof: false,
-            started: false,
-            next_line: 1,
-            offset: 0,
-        }
-    }
-
-    fn next_chunk(&mut self) -> Result<Option<Chunk>, SourceError> {
-        loop {
-            let wanted = self.buf.len() + self.options.chunk_bytes;
-            self.fill(wanted).map_err(SourceError::Io)?;
-            if !self.started {
-                self.started = true;
-                if self.buf.starts_with(b"\xEF\xBB\xBF") {
-                    self.buf.drain(..3);
-                    self.offset = 3;
-                }
-            }
-            let splittable = self.options.parallel && self.scanner.is_well_formed();
-            let boundary = if splittable {
-                self.scanner.scan(&self.buf, self.eof)
-            } else {
-                None
-            };
-            if let (Some(boundary), true) = (boundary, self.scanner.is_well_formed()) {
-                let mut rest = self.spare_buffer();
-                rest.extend_from_slice(&self.buf[boundary..]);
-                self.buf.truncate(boundary);
-                self.scanner.cut(boundary);
-                return Ok(Some(self.take(rest)));
-            }
-            if self.eof {
-                if self.buf.is_empty() {
-                    return Ok(None);
-                }
-                return Ok(Some(self.take(Vec::new())));
-            }
-        }
-    }
-
-    /// An empty buffer: a recycled one if a parsed chunk gave one back.
-    fn spare_buffer(&mut self) -> Vec<u8> {
-        match self.recycled.as_ref().and_then(|r| r.try_recv().ok()) {
-            Some(mut buffer) => {
-                buffer.clear();
-                buffer
-            }
-            None => Vec::with_capacity(self.options.chunk_bytes + (64 << 10)),
-        }
-    }
-
-    /// Hands out the buffer as a chunk, keeping `rest` as the new buffer.
-    fn take(&mut self, rest: Vec<u8>) -> Chunk {
-        let bytes = std::mem::replace(&mut self.buf, rest);
-        let (first_line, offset) = (self.next_line, self.offset);
-        self.next_line += count_lines(&bytes);
-        self.offset += bytes.len();
-        Chunk {
-            bytes,
-            start: 0,
-            first_line,
-            bytes_line: first_line,
-            offset,
-        }
-    }
-
-    /// Reads until the buffer holds `wanted` bytes or the file ends.
-    fn fill(&mut self, wanted: usize) -> io::Result<()> {
-        if self.eof || self.buf.len() >= wanted {
-            return Ok(());
-        }
-        let start = self.buf.len();
-        let missing = (wanted - start) as u64;
-        self.buf.reserve_exact(wanted - start);
-        // `read_to_end` reads into spare capacity without zeroing it first.
-        let read = (&mut self.handle)
-            .take(missing)
-            .read_to_end(&mut self.buf)?;
-        if let Some(hasher) = &mut self.hasher {
-            hasher.update(&self.buf[start..]);
-        }
-        if (read as u64) < missing {
-            self.eof = true;
-        }
-        Ok(())
-    }
-
-    fn digest(self) -> String {
-        match (self.sha256, self.hasher) {
-            (Some(sha256), _) => sha256,
-            (None, Some(hasher)) => format!("{:x}", hasher.finalize()),
-            (None, None) => String::new(),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -1,9 +1,6 @@
 //! Works out how a CSV file is written before its rows are read: encoding,
 //! delimiter and which column holds which field, from the file's first bytes.
 
-use std::io::Read;
-use std::path::Path;
-
 use super::encoding::{self, Encoding};
 use super::error::CsvError;
 use super::headers::{self, HeaderRules};
@@ -35,30 +32,8 @@ impl Sniffed {
     }
 }
 
-/// Bytes read to sniff a file: far more than any header line.
-const PREFIX_BYTES: u64 = 1 << 20;
-
-/// Sniffs the file at `path` from its first bytes.
-pub fn sniff_file(
-    path: &Path,
-    file: &str,
-    forced: Forced,
-    rules: &HeaderRules<'_>,
-) -> Result<Sniffed, CsvError> {
-    let unreadable = |source| CsvError::Open {
-        file: file.to_owned(),
-        source,
-    };
-    let mut prefix = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|handle| handle.take(PREFIX_BYTES).read_to_end(&mut prefix))
-        .map_err(unreadable)?;
-    let whole = (prefix.len() as u64) < PREFIX_BYTES;
-    sniff(&prefix, whole, file, forced, rules)
-}
-
 /// Sniffs a file from `prefix`, its first bytes (`whole` when that is all of it).
-pub fn sniff(
+pub(super) fn sniff(
     prefix: &[u8],
     whole: bool,
     file: &str,

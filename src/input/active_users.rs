@@ -6,8 +6,12 @@
 //! `Unlicensed`). `<name>` is a customer's `customer_id` or, failing that, its
 //! `domain`, both compared case-insensitively; a name that fits no customer, a
 //! domain several customers share, or two exports of one customer stop the run.
-//! Files whose names do not end in `.csv` (any case), hidden files (`.…`) and
-//! folders are ignored; a customer without an export has no licenses.
+//! Entries whose names do not end in `.csv` (any case) and hidden ones (`.…`) are
+//! ignored; a customer without an export has no licenses. An entry named `*.csv`
+//! that cannot be read as a regular file (a dangling symlink, a symlink loop, a
+//! FIFO, a device, a folder, a file without read permission) stops the run with
+//! an error naming it (exit 66): skipping it would silently drop that customer's
+//! users from every report.
 //!
 //! Each product of a user becomes one license row without disabled services (the
 //! export cannot say which are off), resolved through the catalog like
@@ -17,7 +21,7 @@
 //! one) reject the row, so the dataset never sees duplicate licenses. The rows of
 //! an export whose customer row was rejected are rejected too.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -25,7 +29,7 @@ use sha2::{Digest, Sha256};
 
 use super::error::InputError;
 use super::fields::required;
-use super::format::{InputFormat, sniff_file};
+use super::format::{self, InputFormat, Opened};
 use super::headers::InputFile;
 use super::licenses::LicenseChunk;
 use super::lookup::{CustomerIndex, duplicate};
@@ -33,7 +37,7 @@ use super::{InputFileReport, LoadError};
 use crate::catalog::{Catalog, OfferIdx, ServiceSet, lookup_key};
 use crate::csvio::{
     ChunkOutput, ColumnSpec, CsvError, FieldProblem, ReadOptions, RejectedRow, Row, RowParser,
-    RowProblems, Sniffed, delimiter_name, read_file,
+    RowProblems, delimiter_name, read_file,
 };
 use crate::model::{Customer, CustomerIdx, License, LicenseOffer, UserIdx};
 
@@ -53,9 +57,12 @@ const PRODUCTS: usize = 1;
 const UNLICENSED: &str = "Unlicensed";
 
 /// True when licenses are to be read from `users/`: `license_assignments.csv`
-/// is certainly absent and `users/` is a folder.
+/// is certainly absent (not even a dangling symlink of that name) and `users/`
+/// is a folder.
 pub fn chosen(dir: &Path) -> bool {
-    matches!(dir.join(super::LICENSES).try_exists(), Ok(false)) && dir.join(FOLDER).is_dir()
+    let licenses = std::fs::symlink_metadata(dir.join(super::LICENSES));
+    let absent = matches!(licenses, Err(error) if error.kind() == std::io::ErrorKind::NotFound);
+    absent && dir.join(FOLDER).is_dir()
 }
 
 /// The exports in `users/`, in file-name order, their headers checked.
@@ -70,8 +77,7 @@ struct Export {
     file: String,
     /// The name without `.csv`: a customer id or domain.
     stem: String,
-    path: PathBuf,
-    sniffed: Sniffed,
+    opened: Opened,
 }
 
 impl Folder {
@@ -86,12 +92,12 @@ impl Folder {
         };
         let mut found = Vec::new();
         for entry in std::fs::read_dir(&folder).map_err(unreadable)? {
-            let path = entry.map_err(unreadable)?.path();
-            let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-                continue;
-            };
-            if csv_stem(&name).is_some() && !name.starts_with('.') && path.is_file() {
-                found.push((name, path));
+            let entry = entry.map_err(unreadable)?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            // Whatever the entry is, it is opened: anything that cannot be read as a
+            // regular file is an error, never skipped.
+            if csv_stem(&name).is_some() && !name.starts_with('.') {
+                found.push((name, entry.path()));
             }
         }
         found.sort();
@@ -100,13 +106,8 @@ impl Folder {
         for (name, path) in found {
             let file = format!("{SOURCE}{name}");
             let stem = csv_stem(&name).unwrap_or_default().to_owned();
-            match sniff_file(&path, &file, InputFile::ActiveUsers, COLUMNS, format) {
-                Ok(sniffed) => exports.push(Export {
-                    file,
-                    stem,
-                    path,
-                    sniffed,
-                }),
+            match format::open(&path, &file, InputFile::ActiveUsers, COLUMNS, format) {
+                Ok(opened) => exports.push(Export { file, stem, opened }),
                 Err(error) => errors.push(error.into()),
             }
         }
@@ -167,9 +168,8 @@ pub fn read(
         .map(|(export, tenant)| {
             let parser = ExportParser { catalog, tenant };
             let read = read_file(
-                &export.path,
-                &export.file,
-                &export.sniffed,
+                &export.opened.file,
+                &export.opened.sniffed,
                 encoding_forced,
                 options,
                 &parser,
@@ -285,7 +285,7 @@ fn report(exports: &[(&Export, u64, String, &'static str)], rejected: u64) -> In
         Some(_) => "mixed".to_owned(),
         None => String::new(),
     };
-    let delimiters = exports.iter().map(|(e, ..)| e.sniffed.delimiter);
+    let delimiters = exports.iter().map(|(e, ..)| e.opened.sniffed.delimiter);
     InputFileReport {
         file: SOURCE.to_owned(),
         rows: exports.iter().map(|(_, rows, ..)| rows).sum(),
@@ -295,7 +295,7 @@ fn report(exports: &[(&Export, u64, String, &'static str)], rejected: u64) -> In
         delimiter: common(delimiters.map(delimiter_name).collect()),
         columns: exports
             .first()
-            .map(|(e, ..)| e.sniffed.columns.iter().cloned().collect())
+            .map(|(e, ..)| e.opened.sniffed.columns.iter().cloned().collect())
             .unwrap_or_default(),
     }
 }

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::headers::{ColumnOverride, InputFile};
-use crate::csvio::{self, ColumnSpec, CsvError, Encoding, Forced, Sniffed};
+use crate::csvio::{ColumnSpec, CsvError, CsvFile, Encoding, Forced, Sniffed};
 
 /// How the partner's files are written, where the command line says so; what it
 /// leaves open is detected per file.
@@ -25,15 +25,23 @@ impl InputFormat {
     }
 }
 
-/// Sniffs the input file at `path` (named `file` in messages), of kind `kind`,
-/// whose reader reads `specs`.
-pub fn sniff_file(
+/// An input file, opened once and sniffed.
+#[derive(Debug)]
+pub struct Opened {
+    pub file: CsvFile,
+    pub sniffed: Sniffed,
+}
+
+/// Opens the input file at `path` (named `file` in messages), of kind `kind`,
+/// whose reader reads `specs`, and works out its layout.
+pub fn open(
     path: &Path,
     file: &str,
     kind: InputFile,
     specs: &[ColumnSpec],
     format: &InputFormat,
-) -> Result<Sniffed, CsvError> {
-    let rules = kind.rules(specs, &format.overrides);
-    csvio::sniff_file(path, file, format.forced(), &rules)
+) -> Result<Opened, CsvError> {
+    let file = CsvFile::open(path, file)?;
+    let sniffed = file.sniff(format.forced(), &kind.rules(specs, &format.overrides))?;
+    Ok(Opened { file, sniffed })
 }

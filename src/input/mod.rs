@@ -31,12 +31,12 @@ pub use format::InputFormat;
 pub use headers::{ColumnOverride, InputFile};
 
 use crate::catalog::{Catalog, lookup_key};
-use crate::csvio::{self, ChunkOutput, FileRead, Sniffed, read_file};
+use crate::csvio::{ChunkOutput, CsvError, FileRead, Sniffed, read_file};
 use crate::model::{
     Customer, CustomerIdx, Dataset, DuplicateLicense, License, LicenseOffer, Relationship,
     Subscription, Users,
 };
-use format::sniff_file;
+use format::Opened;
 use lookup::CustomerIndex;
 
 pub const CUSTOMERS: &str = "customers.csv";
@@ -81,6 +81,8 @@ pub struct LoadedInput {
     /// In file order, then line order.
     pub rejected: Vec<RejectedRow>,
     pub files: Vec<InputFileReport>,
+    /// `license_assignments.csv`, open for reading back rows the dataset rejects.
+    licenses_file: Option<Opened>,
 }
 
 impl LoadedInput {
@@ -117,8 +119,8 @@ impl From<InputError> for LoadError {
     }
 }
 
-impl From<csvio::CsvError> for LoadError {
-    fn from(error: csvio::CsvError) -> LoadError {
+impl From<CsvError> for LoadError {
+    fn from(error: CsvError) -> LoadError {
         LoadError(vec![error.into()])
     }
 }
@@ -144,11 +146,11 @@ pub fn load(
         InputFile::Subscriptions,
         InputFile::Relationships,
     ];
-    let mut sniffed = Vec::new();
+    let mut opened = Vec::new();
     let mut errors = Vec::new();
     for ((file, kind), specs) in FILES.iter().zip(kinds).zip(specs) {
-        match sniff_file(&dir.join(file), file, kind, specs, format) {
-            Ok(found) => sniffed.push(found),
+        match format::open(&dir.join(file), file, kind, specs, format) {
+            Ok(found) => opened.push(found),
             Err(error) => errors.push(error.into()),
         }
     }
@@ -156,7 +158,7 @@ pub fn load(
         active_users::Folder::sniff(dir, format).map(LicenseSource::Users)
     } else {
         let path = dir.join(LICENSES);
-        sniff_file(
+        format::open(
             &path,
             LICENSES,
             InputFile::Licenses,
@@ -169,8 +171,8 @@ pub fn load(
     let license_source = license_source
         .map_err(|mut found| errors.append(&mut found))
         .ok();
-    let (Some(license_source), Ok([customer_format, subscription_format, relationship_format])) =
-        (license_source, <[Sniffed; 3]>::try_from(sniffed))
+    let (Some(license_source), Ok([customers_file, subscriptions_file, relationships_file])) =
+        (license_source, <[Opened; 3]>::try_from(opened))
     else {
         return Err(LoadError(errors));
     };
@@ -180,14 +182,13 @@ pub fn load(
 
     on_file(CUSTOMERS);
     let read = read_file(
-        &dir.join(CUSTOMERS),
-        CUSTOMERS,
-        &customer_format,
+        &customers_file.file,
+        &customers_file.sniffed,
         forced,
         options,
         &customers::CustomerParser,
     )?;
-    let chunks = record(&mut loaded, CUSTOMERS, &customer_format, read);
+    let chunks = record(&mut loaded, CUSTOMERS, &customers_file.sniffed, read);
     let ids = || {
         chunks
             .iter()
@@ -210,7 +211,7 @@ pub fn load(
     for (line, id) in &rejected_ids {
         index.reject(id, *line);
     }
-    reject_late(dir, CUSTOMERS, &customer_format, &mut late, &mut loaded)?;
+    reject_late(&customers_file, &mut late, &mut loaded)?;
 
     // The other three files only look customers up, so they are read together:
     // the small files' sequential stretches overlap the license file's parallel parse.
@@ -230,11 +231,9 @@ pub fn load(
     let accepted_customers = &loaded.customers;
     // Duplicate ids are found as soon as the file is read, while licenses are parsed.
     let read_subscriptions = || {
-        let path = dir.join(SUBSCRIPTIONS);
         read_file(
-            &path,
-            SUBSCRIPTIONS,
-            &subscription_format,
+            &subscriptions_file.file,
+            &subscriptions_file.sniffed,
             forced,
             options,
             &subscription_parser,
@@ -245,23 +244,24 @@ pub fn load(
         })
     };
     let read_relationships = || {
-        let path = dir.join(RELATIONSHIPS);
         read_file(
-            &path,
-            RELATIONSHIPS,
-            &relationship_format,
+            &relationships_file.file,
+            &relationships_file.sniffed,
             forced,
             options,
             &relationship_parser,
         )
     };
     let read_licenses = || match &license_source {
-        LicenseSource::File(sniffed) => {
-            let path = dir.join(LICENSES);
-            read_file(&path, LICENSES, sniffed, forced, options, &license_parser)
-                .map(|read| LicenseRead::File(read, sniffed))
-                .map_err(LoadError::from)
-        }
+        LicenseSource::File(opened) => read_file(
+            &opened.file,
+            &opened.sniffed,
+            forced,
+            options,
+            &license_parser,
+        )
+        .map(LicenseRead::File)
+        .map_err(LoadError::from),
         LicenseSource::Users(folder) => {
             let customers = active_users::Customers {
                 accepted: accepted_customers,
@@ -282,23 +282,17 @@ pub fn load(
     record(
         &mut loaded,
         SUBSCRIPTIONS,
-        &subscription_format,
+        &subscriptions_file.sniffed,
         subscription_read,
     );
     loaded.subscriptions = accepted;
     late.extend(duplicates);
-    reject_late(
-        dir,
-        SUBSCRIPTIONS,
-        &subscription_format,
-        &mut late,
-        &mut loaded,
-    )?;
+    reject_late(&subscriptions_file, &mut late, &mut loaded)?;
 
     let chunks = record(
         &mut loaded,
         RELATIONSHIPS,
-        &relationship_format,
+        &relationships_file.sniffed,
         relationship_read,
     );
     loaded
@@ -308,12 +302,17 @@ pub fn load(
         loaded.relationships.extend(chunk.items);
     }
 
-    match license_read {
-        LicenseRead::File(read, sniffed) => {
-            let chunks = record(&mut loaded, LICENSES, sniffed, read);
+    match (license_read, license_source) {
+        (LicenseRead::File(read), LicenseSource::File(opened)) => {
+            let chunks = record(&mut loaded, LICENSES, &opened.sniffed, read);
             merge_licenses(chunks, &mut loaded);
+            // Kept open: the dataset may find duplicates, whose text is read back.
+            loaded.licenses_file = Some(opened);
         }
-        LicenseRead::Users(read) => {
+        (LicenseRead::File(_), LicenseSource::Users(_)) => {
+            unreachable!("licenses read from a file come from the file")
+        }
+        (LicenseRead::Users(read), _) => {
             loaded.rejected.extend(read.rejected);
             loaded.files.push(read.report);
             merge_licenses(read.chunks, &mut loaded);
@@ -324,13 +323,13 @@ pub fn load(
 
 /// Where licenses are read from.
 enum LicenseSource {
-    File(Sniffed),
+    File(Opened),
     Users(active_users::Folder),
 }
 
 /// What the license source gave.
-enum LicenseRead<'s> {
-    File(FileRead<License, licenses::LicenseChunk>, &'s Sniffed),
+enum LicenseRead {
+    File(FileRead<License, licenses::LicenseChunk>),
     Users(active_users::Read),
 }
 
@@ -404,17 +403,16 @@ fn merge_licenses(
 /// Turns problems found after parsing (duplicates) into rejected rows, reading
 /// those rows' text back from the file.
 fn reject_late(
-    dir: &Path,
-    file: &str,
-    sniffed: &Sniffed,
+    opened: &Opened,
     late: &mut Vec<(u64, FieldProblem)>,
     loaded: &mut LoadedInput,
 ) -> Result<(), InputError> {
     if late.is_empty() {
         return Ok(());
     }
+    let file = opened.file.name();
     let lines = late.iter().map(|(line, _)| *line).collect();
-    let texts = csvio::record_texts(&dir.join(file), file, sniffed, lines)?;
+    let texts = opened.file.record_texts(&opened.sniffed, &lines)?;
     for (line, problem) in late.drain(..) {
         loaded.rejected.push(RejectedRow {
             file: file.to_owned(),
@@ -432,19 +430,14 @@ fn reject_late(
 
 /// Rejects the license rows the dataset found to repeat an earlier row.
 pub fn reject_duplicate_licenses(
-    dir: &Path,
-    format: &InputFormat,
     duplicates: &[DuplicateLicense],
     loaded: &mut LoadedInput,
 ) -> Result<(), InputError> {
-    let path = dir.join(LICENSES);
-    let sniffed = sniff_file(
-        &path,
-        LICENSES,
-        InputFile::Licenses,
-        licenses::COLUMNS,
-        format,
-    )?;
+    // Only `license_assignments.csv` can hold duplicates: each Active-users export
+    // rejects a user listed twice itself.
+    let Some(opened) = loaded.licenses_file.take() else {
+        return Ok(());
+    };
     let mut late = duplicates
         .iter()
         .map(|d| {
@@ -458,7 +451,7 @@ pub fn reject_duplicate_licenses(
             (u64::from(d.line), problem)
         })
         .collect();
-    reject_late(dir, LICENSES, &sniffed, &mut late, loaded)
+    reject_late(&opened, &mut late, loaded)
 }
 
 /// Orders rejected rows by file (in [`FILES`] order), then line.

@@ -12,4 +12,5 @@ mod golden;
 mod harness;
 mod real_exports;
 mod robustness;
+mod special_files;
 mod synthetic;

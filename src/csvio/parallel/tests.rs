@@ -1,6 +1,11 @@
 //! Tests of the chunk reader: workers taking turns at one source, and read errors.
 
+use std::io::Read;
+
 use super::*;
+use crate::csvio::headers::HeaderRules;
+use crate::csvio::sniff::Forced;
+use crate::csvio::table::ColumnSpec;
 
 /// Gives `data`, then fails as a disk that went away would.
 struct FailsAtEnd(io::Cursor<Vec<u8>>);
@@ -82,4 +87,34 @@ fn a_read_error_in_the_middle_of_a_file_fails_the_whole_read() {
         }
         Ok(read) => panic!("{} rows read from a failing file", read.rows),
     }
+}
+
+/// Sniffing, reading and reading back go through the handle opened first: a file
+/// put in the old one's place afterwards is never read.
+#[test]
+fn a_file_is_sniffed_read_and_read_back_through_one_handle() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("x.csv");
+    let (bytes, _) = one_column_file();
+    std::fs::write(&path, &bytes).expect("write");
+    let file = CsvFile::open(&path, "x.csv").expect("open");
+    std::fs::remove_file(&path).expect("remove");
+    std::fs::write(&path, "a\nother\n").expect("write another file");
+
+    let specs = [ColumnSpec::required("a")];
+    let rules = HeaderRules {
+        specs: &specs,
+        aliases: &[],
+        overrides: Vec::new(),
+        option_prefix: "x",
+    };
+    let sniffed = file.sniff(Forced::default(), &rules).expect("sniff");
+    let read = read_file(&file, &sniffed, false, ReadOptions::default(), &AcceptAll);
+    let read = read.expect("read");
+    assert_eq!(read.rows, 5_000);
+    assert_eq!(read.sha256, format!("{:x}", Sha256::digest(&bytes)));
+    let lines = [2, 5_001].into_iter().collect();
+    let texts = file.record_texts(&sniffed, &lines).expect("read back");
+    assert_eq!(texts.get(&2).map(String::as_str), Some("0"));
+    assert_eq!(texts.get(&5_001).map(String::as_str), Some("4999"));
 }
