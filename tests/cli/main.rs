@@ -10,6 +10,7 @@ mod errors;
 mod exit_codes;
 mod golden;
 mod harness;
+mod line_ends;
 mod real_exports;
 mod robustness;
 mod special_files;
