@@ -8,6 +8,7 @@
 //! [`detect_delimiter`] picks the delimiter (comma, semicolon or tab) under which
 //! the header line has every required field.
 
+use super::shown::shown;
 use super::table::ColumnSpec;
 
 /// Per field, its canonical name and its accepted spellings (the canonical name
@@ -66,8 +67,10 @@ pub enum HeaderError {
     #[error("missing required column \"{field}\" (looked for: {})", .tried.join(", "))]
     MissingColumn { field: String, tried: Vec<String> },
     #[error(
-        "columns {first_position} \"{first}\" and {second_position} \"{second}\" both map to \
-         \"{field}\"; choose one with --column {option_prefix}.{field}=HEADER"
+        "columns {first_position} {} and {second_position} {} both map to \"{field}\"; \
+         choose one with --column {option_prefix}.{field}=HEADER",
+        shown(.first),
+        shown(.second)
     )]
     Ambiguous {
         option_prefix: String,

@@ -13,6 +13,7 @@ mod file;
 mod headers;
 mod parallel;
 mod records;
+mod shown;
 mod sniff;
 mod source;
 mod table;
@@ -25,5 +26,6 @@ pub use headers::{
     delimiter_name, detect_delimiter, map_header, normalize, parse_delimiter,
 };
 pub use parallel::{ChunkOutput, FileRead, ReadOptions, RowParser, read_file};
+pub use shown::{MAX_SHOWN_CHARS, Shown, shown};
 pub use sniff::{Forced, Sniffed};
 pub use table::{ColumnSpec, Header, Row, Table};

@@ -37,7 +37,7 @@ use super::{InputFileReport, LoadError};
 use crate::catalog::{Catalog, OfferIdx, ServiceSet, lookup_key};
 use crate::csvio::{
     ChunkOutput, ColumnSpec, CsvError, FieldProblem, ReadOptions, RejectedRow, Row, RowParser,
-    RowProblems, delimiter_name, read_file,
+    RowProblems, delimiter_name, read_file, shown,
 };
 use crate::model::{Customer, CustomerIdx, License, LicenseOffer, UserIdx};
 
@@ -104,7 +104,8 @@ impl Folder {
         let mut exports = Vec::new();
         let mut errors = Vec::new();
         for (name, path) in found {
-            let file = format!("{SOURCE}{name}");
+            // The name may hold anything; messages and rejects.csv show it escaped.
+            let file = format!("{SOURCE}{}", shown(&name).unquoted().whole());
             let stem = csv_stem(&name).unwrap_or_default().to_owned();
             match format::open(&path, &file, InputFile::ActiveUsers, COLUMNS, format) {
                 Ok(opened) => exports.push(Export { file, stem, opened }),
@@ -239,7 +240,7 @@ fn resolve(exports: &[Export], customers: &Customers<'_>) -> Result<Vec<Tenant>,
                     errors.push(InputError::AmbiguousTenant {
                         file: export.file.clone(),
                         domain: stem.to_owned(),
-                        customers: ids.map(|id| format!("\"{id}\"")).collect(),
+                        customers: ids.map(str::to_owned).collect(),
                     });
                     continue;
                 }
@@ -386,9 +387,13 @@ impl ExportParser<'_> {
                 Some(first) => {
                     let first = offers[first].1;
                     let message = if first == product {
-                        format!("\"{product}\" is listed twice")
+                        format!("{} is listed twice", shown(product))
                     } else {
-                        format!("\"{first}\" and \"{product}\" are the same product")
+                        format!(
+                            "{} and {} are the same product",
+                            shown(first),
+                            shown(product)
+                        )
                     };
                     problems.push(FieldProblem::new(COLUMNS[PRODUCTS].name, message));
                 }

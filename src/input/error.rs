@@ -1,7 +1,7 @@
 //! Errors that stop the run while the input files are read: those of the CSV
 //! machinery, and those about how the Active-users exports in `users/` are named.
 
-use crate::csvio::CsvError;
+use crate::csvio::{CsvError, shown};
 
 /// An input error that stops the run before any report is written.
 #[derive(Debug, thiserror::Error)]
@@ -10,14 +10,16 @@ pub enum InputError {
     Csv(#[from] CsvError),
     /// An Active-users export in `users/` whose name is no customer's id or domain.
     #[error(
-        "{file}: no customer in customers.csv has the customer_id or domain \"{name}\" \
-         (name each Active-users export <customer_id>.csv or <domain>.csv)"
+        "{file}: no customer in customers.csv has the customer_id or domain {} \
+         (name each Active-users export <customer_id>.csv or <domain>.csv)",
+        shown(.name)
     )]
     UnknownTenant { file: String, name: String },
     /// An Active-users export named by a domain that several customers share.
     #[error(
-        "{file}: the domain \"{domain}\" belongs to customers {}; name the export <customer_id>.csv",
-        .customers.join(", ")
+        "{file}: the domain {} belongs to customers {}; name the export <customer_id>.csv",
+        shown(.domain),
+        .customers.iter().map(|id| shown(id).to_string()).collect::<Vec<_>>().join(", ")
     )]
     AmbiguousTenant {
         file: String,
@@ -25,7 +27,10 @@ pub enum InputError {
         customers: Vec<String>,
     },
     /// Two Active-users exports in `users/` for one customer.
-    #[error("{second}: customer \"{customer}\" already has an export, {first}; keep one of them")]
+    #[error(
+        "{second}: customer {} already has an export, {first}; keep one of them",
+        shown(.customer)
+    )]
     TenantTwice {
         first: String,
         second: String,

@@ -6,6 +6,7 @@
 mod active_users;
 mod catalog;
 mod determinism;
+mod echoed_values;
 mod errors;
 mod exit_codes;
 mod golden;
