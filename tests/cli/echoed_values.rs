@@ -73,10 +73,8 @@ fn catalog_values_in_catalog_errors_are_escaped() {
     let long = "z".repeat(200);
     std::fs::write(
         ws.catalog().join("offers.csv"),
-        format!(
-            "offer_id,name,sku,region,max_quantity,services,aliases\n\
-             a,Alpha,,,,Exchange,\nb,Beta,,,\"1\n0\",Exchange,\n"
-        ),
+        "offer_id,name,sku,region,max_quantity,services,aliases\n\
+         a,Alpha,,,,Exchange,\nb,Beta,,,\"1\n0\",Exchange,\n",
     )
     .expect("write offers");
     std::fs::write(
