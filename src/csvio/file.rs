@@ -129,8 +129,9 @@ impl CsvFile {
         let mut texts = FxHashMap::default();
         while texts.len() < lines.len() && reader.read(&mut record) {
             if lines.contains(&record.line) {
-                let text = String::from_utf8_lossy(&bytes[record.span.clone()]).into_owned();
-                texts.insert(record.line, text);
+                let text = String::from_utf8_lossy(&bytes[record.span.clone()]);
+                // As `Row::raw_text` writes it.
+                texts.insert(record.line, text.replace('\0', "\\0"));
             }
         }
         Ok(texts)

@@ -29,11 +29,18 @@ pub struct Record<'b> {
     plain_text: Option<&'b str>,
     pub line: u64,
     pub span: std::ops::Range<usize>,
+    /// False when no field can hold a NUL byte, so that fields need no search.
+    may_hold_nul: bool,
 }
 
 impl Record<'_> {
     pub fn len(&self) -> usize {
         self.len
+    }
+
+    /// False when the record certainly holds no NUL byte.
+    pub fn may_hold_nul(&self) -> bool {
+        self.may_hold_nul
     }
 
     fn range(&self, index: usize) -> Option<std::ops::Range<usize>> {
@@ -88,6 +95,9 @@ pub struct RecordReader<'b> {
     delimiter: u8,
     /// Split plain lines directly (off only in tests, to compare with csv-core).
     plain_lines: bool,
+    /// True when the input holds no NUL byte: one search for the whole input
+    /// spares one per record.
+    nul_free: bool,
 }
 
 impl<'b> RecordReader<'b> {
@@ -101,6 +111,7 @@ impl<'b> RecordReader<'b> {
             line: first_line,
             delimiter,
             plain_lines: true,
+            nul_free: memchr::memchr(0, input).is_none(),
         }
     }
 
@@ -182,6 +193,7 @@ impl<'b> RecordReader<'b> {
         }
         record.len = ends;
         let consumed = &self.input[start..self.pos];
+        record.may_hold_nul = !self.nul_free && memchr::memchr(0, consumed).is_some();
         // csv-core may stop between the `\r` and `\n` of a CRLF: then the line feed,
         // still to come, counts the line.
         let crlf_cut = consumed.last() == Some(&b'\r') && self.input.get(self.pos) == Some(&b'\n');
@@ -218,6 +230,7 @@ impl<'b> RecordReader<'b> {
         record.len = record.ends.len();
         let span = self.pos..self.pos + line.len();
         record.plain = Some(line);
+        record.may_hold_nul = !self.nul_free && memchr::memchr(0, line).is_some();
         record.plain_text = self.text.and_then(|text| text.get(span.clone()));
         record.span = span;
         self.pos += consumed;

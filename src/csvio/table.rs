@@ -173,12 +173,21 @@ impl<'t> Row<'t> {
 
     /// The trimmed value of column `spec` (an index into the table's specs);
     /// empty when the column is absent from the file.
+    ///
+    /// A value holding a NUL byte is a problem of its column, `value contains a
+    /// NUL byte (\0)`, which rejects the row like any other bad value: no export
+    /// means a NUL, it cuts strings short in C-based tools and spreadsheets, and a
+    /// value that is not taken cannot reach a report. Columns the reader never
+    /// asks for are not looked at.
     pub fn get(&self, spec: usize, specs: &[ColumnSpec]) -> Result<&'t str, FieldProblem> {
         let Some(Some(pos)) = self.header.columns.get(spec) else {
             return Ok("");
         };
         match self.record.get_str(*pos) {
             None => Ok(""),
+            Some(Ok(value)) if self.record.may_hold_nul() && value.contains('\0') => Err(
+                FieldProblem::new(specs[spec].name, "value contains a NUL byte (\\0)"),
+            ),
             Some(Ok(value)) => Ok(trim(value)),
             Some(Err(_)) => Err(FieldProblem::new(
                 specs[spec].name,
@@ -187,9 +196,16 @@ impl<'t> Row<'t> {
         }
     }
 
-    /// The row as it stood in the file (line end removed), for `rejects.csv`.
+    /// The row as it stood in the file (line end removed), for `rejects.csv`; a
+    /// NUL byte is written `\0`, as the problem names it, since it is no more
+    /// welcome in a report than in the data.
     pub fn raw_text(&self) -> String {
-        String::from_utf8_lossy(self.raw).into_owned()
+        let text = String::from_utf8_lossy(self.raw);
+        if self.record.may_hold_nul() {
+            text.replace('\0', "\\0")
+        } else {
+            text.into_owned()
+        }
     }
 }
 
@@ -275,6 +291,26 @@ mod tests {
         assert_eq!(t.next_row().unwrap().line, 5);
         assert!(t.next_row().is_none());
         assert_eq!(t.rows(), 2);
+    }
+
+    #[test]
+    fn a_nul_byte_in_a_value_is_a_problem_of_its_column() {
+        let mut t = table("id,note,other\n1,a\0b,x\n2,\"q\0\",x\n3,ok,\0\n4,ok,x\n").unwrap();
+        for id in ["1", "2"] {
+            let row = t.next_row().unwrap();
+            assert_eq!(row.get(0, SPECS).unwrap(), id);
+            let problem = row.get(1, SPECS).unwrap_err();
+            assert_eq!(problem.to_string(), "note: value contains a NUL byte (\\0)");
+            assert!(row.raw_text().contains("\\0") && !row.raw_text().contains('\0'));
+        }
+        let row = t.next_row().unwrap();
+        assert_eq!(
+            row.get(1, SPECS).unwrap(),
+            "ok",
+            "a column nobody reads is not looked at"
+        );
+        assert_eq!(row.raw_text(), "3,ok,\\0");
+        assert_eq!(t.next_row().unwrap().raw_text(), "4,ok,x");
     }
 
     #[test]

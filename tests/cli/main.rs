@@ -12,6 +12,7 @@ mod exit_codes;
 mod golden;
 mod harness;
 mod line_ends;
+mod nul_bytes;
 mod real_exports;
 mod robustness;
 mod special_files;
