@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::catalog::{Catalog, CatalogError};
 use crate::config::{CatalogSource, Config};
 use crate::engine;
-use crate::input::{self, LoadError, RejectedRow};
+use crate::input::{self, LoadError, ReadOptions, RejectedRow, Rejects};
 use crate::progress::Progress;
 use crate::report::{
     DecisionRows, OutcomeCounts, ReportError, ReportInput, ReportWriter, Summary, SummaryInput,
@@ -86,10 +86,11 @@ pub enum RunError {
     Load(#[from] LoadError),
     #[error(
         "{} rejected, more than --max-errors {max_errors}; nothing written",
-        plural(rejected.len(), "row", "rows")
+        plural(rejected.rows(), "row", "rows")
     )]
     TooManyRejected {
-        rejected: Vec<RejectedRow>,
+        /// The first rows (enough for [`MAX_PROBLEM_LINES`]) and the count of all.
+        rejected: Rejects,
         max_errors: u64,
     },
     #[error("cannot start {threads} worker threads: {message}")]
@@ -117,16 +118,17 @@ impl RunError {
         match self {
             RunError::Load(error) => error.0.iter().map(ToString::to_string).collect(),
             RunError::TooManyRejected { rejected, .. } => {
-                let total: usize = rejected.iter().map(|row| row.problems.len()).sum();
+                let total = rejected.problems();
                 let mut lines: Vec<String> = rejected
+                    .kept()
                     .iter()
                     .flat_map(RejectedRow::problem_lines)
                     .take(MAX_PROBLEM_LINES)
                     .collect();
-                if total > MAX_PROBLEM_LINES {
+                if total > MAX_PROBLEM_LINES as u64 {
                     lines.push(format!(
                         "... and {} more problems",
-                        total - MAX_PROBLEM_LINES
+                        total - MAX_PROBLEM_LINES as u64
                     ));
                 }
                 lines.push(self.to_string());
@@ -163,15 +165,13 @@ fn run_in_pool(
     started: Instant,
 ) -> Result<RunOutcome, RunError> {
     let spinner = progress.spinner("reading input");
-    let mut loaded = input::load(
-        &config.input,
-        catalog,
-        &config.format,
-        config.read,
-        &mut |file| {
-            spinner.set_message(format!("reading {file}"));
-        },
-    )?;
+    let read = ReadOptions {
+        rejected_rows_kept: rejected_rows_kept(config.max_errors),
+        ..config.read
+    };
+    let mut loaded = input::load(&config.input, catalog, &config.format, read, &mut |file| {
+        spinner.set_message(format!("reading {file}"));
+    })?;
     spinner.finish_and_clear();
     release_free_memory();
 
@@ -181,7 +181,7 @@ fn run_in_pool(
     }
     // Not trimmed again: the memory the build freed is reused by the reports'
     // buffers, which would otherwise be faulted in fresh (peak RSS unchanged).
-    if loaded.rejected.len() as u64 > config.max_errors {
+    if loaded.rejected.rows() > config.max_errors {
         return Err(RunError::TooManyRejected {
             rejected: loaded.rejected,
             max_errors: config.max_errors,
@@ -236,7 +236,7 @@ fn run_in_pool(
         outcomes: &outcomes,
         files: &loaded.files,
         unknown_license_offers: &loaded.unknown_license_offers,
-        rejected_rows: loaded.rejected.len() as u64,
+        rejected_rows: loaded.rejected.rows(),
     });
     // Freeing millions of records takes a tenth of a second: a detached thread does
     // it while the reports are synced (the process may exit before it is done).
@@ -245,15 +245,25 @@ fn run_in_pool(
     // at 100k). Should the thread not start, the dataset is freed here.
     let _detached =
         std::thread::Builder::new().spawn(move || dataset.free_largest_first(release_free_memory));
-    writer.finish(&loaded.rejected, &summary)?;
+    // Within --max-errors every rejected row is kept (see `rejected_rows_kept`).
+    writer.finish(loaded.rejected.kept(), &summary)?;
     Ok(RunOutcome {
         summary,
         elapsed: started.elapsed(),
     })
 }
 
+/// Rejected rows to keep: all of them when they are within `--max-errors` (for
+/// `rejects.csv`), else enough for the problem lines; the rest are counted.
+pub fn rejected_rows_kept(max_errors: u64) -> usize {
+    usize::try_from(max_errors)
+        .unwrap_or(usize::MAX)
+        .max(MAX_PROBLEM_LINES)
+        .saturating_add(1)
+}
+
 /// `1 row`, `2 rows`.
-fn plural(count: usize, one: &str, many: &str) -> String {
+fn plural(count: u64, one: &str, many: &str) -> String {
     format!("{count} {}", if count == 1 { one } else { many })
 }
 

@@ -13,6 +13,7 @@ mod file;
 mod headers;
 mod parallel;
 mod records;
+mod rejects;
 mod shown;
 mod sniff;
 mod source;
@@ -26,6 +27,7 @@ pub use headers::{
     delimiter_name, detect_delimiter, map_header, normalize, parse_delimiter,
 };
 pub use parallel::{ChunkOutput, FileRead, ReadOptions, RowParser, read_file};
+pub use rejects::Rejects;
 pub use shown::{MAX_SHOWN_CHARS, Shown, shown};
 pub use sniff::{Forced, Sniffed};
 pub use table::{ColumnSpec, Header, Row, Table};

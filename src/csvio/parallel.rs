@@ -23,6 +23,7 @@ use super::encoding::{self, Encoding};
 use super::error::{CsvError, RejectedRow, RowProblems};
 use super::file::CsvFile;
 use super::records::{Record, RecordReader};
+use super::rejects::Rejects;
 use super::sniff::Sniffed;
 use super::source::{Chunk, ChunkSource, Numbered, SourceError};
 use super::table::{Header, Row};
@@ -51,7 +52,7 @@ pub trait RowParser: Sync {
 #[derive(Debug)]
 pub struct ChunkOutput<I, L> {
     pub items: Vec<I>,
-    pub rejected: Vec<RejectedRow>,
+    pub rejected: Rejects,
     pub local: L,
     pub rows: u64,
 }
@@ -157,8 +158,9 @@ fn read_chunks<P: RowParser>(
     // each be page-faulted and zeroed by the kernel again.
     let (recycle, recycled) = std::sync::mpsc::channel::<Vec<u8>>();
     source.recycled = Some(recycled);
+    let kept = source.options.rejected_rows_kept;
     let parse = |(seq, chunk): (usize, Chunk)| {
-        let output = parse_chunk(parser, header, sniffed.delimiter, file, &chunk);
+        let output = parse_chunk(parser, header, sniffed.delimiter, file, &chunk, kept);
         let _ = recycle.send(chunk.bytes);
         (seq, output)
     };
@@ -212,8 +214,9 @@ fn parse_chunk<P: RowParser>(
     delimiter: u8,
     file: &str,
     chunk: &Chunk,
+    rejected_rows_kept: usize,
 ) -> Result<ChunkOutput<P::Item, P::Local>, SourceError> {
-    // Chunks end after a line feed, so no character is cut in two; once the chunk
+    // Chunks end after a line end, so no character is cut in two; once the chunk
     // is known to be text, its plain fields need no check of their own.
     let text = std::str::from_utf8(&chunk.bytes).map_err(|error| {
         let valid = error.valid_up_to();
@@ -229,7 +232,7 @@ fn parse_chunk<P: RowParser>(
     let mut output = ChunkOutput {
         // Rows are rarely shorter than this; sizing up front avoids regrowing large vectors.
         items: Vec::with_capacity(input.len() / 48),
-        rejected: Vec::new(),
+        rejected: Rejects::new(rejected_rows_kept),
         local: P::Local::default(),
         rows: 0,
     };
@@ -245,12 +248,15 @@ fn parse_chunk<P: RowParser>(
         }
         match parser.parse(&row, &mut problems, &mut output.local) {
             Some(item) if problems.is_empty() => output.items.push(item),
-            _ => output.rejected.push(RejectedRow {
-                file: file.to_owned(),
-                line: row.line,
-                problems: problems.into_vec(),
-                record: row.raw_text(),
-            }),
+            _ => {
+                let problems = problems.into_vec();
+                output.rejected.push_with(problems.len(), || RejectedRow {
+                    file: file.to_owned(),
+                    line: row.line,
+                    problems,
+                    record: row.raw_text(),
+                });
+            }
         }
     }
     Ok(output)

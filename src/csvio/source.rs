@@ -15,13 +15,18 @@ pub struct ReadOptions {
     pub chunk_bytes: usize,
     /// False: one chunk per file, parsed on the calling thread.
     pub parallel: bool,
+    /// Rejected rows kept with their problems and text, per chunk and in all;
+    /// the others are only counted (see [`Rejects`](super::rejects::Rejects)).
+    pub rejected_rows_kept: usize,
 }
 
 impl Default for ReadOptions {
+    /// 4 MiB chunks read in parallel; every rejected row kept.
     fn default() -> ReadOptions {
         ReadOptions {
             chunk_bytes: 4 << 20,
             parallel: true,
+            rejected_rows_kept: usize::MAX,
         }
     }
 }

@@ -36,7 +36,7 @@ use super::lookup::{CustomerIndex, duplicate};
 use super::{InputFileReport, LoadError};
 use crate::catalog::{Catalog, OfferIdx, ServiceSet, lookup_key};
 use crate::csvio::{
-    ChunkOutput, ColumnSpec, CsvError, FieldProblem, ReadOptions, RejectedRow, Row, RowParser,
+    ChunkOutput, ColumnSpec, CsvError, FieldProblem, ReadOptions, Rejects, Row, RowParser,
     RowProblems, delimiter_name, read_file, shown,
 };
 use crate::model::{Customer, CustomerIdx, License, LicenseOffer, UserIdx};
@@ -144,7 +144,7 @@ type Tenant = Result<CustomerIdx, FieldProblem>;
 pub struct Read {
     pub chunks: Vec<ChunkOutput<License, LicenseChunk>>,
     /// In file-name order, then line order.
-    pub rejected: Vec<RejectedRow>,
+    pub rejected: Rejects,
     pub report: InputFileReport,
 }
 
@@ -180,20 +180,21 @@ pub fn read(
         .collect::<Result<_, CsvError>>()?;
     let mut summaries = Vec::new();
     let mut chunks = Vec::new();
-    let mut rejected = Vec::new();
+    let mut rejected = Rejects::new(options.rejected_rows_kept);
     for (export, read) in reads {
         summaries.push((export, read.rows, read.sha256, read.encoding.name()));
         for mut chunk in read.chunks {
-            rejected.append(&mut chunk.rejected);
+            let chunk_rejected = std::mem::replace(&mut chunk.rejected, rejected.empty_like());
+            rejected.append(chunk_rejected);
             chunks.push(ChunkOutput {
                 items: chunk.items.into_iter().flatten().collect(),
-                rejected: Vec::new(),
+                rejected: rejected.empty_like(),
                 local: chunk.local.licenses,
                 rows: chunk.rows,
             });
         }
     }
-    let report = report(&summaries, rejected.len() as u64);
+    let report = report(&summaries, rejected.rows());
     Ok(Read {
         chunks,
         rejected,

@@ -14,6 +14,7 @@ mod format;
 mod headers;
 mod licenses;
 mod lookup;
+mod rejected;
 mod relationships;
 mod subscriptions;
 
@@ -23,21 +24,23 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 pub use crate::csvio::{
-    Encoding, FieldProblem, ReadOptions, RejectedRow, delimiter_name, parse_delimiter,
+    Encoding, FieldProblem, ReadOptions, RejectedRow, Rejects, delimiter_name, parse_delimiter,
 };
 pub use error::InputError;
 pub use fields::parse_iso_date;
 pub use format::InputFormat;
 pub use headers::{ColumnOverride, InputFile};
+pub use rejected::reject_duplicate_licenses;
 
 use crate::catalog::{Catalog, lookup_key};
-use crate::csvio::{ChunkOutput, CsvError, FileRead, Sniffed, read_file};
+use crate::csvio::{ChunkOutput, CsvError, FileRead, read_file};
 use crate::model::{
     Customer, CustomerIdx, Dataset, DuplicateLicense, License, LicenseOffer, Relationship,
     Subscription, Users,
 };
 use format::Opened;
 use lookup::CustomerIndex;
+use rejected::{late_row, record, reject_late};
 
 pub const CUSTOMERS: &str = "customers.csv";
 pub const SUBSCRIPTIONS: &str = "subscriptions.csv";
@@ -78,8 +81,9 @@ pub struct LoadedInput {
     pub unknown_license_offers: Vec<Box<str>>,
     /// Per unknown spelling, the number of its case- and space-folded form.
     pub unknown_license_offer_keys: Vec<u32>,
-    /// In file order, then line order.
-    pub rejected: Vec<RejectedRow>,
+    /// In file order, then line order: the first `ReadOptions::rejected_rows_kept`
+    /// rows, and the count of all.
+    pub rejected: Rejects,
     pub files: Vec<InputFileReport>,
     /// `license_assignments.csv`, open for reading back rows the dataset rejects.
     licenses_file: Option<Opened>,
@@ -177,8 +181,10 @@ pub fn load(
         return Err(LoadError(errors));
     };
     let forced = format.encoding.is_some();
-    let mut loaded = LoadedInput::default();
-    let mut late = Vec::new();
+    let mut loaded = LoadedInput {
+        rejected: Rejects::new(options.rejected_rows_kept),
+        ..LoadedInput::default()
+    };
 
     on_file(CUSTOMERS);
     let read = read_file(
@@ -188,7 +194,7 @@ pub fn load(
         options,
         &customers::CustomerParser,
     )?;
-    let chunks = record(&mut loaded, CUSTOMERS, &customers_file.sniffed, read);
+    let chunks = record(&mut loaded, &customers_file, read);
     let ids = || {
         chunks
             .iter()
@@ -198,20 +204,21 @@ pub fn load(
     let mut index = CustomerIndex::with_capacity(ids().count(), ids().map(|id| id.len()).sum());
     loaded.customers.reserve(ids().count());
     let mut rejected_ids = Vec::new();
+    let mut duplicates = loaded.rejected.empty_like();
     for chunk in chunks {
         rejected_ids.extend(chunk.local.0);
         for row in chunk.items {
             let idx = CustomerIdx(loaded.customers.len() as u32);
             match index.accept(customers::COLUMNS[0].name, row.customer.id(), row.line, idx) {
                 Ok(()) => loaded.customers.push(row.customer),
-                Err(problem) => late.push((row.line, problem)),
+                Err(problem) => duplicates.push(late_row(CUSTOMERS, row.line, problem)),
             }
         }
     }
     for (line, id) in &rejected_ids {
         index.reject(id, *line);
     }
-    reject_late(&customers_file, &mut late, &mut loaded)?;
+    reject_late(&customers_file, duplicates, &mut loaded)?;
 
     // The other three files only look customers up, so they are read together:
     // the small files' sequential stretches overlap the license file's parallel parse.
@@ -224,11 +231,13 @@ pub fn load(
         customers: &index,
         vocabulary: catalog.vocabulary(),
     };
-    let license_parser = licenses::LicenseParser {
+    let license_parser = &licenses::LicenseParser {
         catalog,
         customers: &index,
     };
-    let accepted_customers = &loaded.customers;
+    let (accepted_customers, customer_index, rejected_ids) =
+        (&loaded.customers, &index, &rejected_ids);
+    let kept = loaded.rejected.empty_like();
     // Duplicate ids are found as soon as the file is read, while licenses are parsed.
     let read_subscriptions = || {
         read_file(
@@ -239,7 +248,7 @@ pub fn load(
             &subscription_parser,
         )
         .map(|mut read| {
-            let first = subscriptions::first_of_each_id(&mut read.chunks);
+            let first = subscriptions::first_of_each_id(&mut read.chunks, kept);
             (read, first)
         })
     };
@@ -252,23 +261,24 @@ pub fn load(
             &relationship_parser,
         )
     };
-    let read_licenses = || match &license_source {
+    let read_licenses = move || match license_source {
         LicenseSource::File(opened) => read_file(
             &opened.file,
             &opened.sniffed,
             forced,
             options,
-            &license_parser,
+            license_parser,
         )
-        .map(LicenseRead::File)
+        .map(|read| LicenseRead::File(read, opened))
         .map_err(LoadError::from),
         LicenseSource::Users(folder) => {
             let customers = active_users::Customers {
                 accepted: accepted_customers,
-                index: &index,
-                rejected_ids: &rejected_ids,
+                index: customer_index,
+                rejected_ids,
             };
-            active_users::read(folder, &customers, catalog, forced, options).map(LicenseRead::Users)
+            active_users::read(&folder, &customers, catalog, forced, options)
+                .map(LicenseRead::Users)
         }
     };
     let (subscription_read, (relationship_read, license_read)) =
@@ -279,22 +289,11 @@ pub fn load(
         (subscription_read?, relationship_read?, license_read?);
 
     let (subscription_read, (accepted, duplicates)) = subscription_read;
-    record(
-        &mut loaded,
-        SUBSCRIPTIONS,
-        &subscriptions_file.sniffed,
-        subscription_read,
-    );
+    record(&mut loaded, &subscriptions_file, subscription_read);
     loaded.subscriptions = accepted;
-    late.extend(duplicates);
-    reject_late(&subscriptions_file, &mut late, &mut loaded)?;
+    reject_late(&subscriptions_file, duplicates, &mut loaded)?;
 
-    let chunks = record(
-        &mut loaded,
-        RELATIONSHIPS,
-        &relationships_file.sniffed,
-        relationship_read,
-    );
+    let chunks = record(&mut loaded, &relationships_file, relationship_read);
     loaded
         .relationships
         .reserve_exact(chunks.iter().map(|c| c.items.len()).sum());
@@ -302,18 +301,15 @@ pub fn load(
         loaded.relationships.extend(chunk.items);
     }
 
-    match (license_read, license_source) {
-        (LicenseRead::File(read), LicenseSource::File(opened)) => {
-            let chunks = record(&mut loaded, LICENSES, &opened.sniffed, read);
+    match license_read {
+        LicenseRead::File(read, opened) => {
+            let chunks = record(&mut loaded, &opened, read);
             merge_licenses(chunks, &mut loaded);
             // Kept open: the dataset may find duplicates, whose text is read back.
             loaded.licenses_file = Some(opened);
         }
-        (LicenseRead::File(_), LicenseSource::Users(_)) => {
-            unreachable!("licenses read from a file come from the file")
-        }
-        (LicenseRead::Users(read), _) => {
-            loaded.rejected.extend(read.rejected);
+        LicenseRead::Users(read) => {
+            loaded.rejected.append(read.rejected);
             loaded.files.push(read.report);
             merge_licenses(read.chunks, &mut loaded);
         }
@@ -329,32 +325,8 @@ enum LicenseSource {
 
 /// What the license source gave.
 enum LicenseRead {
-    File(FileRead<License, licenses::LicenseChunk>),
+    File(FileRead<License, licenses::LicenseChunk>, Opened),
     Users(active_users::Read),
-}
-
-/// Records a file's report and rejected rows; returns its chunks.
-fn record<I, L>(
-    loaded: &mut LoadedInput,
-    file: &str,
-    sniffed: &Sniffed,
-    read: FileRead<I, L>,
-) -> Vec<ChunkOutput<I, L>> {
-    let mut chunks = read.chunks;
-    let before = loaded.rejected.len();
-    for chunk in &mut chunks {
-        loaded.rejected.append(&mut chunk.rejected);
-    }
-    loaded.files.push(InputFileReport {
-        file: file.to_owned(),
-        rows: read.rows,
-        rejected: (loaded.rejected.len() - before) as u64,
-        sha256: read.sha256,
-        encoding: read.encoding.name().to_owned(),
-        delimiter: delimiter_name(sniffed.delimiter).to_owned(),
-        columns: sniffed.columns.iter().cloned().collect(),
-    });
-    chunks
 }
 
 /// Joins the chunks' licenses, re-basing their chunk-local users and unknown offer spellings.
@@ -398,71 +370,6 @@ fn merge_licenses(
             licenses
         })
         .collect();
-}
-
-/// Turns problems found after parsing (duplicates) into rejected rows, reading
-/// those rows' text back from the file.
-fn reject_late(
-    opened: &Opened,
-    late: &mut Vec<(u64, FieldProblem)>,
-    loaded: &mut LoadedInput,
-) -> Result<(), InputError> {
-    if late.is_empty() {
-        return Ok(());
-    }
-    let file = opened.file.name();
-    let lines = late.iter().map(|(line, _)| *line).collect();
-    let texts = opened.file.record_texts(&opened.sniffed, &lines)?;
-    for (line, problem) in late.drain(..) {
-        loaded.rejected.push(RejectedRow {
-            file: file.to_owned(),
-            line,
-            problems: vec![problem],
-            record: texts.get(&line).cloned().unwrap_or_default(),
-        });
-    }
-    if let Some(report) = loaded.files.iter_mut().find(|f| f.file == file) {
-        report.rejected = loaded.rejected.iter().filter(|r| r.file == file).count() as u64;
-    }
-    sort_rejected(&mut loaded.rejected);
-    Ok(())
-}
-
-/// Rejects the license rows the dataset found to repeat an earlier row.
-pub fn reject_duplicate_licenses(
-    duplicates: &[DuplicateLicense],
-    loaded: &mut LoadedInput,
-) -> Result<(), InputError> {
-    // Only `license_assignments.csv` can hold duplicates: each Active-users export
-    // rejects a user listed twice itself.
-    let Some(opened) = loaded.licenses_file.take() else {
-        return Ok(());
-    };
-    let mut late = duplicates
-        .iter()
-        .map(|d| {
-            let problem = FieldProblem::new(
-                licenses::COLUMNS[1].name,
-                format!(
-                    "duplicate of the license on line {} (same customer, user and offer)",
-                    d.first_line
-                ),
-            );
-            (u64::from(d.line), problem)
-        })
-        .collect();
-    reject_late(&opened, &mut late, loaded)
-}
-
-/// Orders rejected rows by file (in [`FILES`] order), then line.
-pub fn sort_rejected(rejected: &mut [RejectedRow]) {
-    let file_order = |file: &str| {
-        FILES
-            .iter()
-            .position(|known| *known == file)
-            .unwrap_or(FILES.len())
-    };
-    rejected.sort_by_key(|row| (file_order(&row.file), row.line));
 }
 
 #[cfg(test)]

@@ -141,6 +141,7 @@ fn same_dataset_from_every_reader(dir: &Path, line_end: &str) {
     let sequential = describe(load_with(ReadOptions {
         chunk_bytes: 1 << 20,
         parallel: false,
+        ..ReadOptions::default()
     }));
     let quoted = format!(
         "Firma 3{}Abteilung \\\"Nord\\\", GmbH",
@@ -155,6 +156,7 @@ fn same_dataset_from_every_reader(dir: &Path, line_end: &str) {
         let parallel = describe(load_with(ReadOptions {
             chunk_bytes,
             parallel: true,
+            ..ReadOptions::default()
         }));
         assert_eq!(
             parallel, sequential,
@@ -170,17 +172,19 @@ fn rejected_rows_keep_their_physical_line_numbers_in_every_mode() {
     let sequential = ReadOptions {
         chunk_bytes: 1 << 20,
         parallel: false,
+        ..ReadOptions::default()
     };
     let parallel = ReadOptions {
         chunk_bytes: 50,
         parallel: true,
+        ..ReadOptions::default()
     };
     for line_end in ["\r\n", "\r"] {
         write_hazardous_export(dir.path(), line_end);
         for options in [sequential, parallel] {
             let loaded = load_dir(dir.path(), &catalog, options).expect("valid");
             let case = format!("{line_end:?} {options:?}");
-            let mut licenses = loaded.rejected.iter().filter(|r| r.file == LICENSES);
+            let mut licenses = loaded.rejected.kept().iter().filter(|r| r.file == LICENSES);
             // 1 header + customer 0's 12 license rows; its duplicate (line 14) is
             // rejected only when the dataset is built. The unknown customer follows.
             let first = licenses.next().expect("a rejected license row");
@@ -215,6 +219,7 @@ fn bytes_that_are_not_utf8_are_placed_alike_in_every_mode() {
             let options = ReadOptions {
                 chunk_bytes,
                 parallel,
+                ..ReadOptions::default()
             };
             let error = load_dir(dir.path(), &catalog, options).expect_err("not UTF-8");
             let message = error.to_string();
@@ -256,6 +261,7 @@ fn a_customer_whose_rows_come_back_keeps_one_index_per_user() {
         let options = ReadOptions {
             chunk_bytes: 1 << 20,
             parallel,
+            ..ReadOptions::default()
         };
         let mut loaded = load_dir(dir.path(), &catalog, options).expect("valid");
         let (dataset, duplicates) = loaded.build_dataset();
@@ -274,5 +280,85 @@ fn a_customer_whose_rows_come_back_keeps_one_index_per_user() {
             .collect();
         assert_eq!(a.len(), 2);
         assert_eq!(a[0], a[1], "one index for a@x");
+    }
+}
+
+/// An export with bad rows in every file, rows rejected while parsing and after
+/// it (duplicate ids, duplicate licenses) interleaved by line.
+fn write_export_with_many_bad_rows(dir: &Path) {
+    let mut customers = String::from("customer_id,company_name\n");
+    for c in 0..30 {
+        match c % 4 {
+            0 => customers.push_str("c1,Again\n"),
+            1 => customers.push_str(&format!("x{c},\n")),
+            _ => customers.push_str(&format!("c{c},Firma {c}\n")),
+        }
+    }
+    let mut subscriptions = String::from("subscription_id,customer_id,offer,status,quantity\n");
+    let mut relationships = String::from("customer_id,status,services,start_date\n");
+    let mut licenses = String::from("customer_id,user_principal_name,offer\n");
+    for i in 0..60 {
+        let c = 2 + i % 2;
+        let (id, status) = match i % 3 {
+            0 => (format!("s{i}"), "actve"),
+            1 => ("S-dup".to_owned(), "active"),
+            _ => (format!("s{i}"), "active"),
+        };
+        let _ = writeln!(subscriptions, "{id},c{c},Power BI Pro,{status},{i}");
+        let date = if i % 4 == 0 { "2026-02-30" } else { "2026-02-03" };
+        let _ = writeln!(relationships, "c{c},active,*,{date}");
+        let user = if i % 5 == 0 { "same@x" } else { &format!("u{i}@x") };
+        let customer = if i % 7 == 0 { "nobody" } else { "c2" };
+        let _ = writeln!(licenses, "{customer},{user},Power BI Pro");
+    }
+    for (name, text) in [
+        (CUSTOMERS, customers),
+        (SUBSCRIPTIONS, subscriptions),
+        (RELATIONSHIPS, relationships),
+        (LICENSES, licenses),
+    ] {
+        std::fs::write(dir.join(name), text).expect("write fixture");
+    }
+}
+
+/// With a limit, the first rejected rows in file and line order are kept, the
+/// same as without one, and every count (rows, problems, per file) stays exact.
+#[test]
+fn a_limit_keeps_the_first_rejected_rows_and_counts_them_all() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_export_with_many_bad_rows(dir.path());
+    let catalog = Catalog::builtin().expect("catalog");
+    let load_all = |options: ReadOptions| {
+        let mut loaded = load_dir(dir.path(), &catalog, options).expect("valid");
+        let (_, duplicates) = loaded.build_dataset();
+        reject_duplicate_licenses(&duplicates, &mut loaded).expect("read back");
+        loaded
+    };
+    let small_chunks = ReadOptions {
+        chunk_bytes: 64,
+        parallel: true,
+        ..ReadOptions::default()
+    };
+    let everything = load_all(small_chunks);
+    let all = everything.rejected.kept();
+    assert!(everything.rejected.is_complete());
+    let files: Vec<&str> = all.iter().map(|row| row.file.as_str()).collect();
+    for file in FILES {
+        assert!(files.contains(&file), "{file} has rejected rows");
+    }
+    assert!(all.iter().any(|r| r.problems[0].message.starts_with("duplicate")));
+    for limit in [0, 1, 2, 7, 30, 60, all.len() - 1] {
+        for parallel in [false, true] {
+            let options = ReadOptions {
+                rejected_rows_kept: limit,
+                parallel,
+                ..small_chunks
+            };
+            let bounded = load_all(options);
+            assert_eq!(bounded.rejected.kept(), &all[..limit], "limit {limit}");
+            assert_eq!(bounded.rejected.rows(), everything.rejected.rows());
+            assert_eq!(bounded.rejected.problems(), everything.rejected.problems());
+            assert_eq!(bounded.files, everything.files, "limit {limit}");
+        }
     }
 }

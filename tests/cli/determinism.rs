@@ -38,6 +38,7 @@ fn run_library(
         read: ReadOptions {
             chunk_bytes: 512,
             parallel: threads > 1,
+            ..ReadOptions::default()
         },
         format: InputFormat::default(),
     };

@@ -54,6 +54,7 @@ fn read_with_two_workers(
     let options = ReadOptions {
         chunk_bytes: 1024,
         parallel: true,
+        ..ReadOptions::default()
     };
     let source = ChunkSource::new(handle, Some(Sha256::new()), b',', options);
     let pool = rayon::ThreadPoolBuilder::new()
