@@ -54,7 +54,8 @@ for rows in $((ROWS / 100)) $((ROWS / 10)) "$ROWS"; do
         --as-of 2026-11-24 --max-errors 0 --quiet 2>"$WORK/stderr"
     code=$?
     set -e
-    read -r seconds rss_kb <"$WORK/time"
+    # GNU time puts "Command exited with non-zero status N" first.
+    read -r seconds rss_kb < <(tail -1 "$WORK/time")
     printf '%12d %10d %5d %7d %8s %12d\n' "$rows" "$size" "$code" \
         "$(wc -l <"$WORK/stderr")" "$seconds" $((rss_kb / 1024))
     tail -2 "$WORK/stderr" | sed 's/^/             /'

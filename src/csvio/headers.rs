@@ -9,7 +9,29 @@
 //! the header line has every required field.
 
 use super::shown::shown;
-use super::table::ColumnSpec;
+
+/// A column a table expects.
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnSpec {
+    pub name: &'static str,
+    pub required: bool,
+}
+
+impl ColumnSpec {
+    pub const fn required(name: &'static str) -> ColumnSpec {
+        ColumnSpec {
+            name,
+            required: true,
+        }
+    }
+
+    pub const fn optional(name: &'static str) -> ColumnSpec {
+        ColumnSpec {
+            name,
+            required: false,
+        }
+    }
+}
 
 /// Per field, its canonical name and its accepted spellings (the canonical name
 /// first). A field the table lacks is looked for by its name alone.

@@ -23,11 +23,11 @@ pub use encoding::{DecodeError, Encoding, UnknownEncoding};
 pub use error::{CsvError, FieldProblem, RejectedRow, RowProblems};
 pub use file::CsvFile;
 pub use headers::{
-    AliasTable, HeaderError, HeaderMap, HeaderOverride, HeaderRules, aliases, as_written,
-    delimiter_name, detect_delimiter, map_header, normalize, parse_delimiter,
+    AliasTable, ColumnSpec, HeaderError, HeaderMap, HeaderOverride, HeaderRules, aliases,
+    as_written, delimiter_name, detect_delimiter, map_header, normalize, parse_delimiter,
 };
 pub use parallel::{ChunkOutput, FileRead, ReadOptions, RowParser, read_file};
 pub use rejects::Rejects;
 pub use shown::{MAX_SHOWN_CHARS, Shown, shown};
 pub use sniff::{Forced, Sniffed};
-pub use table::{ColumnSpec, Header, Row, Table};
+pub use table::{Header, Row, Table};

@@ -6,30 +6,8 @@
 //! matching, field trimming and line numbering behave alike everywhere.
 
 use super::error::{CsvError, FieldProblem};
+use super::headers::ColumnSpec;
 use super::records::{Record, RecordReader};
-
-/// A column a table expects.
-#[derive(Debug, Clone, Copy)]
-pub struct ColumnSpec {
-    pub name: &'static str,
-    pub required: bool,
-}
-
-impl ColumnSpec {
-    pub const fn required(name: &'static str) -> ColumnSpec {
-        ColumnSpec {
-            name,
-            required: true,
-        }
-    }
-
-    pub const fn optional(name: &'static str) -> ColumnSpec {
-        ColumnSpec {
-            name,
-            required: false,
-        }
-    }
-}
 
 /// Where each expected column stands in a file.
 #[derive(Debug, Clone)]

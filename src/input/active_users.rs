@@ -32,8 +32,8 @@ use super::fields::required;
 use super::format::{self, InputFormat, Opened};
 use super::headers::InputFile;
 use super::licenses::LicenseChunk;
+use super::loaded::{InputFileReport, LICENSES, LoadError};
 use super::lookup::{CustomerIndex, duplicate};
-use super::{InputFileReport, LoadError};
 use crate::catalog::{Catalog, OfferIdx, ServiceSet, lookup_key};
 use crate::csvio::{
     ChunkOutput, ColumnSpec, CsvError, FieldProblem, ReadOptions, Rejects, Row, RowParser,
@@ -60,7 +60,7 @@ const UNLICENSED: &str = "Unlicensed";
 /// is certainly absent (not even a dangling symlink of that name) and `users/`
 /// is a folder.
 pub fn chosen(dir: &Path) -> bool {
-    let licenses = std::fs::symlink_metadata(dir.join(super::LICENSES));
+    let licenses = std::fs::symlink_metadata(dir.join(LICENSES));
     let absent = matches!(licenses, Err(error) if error.kind() == std::io::ErrorKind::NotFound);
     absent && dir.join(FOLDER).is_dir()
 }

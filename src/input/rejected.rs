@@ -5,8 +5,10 @@
 
 use rustc_hash::FxHashSet;
 
+use super::error::InputError;
 use super::format::Opened;
-use super::{FILES, InputError, InputFileReport, LICENSES, LoadedInput, licenses};
+use super::licenses;
+use super::loaded::{FILES, InputFileReport, LICENSES, LoadedInput};
 use crate::csvio::{ChunkOutput, FieldProblem, FileRead, RejectedRow, Rejects, delimiter_name};
 use crate::model::DuplicateLicense;
 

@@ -1,6 +1,7 @@
 //! Rows of `subscriptions.csv`.
 
 use super::fields::{known_value, quantity, required};
+use super::loaded::SUBSCRIPTIONS;
 use super::lookup::{CustomerIndex, FoldedMap, OfferCache, RecentCustomer, duplicate};
 use super::rejected::late_row;
 use crate::catalog::Catalog;
@@ -101,7 +102,7 @@ pub fn first_of_each_id<L>(
                 duplicates.push_with(1, || {
                     let column = COLUMNS[SUBSCRIPTION_ID].name;
                     let problem = duplicate(column, &subscription.id, first);
-                    late_row(super::SUBSCRIPTIONS, line, problem)
+                    late_row(SUBSCRIPTIONS, line, problem)
                 });
             } else {
                 accepted.push(subscription);

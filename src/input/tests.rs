@@ -305,9 +305,17 @@ fn write_export_with_many_bad_rows(dir: &Path) {
             _ => (format!("s{i}"), "active"),
         };
         let _ = writeln!(subscriptions, "{id},c{c},Power BI Pro,{status},{i}");
-        let date = if i % 4 == 0 { "2026-02-30" } else { "2026-02-03" };
+        let date = if i % 4 == 0 {
+            "2026-02-30"
+        } else {
+            "2026-02-03"
+        };
         let _ = writeln!(relationships, "c{c},active,*,{date}");
-        let user = if i % 5 == 0 { "same@x" } else { &format!("u{i}@x") };
+        let user = if i % 5 == 0 {
+            "same@x"
+        } else {
+            &format!("u{i}@x")
+        };
         let customer = if i % 7 == 0 { "nobody" } else { "c2" };
         let _ = writeln!(licenses, "{customer},{user},Power BI Pro");
     }
@@ -346,7 +354,10 @@ fn a_limit_keeps_the_first_rejected_rows_and_counts_them_all() {
     for file in FILES {
         assert!(files.contains(&file), "{file} has rejected rows");
     }
-    assert!(all.iter().any(|r| r.problems[0].message.starts_with("duplicate")));
+    assert!(
+        all.iter()
+            .any(|r| r.problems[0].message.starts_with("duplicate"))
+    );
     for limit in [0, 1, 2, 7, 30, 60, all.len() - 1] {
         for parallel in [false, true] {
             let options = ReadOptions {

@@ -357,7 +357,10 @@ fn many_rejected_rows_are_counted_exactly() {
     ws.run(&["--max-errors", "1000"]).assert_code(3);
     let rejects = csv_rows(&ws.report(REJECTS));
     assert_eq!(rejects.len(), 1000);
-    let lines: Vec<u64> = rejects.iter().map(|r| r[1].parse().expect("line")).collect();
+    let lines: Vec<u64> = rejects
+        .iter()
+        .map(|r| r[1].parse().expect("line"))
+        .collect();
     assert_eq!(lines, (4..1004).collect::<Vec<u64>>());
     let summary = ws.summary();
     assert_eq!(number(&summary, "/rejected_rows"), 1000);

@@ -3,9 +3,9 @@
 use std::io::Read;
 
 use super::*;
+use crate::csvio::headers::ColumnSpec;
 use crate::csvio::headers::HeaderRules;
 use crate::csvio::sniff::Forced;
-use crate::csvio::table::ColumnSpec;
 
 /// Gives `data`, then fails as a disk that went away would.
 struct FailsAtEnd(io::Cursor<Vec<u8>>);
