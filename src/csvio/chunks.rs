@@ -12,7 +12,7 @@
 
 /// Where the scanner stands in a buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct QuoteScanner {
+pub(super) struct QuoteScanner {
     delimiter: u8,
     in_quotes: bool,
     /// Next byte to look at.
@@ -22,7 +22,7 @@ pub struct QuoteScanner {
 }
 
 impl QuoteScanner {
-    pub fn new(delimiter: u8) -> QuoteScanner {
+    pub(super) fn new(delimiter: u8) -> QuoteScanner {
         QuoteScanner {
             delimiter,
             in_quotes: false,
@@ -31,7 +31,7 @@ impl QuoteScanner {
         }
     }
 
-    pub fn is_well_formed(&self) -> bool {
+    pub(super) fn is_well_formed(&self) -> bool {
         self.well_formed
     }
 
@@ -39,7 +39,7 @@ impl QuoteScanner {
     /// boundary and only grow between calls (or be cut with [`QuoteScanner::cut`]).
     /// Returns the offset just past the last line end outside quotes, if any. `eof` says
     /// no more bytes will follow, which settles a quote at the very end.
-    pub fn scan(&mut self, buf: &[u8], eof: bool) -> Option<usize> {
+    pub(super) fn scan(&mut self, buf: &[u8], eof: bool) -> Option<usize> {
         let mut boundary = None;
         let delimiter = self.delimiter;
         let ends_field = |b: u8| b == delimiter || b == b'\n' || b == b'\r';
@@ -90,7 +90,7 @@ impl QuoteScanner {
     }
 
     /// Tells the scanner that the first `len` bytes of its buffer were taken away.
-    pub fn cut(&mut self, len: usize) {
+    pub(super) fn cut(&mut self, len: usize) {
         self.pos = self.pos.saturating_sub(len);
     }
 }
@@ -98,7 +98,7 @@ impl QuoteScanner {
 /// Number of line ends in `bytes`: every `\n`, and every `\r` not followed by
 /// `\n` (old Mac exports end lines with a lone CR), a `\r` at the very end
 /// included. Callers never cut a CRLF in two.
-pub fn count_lines(bytes: &[u8]) -> u64 {
+pub(super) fn count_lines(bytes: &[u8]) -> u64 {
     let line_feeds = bytecount::count(bytes, b'\n');
     // Most files have no CR, or only CRLFs: one pass finds out.
     let lone_returns = memchr::memchr_iter(b'\r', bytes)

@@ -18,7 +18,7 @@ use csv_core::ReadRecordResult;
 /// The fields of a plain line (no quotes) are slices of the input itself; those
 /// of a quoted record are unquoted by csv-core into the record's own buffer.
 #[derive(Debug, Default, Clone)]
-pub struct Record<'b> {
+pub(super) struct Record<'b> {
     data: Vec<u8>,
     /// Where each field ends: in `data`, or in `plain` for a plain line.
     ends: Vec<usize>,
@@ -27,19 +27,19 @@ pub struct Record<'b> {
     /// input is known to be UTF-8.
     plain: Option<&'b [u8]>,
     plain_text: Option<&'b str>,
-    pub line: u64,
-    pub span: std::ops::Range<usize>,
+    pub(super) line: u64,
+    pub(super) span: std::ops::Range<usize>,
     /// False when no field can hold a NUL byte, so that fields need no search.
     may_hold_nul: bool,
 }
 
 impl Record<'_> {
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.len
     }
 
     /// False when the record certainly holds no NUL byte.
-    pub fn may_hold_nul(&self) -> bool {
+    pub(super) fn may_hold_nul(&self) -> bool {
         self.may_hold_nul
     }
 
@@ -53,7 +53,7 @@ impl Record<'_> {
         Some(start..end)
     }
 
-    pub fn get(&self, index: usize) -> Option<&[u8]> {
+    pub(super) fn get(&self, index: usize) -> Option<&[u8]> {
         let range = self.range(index)?;
         match self.plain {
             Some(line) => line.get(range),
@@ -62,7 +62,7 @@ impl Record<'_> {
     }
 
     /// Field `index` as text (`None` past the last field).
-    pub fn get_str(&self, index: usize) -> Option<Result<&str, std::str::Utf8Error>> {
+    pub(super) fn get_str(&self, index: usize) -> Option<Result<&str, std::str::Utf8Error>> {
         if let Some(text) = self.plain_text {
             // Delimiters are ASCII, so a field of valid text is valid text.
             if let Some(field) = self.range(index).and_then(|range| text.get(range)) {
@@ -72,19 +72,19 @@ impl Record<'_> {
         self.get(index).map(std::str::from_utf8)
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
+    pub(super) fn iter(&self) -> impl Iterator<Item = &[u8]> {
         (0..self.len).filter_map(|i| self.get(i))
     }
 
     /// True when every field is empty or white space (a blank or `,,,` line).
-    pub fn is_blank(&self) -> bool {
+    pub(super) fn is_blank(&self) -> bool {
         self.iter()
             .all(|field| field.iter().all(u8::is_ascii_whitespace))
     }
 }
 
 /// Reads records from a slice that starts at a record boundary.
-pub struct RecordReader<'b> {
+pub(super) struct RecordReader<'b> {
     core: csv_core::Reader,
     input: &'b [u8],
     /// The input as text, when it is known to be UTF-8.
@@ -102,7 +102,7 @@ pub struct RecordReader<'b> {
 
 impl<'b> RecordReader<'b> {
     /// `first_line` is the line number of `input[0]` in its file.
-    pub fn new(input: &'b [u8], first_line: u64, delimiter: u8) -> RecordReader<'b> {
+    pub(super) fn new(input: &'b [u8], first_line: u64, delimiter: u8) -> RecordReader<'b> {
         RecordReader {
             core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
             input,
@@ -116,7 +116,7 @@ impl<'b> RecordReader<'b> {
     }
 
     /// A reader of text: fields of plain lines are then not validated again.
-    pub fn from_text(input: &'b str, first_line: u64, delimiter: u8) -> RecordReader<'b> {
+    pub(super) fn from_text(input: &'b str, first_line: u64, delimiter: u8) -> RecordReader<'b> {
         RecordReader {
             text: Some(input),
             ..RecordReader::new(input.as_bytes(), first_line, delimiter)
@@ -124,17 +124,17 @@ impl<'b> RecordReader<'b> {
     }
 
     /// Bytes of the input consumed so far.
-    pub fn position(&self) -> usize {
+    pub(super) fn position(&self) -> usize {
         self.pos
     }
 
     /// Line number of the next unread byte.
-    pub fn line(&self) -> u64 {
+    pub(super) fn line(&self) -> u64 {
         self.line
     }
 
     /// Reads the next record into `record`; false at the end of the input.
-    pub fn read(&mut self, record: &mut Record<'b>) -> bool {
+    pub(super) fn read(&mut self, record: &mut Record<'b>) -> bool {
         while let Some(&byte) = self.input.get(self.pos) {
             match byte {
                 b'\n' => self.line += 1,

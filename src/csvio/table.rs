@@ -23,7 +23,7 @@ pub struct Header {
 
 impl Header {
     /// Per spec, the position of its column (if any), in `header`.
-    pub fn new(columns: Vec<Option<usize>>, header: &Record<'_>) -> Header {
+    pub(super) fn new(columns: Vec<Option<usize>>, header: &Record<'_>) -> Header {
         let named = (0..header.len())
             .rev()
             .find(|&i| {
@@ -41,7 +41,11 @@ impl Header {
 
     /// Maps a header record onto `specs`: names compared case-insensitively after
     /// trimming; a missing required column or a column named twice is an error.
-    pub fn map(file: &str, header: &Record<'_>, specs: &[ColumnSpec]) -> Result<Header, CsvError> {
+    pub(super) fn map(
+        file: &str,
+        header: &Record<'_>,
+        specs: &[ColumnSpec],
+    ) -> Result<Header, CsvError> {
         Ok(Header::new(map_header(file, header, specs)?, header))
     }
 }
@@ -118,7 +122,7 @@ pub struct Row<'t> {
 
 impl<'t> Row<'t> {
     /// A record with its raw bytes, read against `header`.
-    pub fn new(record: &'t Record<'t>, raw: &'t [u8], header: &'t Header) -> Row<'t> {
+    pub(super) fn new(record: &'t Record<'t>, raw: &'t [u8], header: &'t Header) -> Row<'t> {
         Row {
             line: record.line,
             record,
