@@ -9,7 +9,9 @@
 //! `O_NONBLOCK` (on Linux; it does nothing to a regular file) and the handle is
 //! checked with `fstat` before any byte is read: a FIFO is refused whether or not
 //! a writer holds it, and nothing waits. All reads are positioned (`pread`), so no
-//! reader depends on where another one left the file offset.
+//! reader depends on where another one left the file offset. A file shorter than
+//! the sniffing prefix is closed at once, its bytes kept: a `users/` folder of
+//! thousands of small exports then holds no thousands of open files.
 
 use std::fs::{File, Metadata, OpenOptions};
 use std::io::{self, Read};
@@ -31,7 +33,8 @@ const PREFIX_BYTES: usize = 1 << 20;
 pub struct CsvFile {
     /// The name messages give the file.
     name: String,
-    handle: File,
+    /// `None` once the whole file is in `prefix`.
+    handle: Option<File>,
     /// The size `fstat` gave when the file was opened.
     len: u64,
     /// The first [`PREFIX_BYTES`] bytes, or all of a shorter file.
@@ -63,16 +66,17 @@ impl CsvFile {
         }
         let mut prefix = Vec::new();
         let at_start = ReadAt {
-            file: &handle,
+            file: Some(&handle),
             offset: 0,
         };
         at_start
             .take(PREFIX_BYTES as u64)
             .read_to_end(&mut prefix)
             .map_err(unreadable)?;
+        let whole = prefix.len() < PREFIX_BYTES;
         Ok(CsvFile {
             name: name.to_owned(),
-            handle,
+            handle: (!whole).then_some(handle),
             len: metadata.len(),
             prefix,
         })
@@ -84,8 +88,13 @@ impl CsvFile {
 
     /// Works out the file's layout from its first bytes.
     pub fn sniff(&self, forced: Forced, rules: &HeaderRules<'_>) -> Result<Sniffed, CsvError> {
-        let whole = self.prefix.len() < PREFIX_BYTES;
-        sniff(&self.prefix, whole, &self.name, forced, rules)
+        sniff(
+            &self.prefix,
+            self.handle.is_none(),
+            &self.name,
+            forced,
+            rules,
+        )
     }
 
     /// The file's size when it was opened.
@@ -96,7 +105,7 @@ impl CsvFile {
     /// The whole file as a stream: the bytes read for sniffing, then the rest.
     pub(super) fn stream(&self) -> impl Read + Send + '_ {
         let rest = ReadAt {
-            file: &self.handle,
+            file: self.handle.as_ref(),
             offset: self.prefix.len() as u64,
         };
         io::Cursor::new(self.prefix.as_slice()).chain(rest)
@@ -171,18 +180,21 @@ fn kind_of(metadata: &Metadata) -> &'static str {
 }
 
 /// Reads a file from `offset` on with positioned reads, leaving the handle's own
-/// offset alone.
+/// offset alone; without a file, reads nothing.
 struct ReadAt<'f> {
-    file: &'f File,
+    file: Option<&'f File>,
     offset: u64,
 }
 
 impl Read for ReadAt<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let Some(file) = self.file else {
+            return Ok(0);
+        };
         #[cfg(unix)]
-        let read = std::os::unix::fs::FileExt::read_at(self.file, buf, self.offset)?;
+        let read = std::os::unix::fs::FileExt::read_at(file, buf, self.offset)?;
         #[cfg(windows)]
-        let read = std::os::windows::fs::FileExt::seek_read(self.file, buf, self.offset)?;
+        let read = std::os::windows::fs::FileExt::seek_read(file, buf, self.offset)?;
         self.offset += read as u64;
         Ok(read)
     }
@@ -205,6 +217,13 @@ mod tests {
         file.stream().read_to_end(&mut streamed).expect("read");
         assert_eq!(streamed, bytes);
         assert_eq!(file.read_all().expect("read again"), bytes, "read twice");
+        assert!(file.handle.is_some(), "a long file stays open");
+
+        std::fs::write(&path, b"a,b\n1,2\n").expect("write");
+        let small = CsvFile::open(&path, "small.csv").expect("a regular file");
+        assert!(small.handle.is_none(), "a file within the prefix is closed");
+        std::fs::write(&path, b"changed").expect("write");
+        assert_eq!(small.read_all().expect("read"), b"a,b\n1,2\n");
     }
 
     #[cfg(unix)]
