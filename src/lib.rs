@@ -3,7 +3,7 @@
 //!
 //! The pipeline runs one way:
 //! [`cli`] → [`cmd`] (one module per command) → [`config`] → [`input`] (the
-//! domain's rows, read with the generic CSV machinery and the [`catalog`]) →
+//! domain's rows, read with the generic [`csvio`] and the [`catalog`]) →
 //! [`model`] (indexed dataset) → [`rules`] (pure functions, with the registry of
 //! codes) → [`engine`] (rayon) → [`decision`] (records: ids, codes, evidence) →
 //! [`output`] (emitters) with every sentence from [`text`].
@@ -17,6 +17,7 @@ pub mod catalog;
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod csvio;
 pub mod decision;
 pub mod engine;
 pub mod generate;

@@ -1,18 +1,15 @@
 //! Reading and validating a catalog's two CSV files.
 
 use std::collections::HashMap;
-use std::io;
 
 use super::{Catalog, Offer, OfferIdx, ServiceSet, Vocabulary, lookup_key};
-use crate::input::{ColumnSpec, InputError, Table};
+use crate::csvio::{ColumnSpec, CsvError, Table, shown};
 
 /// Why a catalog cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
-    #[error("catalog: {file}: cannot read: {source}")]
-    Unreadable { file: String, source: io::Error },
     #[error("catalog: {0}")]
-    Table(InputError),
+    Table(CsvError),
     #[error("catalog: {file}:{line}: {message}")]
     Invalid {
         file: String,
@@ -24,7 +21,6 @@ pub enum CatalogError {
 impl CatalogError {
     pub fn is_unreadable(&self) -> bool {
         match self {
-            CatalogError::Unreadable { .. } => true,
             CatalogError::Table(error) => error.is_unreadable(),
             CatalogError::Invalid { .. } => false,
         }
@@ -95,7 +91,8 @@ fn read_offers(catalog: &mut Catalog, file: &str, csv: &[u8]) -> Result<(), Cata
             "" => None,
             text => Some(text.parse::<u64>().map_err(|_| {
                 invalid(format!(
-                    "max_quantity: \"{text}\" is not a non-negative integer"
+                    "max_quantity: {} is not a non-negative integer",
+                    shown(text)
                 ))
             })?),
         };
@@ -110,7 +107,10 @@ fn read_offers(catalog: &mut Catalog, file: &str, csv: &[u8]) -> Result<(), Cata
             services = services.with(idx);
         }
         if services.is_empty() {
-            return Err(invalid(format!("offer \"{id}\" has an empty service list")));
+            return Err(invalid(format!(
+                "offer {} has an empty service list",
+                shown(id)
+            )));
         }
         let idx = OfferIdx(
             u16::try_from(catalog.offers.len()).map_err(|_| invalid("too many offers".into()))?,
@@ -124,8 +124,10 @@ fn read_offers(catalog: &mut Catalog, file: &str, csv: &[u8]) -> Result<(), Cata
             match catalog.keys.get(&normalised) {
                 Some(&other) if other != idx => {
                     return Err(invalid(format!(
-                        "\"{key}\" names two offers: {} and {id}",
-                        catalog.offer(other).id
+                        "{} names two offers: {} and {}",
+                        shown(key),
+                        shown(&catalog.offer(other).id).unquoted(),
+                        shown(id).unquoted()
                     )));
                 }
                 _ => {
@@ -171,8 +173,9 @@ fn read_paths(catalog: &mut Catalog, file: &str, csv: &[u8]) -> Result<(), Catal
                 .map_err(|p| invalid(p.to_string()))?;
             catalog.resolve(value).ok_or_else(|| {
                 invalid(format!(
-                    "{}: unknown offer \"{value}\" (not in offers.csv)",
-                    PATH_COLUMNS[spec].name
+                    "{}: unknown offer {} (not in offers.csv)",
+                    PATH_COLUMNS[spec].name,
+                    shown(value)
                 ))
             })
         };
@@ -181,15 +184,15 @@ fn read_paths(catalog: &mut Catalog, file: &str, csv: &[u8]) -> Result<(), Catal
         if from == to {
             return Err(invalid(format!(
                 "an offer cannot upgrade to itself: {}",
-                catalog.offer(from).id
+                shown(&catalog.offer(from).id).unquoted()
             )));
         }
         let path = &mut catalog.paths[usize::from(from.0)];
         if path.contains(&to) {
             return Err(invalid(format!(
                 "duplicate path {} -> {}",
-                catalog.offers[usize::from(from.0)].id,
-                catalog.offers[usize::from(to.0)].id
+                shown(&catalog.offers[usize::from(from.0)].id).unquoted(),
+                shown(&catalog.offers[usize::from(to.0)].id).unquoted()
             )));
         }
         path.push(to);

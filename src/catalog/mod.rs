@@ -10,6 +10,8 @@ mod services;
 use std::collections::HashMap;
 use std::path::Path;
 
+use crate::csvio::CsvFile;
+
 pub use load::CatalogError;
 pub use services::{MAX_SERVICES, ServiceIdx, ServiceSet, Vocabulary};
 
@@ -56,11 +58,12 @@ impl Catalog {
     pub fn from_dir(dir: &Path) -> Result<Catalog, CatalogError> {
         let offers_path = dir.join("offers.csv");
         let paths_path = dir.join("upgrade_paths.csv");
+        // Opened as the input files are: a FIFO or device is refused, never waited on.
         let read = |path: &Path| {
-            std::fs::read(path).map_err(|source| CatalogError::Unreadable {
-                file: path.display().to_string(),
-                source,
-            })
+            let name = path.display().to_string();
+            CsvFile::open(path, &name)
+                .and_then(|file| file.read_all())
+                .map_err(CatalogError::Table)
         };
         let offers = read(&offers_path)?;
         let paths = read(&paths_path)?;

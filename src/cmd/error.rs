@@ -2,7 +2,7 @@
 
 use super::exit;
 use crate::catalog::CatalogError;
-use crate::input::{LoadError, RejectedRow};
+use crate::input::{LoadError, RejectedRow, Rejects};
 use crate::output::ReportError;
 use crate::output::set::{HeldBy, LockError};
 
@@ -18,10 +18,11 @@ pub enum RunError {
     Load(#[from] LoadError),
     #[error(
         "{} rejected, more than --max-errors {max_errors}; nothing written",
-        plural(rejected.len(), "row", "rows")
+        plural(rejected.rows(), "row", "rows")
     )]
     TooManyRejected {
-        rejected: Vec<RejectedRow>,
+        /// The first rows (enough for [`MAX_PROBLEM_LINES`]) and the count of all.
+        rejected: Rejects,
         max_errors: u64,
     },
     #[error("cannot start {threads} worker threads: {message}")]
@@ -67,16 +68,17 @@ impl RunError {
         match self {
             RunError::Load(error) => error.0.iter().map(ToString::to_string).collect(),
             RunError::TooManyRejected { rejected, .. } => {
-                let total: usize = rejected.iter().map(|row| row.problems.len()).sum();
+                let total = rejected.problems();
                 let mut lines: Vec<String> = rejected
+                    .kept()
                     .iter()
                     .flat_map(RejectedRow::problem_lines)
                     .take(MAX_PROBLEM_LINES)
                     .collect();
-                if total > MAX_PROBLEM_LINES {
+                if total > MAX_PROBLEM_LINES as u64 {
                     lines.push(format!(
                         "... and {} more problems",
-                        total - MAX_PROBLEM_LINES
+                        total - MAX_PROBLEM_LINES as u64
                     ));
                 }
                 lines.push(self.to_string());
@@ -88,7 +90,7 @@ impl RunError {
 }
 
 /// `1 row`, `2 rows`.
-fn plural(count: usize, one: &str, many: &str) -> String {
+fn plural(count: u64, one: &str, many: &str) -> String {
     format!("{count} {}", if count == 1 { one } else { many })
 }
 

@@ -44,7 +44,7 @@ pub fn run(args: ExplainArgs) -> Result<Explained, RunError> {
     })?;
     let dataset = &loaded.dataset;
     let lang = Lang::En;
-    let rejected = loaded.input.rejected.len();
+    let rejected = loaded.input.rejected.rows();
     let mut stderr = Vec::new();
     if rejected > 0 {
         stderr.push(format!(

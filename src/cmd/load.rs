@@ -3,10 +3,10 @@
 
 use std::time::Instant;
 
-use super::error::RunError;
+use super::error::{MAX_PROBLEM_LINES, RunError};
 use crate::catalog::Catalog;
 use crate::config::{CatalogSource, InputConfig};
-use crate::input::{self, LoadError, LoadedInput};
+use crate::input::{self, LoadError, LoadedInput, ReadOptions};
 use crate::model::Dataset;
 use crate::progress::Progress;
 use crate::sys::release_free_memory;
@@ -59,26 +59,23 @@ pub fn load(
     started: Instant,
 ) -> Result<Loaded, RunError> {
     let spinner = progress.spinner("reading input");
-    let mut loaded = input::load(
-        &config.input,
-        catalog,
-        &config.format,
-        config.read,
-        &mut |file| {
-            spinner.set_message(format!("reading {file}"));
-        },
-    )?;
+    let read = ReadOptions {
+        rejected_rows_kept: rejected_rows_kept(config.max_errors),
+        ..config.read
+    };
+    let mut loaded = input::load(&config.input, catalog, &config.format, read, &mut |file| {
+        spinner.set_message(format!("reading {file}"));
+    })?;
     spinner.finish_and_clear();
     release_free_memory();
 
     let (dataset, duplicates) = loaded.build_dataset();
     if !duplicates.is_empty() {
-        input::reject_duplicate_licenses(&config.input, &config.format, &duplicates, &mut loaded)
-            .map_err(LoadError::from)?;
+        input::reject_duplicate_licenses(&duplicates, &mut loaded).map_err(LoadError::from)?;
     }
     // Not trimmed again: the memory the build freed is reused by the reports'
     // buffers, which would otherwise be faulted in fresh (peak RSS unchanged).
-    if loaded.rejected.len() as u64 > config.max_errors {
+    if loaded.rejected.rows() > config.max_errors {
         return Err(RunError::TooManyRejected {
             rejected: loaded.rejected,
             max_errors: config.max_errors,
@@ -89,4 +86,13 @@ pub fn load(
         input: loaded,
         started,
     })
+}
+
+/// Rejected rows to keep: all of them when they are within `--max-errors` (for
+/// `rejects.csv`), else enough for the problem lines; the rest are counted.
+pub fn rejected_rows_kept(max_errors: u64) -> usize {
+    usize::try_from(max_errors)
+        .unwrap_or(usize::MAX)
+        .max(MAX_PROBLEM_LINES)
+        .saturating_add(1)
 }

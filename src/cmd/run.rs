@@ -191,12 +191,13 @@ fn write_reports(run: &RunContext<'_>, loaded: Loaded) -> Result<RunOutcome, Run
         outcomes: &outcomes,
         files: &loaded.files,
         unknown_license_offers: &loaded.unknown_license_offers,
-        rejected_rows: loaded.rejected.len() as u64,
+        rejected_rows: loaded.rejected.rows(),
         selected: selected.as_deref(),
         filter,
     });
     free_in_background(dataset);
-    let rejects = rejects_csv(&loaded.rejected);
+    // Within --max-errors every rejected row is kept (see `load::rejected_rows_kept`).
+    let rejects = rejects_csv(loaded.rejected.kept());
     let actions = actions_csv(&action_rows);
     writer.finish(
         &[(REJECTS_FILE, &rejects), (ACTIONS_FILE, &actions)],

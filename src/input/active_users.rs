@@ -6,8 +6,12 @@
 //! `Unlicensed`). `<name>` is a customer's `customer_id` or, failing that, its
 //! `domain`, both compared case-insensitively; a name that fits no customer, a
 //! domain several customers share, or two exports of one customer stop the run.
-//! Files whose names do not end in `.csv` (any case), hidden files (`.…`) and
-//! folders are ignored; a customer without an export has no licenses.
+//! Entries whose names do not end in `.csv` (any case) and hidden ones (`.…`) are
+//! ignored; a customer without an export has no licenses. An entry named `*.csv`
+//! that cannot be read as a regular file (a dangling symlink, a symlink loop, a
+//! FIFO, a device, a folder, a file without read permission) stops the run with
+//! an error naming it (exit 66): skipping it would silently drop that customer's
+//! users from every report.
 //!
 //! Each product of a user becomes one license row without disabled services (the
 //! export cannot say which are off), resolved through the catalog like
@@ -17,22 +21,24 @@
 //! one) reject the row, so the dataset never sees duplicate licenses. The rows of
 //! an export whose customer row was rejected are rejected too.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use sha2::{Digest, Sha256};
 
-use super::error::{FieldProblem, InputError, RejectedRow, RowProblems};
+use super::error::InputError;
 use super::fields::required;
-use super::headers::{self, InputFile};
+use super::format::{self, InputFormat, Opened};
+use super::headers::InputFile;
 use super::licenses::LicenseChunk;
+use super::loaded::{InputFileReport, LICENSES, LoadError};
 use super::lookup::{CustomerIndex, duplicate};
-use super::parallel::{ChunkOutput, ReadOptions, RowParser, read_file};
-use super::sniff::{self, InputFormat, Sniffed};
-use super::table::{ColumnSpec, Row};
-use super::{InputFileReport, LoadError};
 use crate::catalog::{Catalog, OfferIdx, ServiceSet, lookup_key};
+use crate::csvio::{
+    ChunkOutput, ColumnSpec, CsvError, FieldProblem, ReadOptions, Rejects, Row, RowParser,
+    RowProblems, delimiter_name, read_file, shown,
+};
 use crate::model::{Customer, CustomerIdx, License, LicenseOffer, UserIdx};
 
 /// The folder of exports, inside the input folder.
@@ -51,9 +57,12 @@ const PRODUCTS: usize = 1;
 const UNLICENSED: &str = "Unlicensed";
 
 /// True when licenses are to be read from `users/`: `license_assignments.csv`
-/// is certainly absent and `users/` is a folder.
+/// is certainly absent (not even a dangling symlink of that name) and `users/`
+/// is a folder.
 pub fn chosen(dir: &Path) -> bool {
-    matches!(dir.join(super::LICENSES).try_exists(), Ok(false)) && dir.join(FOLDER).is_dir()
+    let licenses = std::fs::symlink_metadata(dir.join(LICENSES));
+    let absent = matches!(licenses, Err(error) if error.kind() == std::io::ErrorKind::NotFound);
+    absent && dir.join(FOLDER).is_dir()
 }
 
 /// The exports in `users/`, in file-name order, their headers checked.
@@ -68,8 +77,7 @@ struct Export {
     file: String,
     /// The name without `.csv`: a customer id or domain.
     stem: String,
-    path: PathBuf,
-    sniffed: Sniffed,
+    opened: Opened,
 }
 
 impl Folder {
@@ -77,35 +85,31 @@ impl Folder {
     pub fn sniff(dir: &Path, format: &InputFormat) -> Result<Folder, Vec<InputError>> {
         let folder = dir.join(FOLDER);
         let unreadable = |source| {
-            vec![InputError::Open {
+            vec![InputError::from(CsvError::Open {
                 file: SOURCE.to_owned(),
                 source,
-            }]
+            })]
         };
         let mut found = Vec::new();
         for entry in std::fs::read_dir(&folder).map_err(unreadable)? {
-            let path = entry.map_err(unreadable)?.path();
-            let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-                continue;
-            };
-            if csv_stem(&name).is_some() && !name.starts_with('.') && path.is_file() {
-                found.push((name, path));
+            let entry = entry.map_err(unreadable)?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            // Whatever the entry is, it is opened: anything that cannot be read as a
+            // regular file is an error, never skipped.
+            if csv_stem(&name).is_some() && !name.starts_with('.') {
+                found.push((name, entry.path()));
             }
         }
         found.sort();
         let mut exports = Vec::new();
         let mut errors = Vec::new();
         for (name, path) in found {
-            let file = format!("{SOURCE}{name}");
+            // The name may hold anything; messages and rejects.csv show it escaped.
+            let file = format!("{SOURCE}{}", shown(&name).unquoted().whole());
             let stem = csv_stem(&name).unwrap_or_default().to_owned();
-            match sniff::sniff_file(&path, &file, InputFile::ActiveUsers, COLUMNS, format) {
-                Ok(sniffed) => exports.push(Export {
-                    file,
-                    stem,
-                    path,
-                    sniffed,
-                }),
-                Err(error) => errors.push(error),
+            match format::open(&path, &file, InputFile::ActiveUsers, COLUMNS, format) {
+                Ok(opened) => exports.push(Export { file, stem, opened }),
+                Err(error) => errors.push(error.into()),
             }
         }
         if errors.is_empty() {
@@ -140,7 +144,7 @@ type Tenant = Result<CustomerIdx, FieldProblem>;
 pub struct Read {
     pub chunks: Vec<ChunkOutput<License, LicenseChunk>>,
     /// In file-name order, then line order.
-    pub rejected: Vec<RejectedRow>,
+    pub rejected: Rejects,
     pub report: InputFileReport,
 }
 
@@ -165,32 +169,32 @@ pub fn read(
         .map(|(export, tenant)| {
             let parser = ExportParser { catalog, tenant };
             let read = read_file(
-                &export.path,
-                &export.file,
-                &export.sniffed,
+                &export.opened.file,
+                &export.opened.sniffed,
                 encoding_forced,
                 options,
                 &parser,
             )?;
             Ok((export, read))
         })
-        .collect::<Result<_, InputError>>()?;
+        .collect::<Result<_, CsvError>>()?;
     let mut summaries = Vec::new();
     let mut chunks = Vec::new();
-    let mut rejected = Vec::new();
+    let mut rejected = Rejects::new(options.rejected_rows_kept);
     for (export, read) in reads {
         summaries.push((export, read.rows, read.sha256, read.encoding.name()));
         for mut chunk in read.chunks {
-            rejected.append(&mut chunk.rejected);
+            let chunk_rejected = std::mem::replace(&mut chunk.rejected, rejected.empty_like());
+            rejected.append(chunk_rejected);
             chunks.push(ChunkOutput {
                 items: chunk.items.into_iter().flatten().collect(),
-                rejected: Vec::new(),
+                rejected: rejected.empty_like(),
                 local: chunk.local.licenses,
                 rows: chunk.rows,
             });
         }
     }
-    let report = report(&summaries, rejected.len() as u64);
+    let report = report(&summaries, rejected.rows());
     Ok(Read {
         chunks,
         rejected,
@@ -237,7 +241,7 @@ fn resolve(exports: &[Export], customers: &Customers<'_>) -> Result<Vec<Tenant>,
                     errors.push(InputError::AmbiguousTenant {
                         file: export.file.clone(),
                         domain: stem.to_owned(),
-                        customers: ids.map(|id| format!("\"{id}\"")).collect(),
+                        customers: ids.map(str::to_owned).collect(),
                     });
                     continue;
                 }
@@ -283,17 +287,17 @@ fn report(exports: &[(&Export, u64, String, &'static str)], rejected: u64) -> In
         Some(_) => "mixed".to_owned(),
         None => String::new(),
     };
-    let delimiters = exports.iter().map(|(e, ..)| e.sniffed.delimiter);
+    let delimiters = exports.iter().map(|(e, ..)| e.opened.sniffed.delimiter);
     InputFileReport {
         file: SOURCE.to_owned(),
         rows: exports.iter().map(|(_, rows, ..)| rows).sum(),
         rejected,
         sha256: format!("{:x}", hasher.finalize()),
         encoding: common(exports.iter().map(|(.., encoding)| *encoding).collect()),
-        delimiter: common(delimiters.map(headers::delimiter_name).collect()),
+        delimiter: common(delimiters.map(delimiter_name).collect()),
         columns: exports
             .first()
-            .map(|(e, ..)| e.sniffed.columns.iter().cloned().collect())
+            .map(|(e, ..)| e.opened.sniffed.columns.iter().cloned().collect())
             .unwrap_or_default(),
     }
 }
@@ -384,9 +388,13 @@ impl ExportParser<'_> {
                 Some(first) => {
                     let first = offers[first].1;
                     let message = if first == product {
-                        format!("\"{product}\" is listed twice")
+                        format!("{} is listed twice", shown(product))
                     } else {
-                        format!("\"{first}\" and \"{product}\" are the same product")
+                        format!(
+                            "{} and {} are the same product",
+                            shown(first),
+                            shown(product)
+                        )
                     };
                     problems.push(FieldProblem::new(COLUMNS[PRODUCTS].name, message));
                 }

@@ -1,9 +1,7 @@
 //! Rows of `customers.csv`.
 
-use super::error::RowProblems;
 use super::fields::required;
-use super::parallel::RowParser;
-use super::table::{ColumnSpec, Row};
+use crate::csvio::{ColumnSpec, Row, RowParser, RowProblems};
 use crate::model::Customer;
 
 pub const COLUMNS: &[ColumnSpec] = &[

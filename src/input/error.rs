@@ -1,106 +1,25 @@
-//! What can be wrong with input: problems that reject one row, and errors that stop
-//! the run (a file missing or unreadable, a header without a required column).
+//! Errors that stop the run while the input files are read: those of the CSV
+//! machinery, and those about how the Active-users exports in `users/` are named.
 
-use std::fmt;
-use std::io;
-
-/// One problem with one row, optionally tied to a column.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldProblem {
-    pub column: Option<&'static str>,
-    pub message: String,
-}
-
-impl FieldProblem {
-    pub fn new(column: &'static str, message: impl Into<String>) -> FieldProblem {
-        FieldProblem {
-            column: Some(column),
-            message: message.into(),
-        }
-    }
-
-    /// A problem with the row as a whole (its shape), not one column.
-    pub fn row(message: impl Into<String>) -> FieldProblem {
-        FieldProblem {
-            column: None,
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for FieldProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.column {
-            Some(column) => write!(f, "{column}: {}", self.message),
-            None => f.write_str(&self.message),
-        }
-    }
-}
-
-/// A row that was not accepted, with every problem found in it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RejectedRow {
-    pub file: String,
-    pub line: u64,
-    pub problems: Vec<FieldProblem>,
-    /// The row as it stood in the file, re-joined as one CSV line.
-    pub record: String,
-}
-
-impl RejectedRow {
-    /// One line per problem: `file:line: column: message`.
-    pub fn problem_lines(&self) -> impl Iterator<Item = String> + '_ {
-        self.problems
-            .iter()
-            .map(move |problem| format!("{}:{}: {problem}", self.file, self.line))
-    }
-
-    /// Every problem of the row in one cell, for `rejects.csv`.
-    pub fn joined_problems(&self) -> String {
-        let texts: Vec<String> = self.problems.iter().map(ToString::to_string).collect();
-        texts.join(" | ")
-    }
-}
+use crate::csvio::{CsvError, shown};
 
 /// An input error that stops the run before any report is written.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
-    #[error("{file}: cannot read: {source}")]
-    Open { file: String, source: io::Error },
-    #[error("{file}: the file is empty; expected a header row")]
-    Empty { file: String },
-    #[error("{file}:1: missing required column \"{column}\"")]
-    MissingColumn { file: String, column: &'static str },
-    #[error("{file}:{line}: {error}")]
-    Header {
-        file: String,
-        /// The header's line (blank lines may precede it).
-        line: u64,
-        /// Boxed: it is large and rare, and every reader returns this error type.
-        error: Box<super::headers::HeaderError>,
-    },
-    #[error("{file}: {error}")]
-    Encoding {
-        file: String,
-        error: super::encoding::DecodeError,
-    },
-    #[error("{file}:1: columns {first} and {second} are both \"{column}\"")]
-    DuplicateColumn {
-        file: String,
-        column: &'static str,
-        first: usize,
-        second: usize,
-    },
+    #[error(transparent)]
+    Csv(#[from] CsvError),
     /// An Active-users export in `users/` whose name is no customer's id or domain.
     #[error(
-        "{file}: no customer in customers.csv has the customer_id or domain \"{name}\" \
-         (name each Active-users export <customer_id>.csv or <domain>.csv)"
+        "{file}: no customer in customers.csv has the customer_id or domain {} \
+         (name each Active-users export <customer_id>.csv or <domain>.csv)",
+        shown(.name)
     )]
     UnknownTenant { file: String, name: String },
     /// An Active-users export named by a domain that several customers share.
     #[error(
-        "{file}: the domain \"{domain}\" belongs to customers {}; name the export <customer_id>.csv",
-        .customers.join(", ")
+        "{file}: the domain {} belongs to customers {}; name the export <customer_id>.csv",
+        shown(.domain),
+        .customers.iter().map(|id| shown(id).to_string()).collect::<Vec<_>>().join(", ")
     )]
     AmbiguousTenant {
         file: String,
@@ -108,7 +27,10 @@ pub enum InputError {
         customers: Vec<String>,
     },
     /// Two Active-users exports in `users/` for one customer.
-    #[error("{second}: customer \"{customer}\" already has an export, {first}; keep one of them")]
+    #[error(
+        "{second}: customer {} already has an export, {first}; keep one of them",
+        shown(.customer)
+    )]
     TenantTwice {
         first: String,
         second: String,
@@ -117,41 +39,9 @@ pub enum InputError {
 }
 
 impl InputError {
-    /// True when the file could not be opened or read at all (exit 66), false when
+    /// True when a file could not be opened or read at all (exit 66), false when
     /// its content is invalid (exit 65).
     pub fn is_unreadable(&self) -> bool {
-        matches!(self, InputError::Open { .. })
-    }
-}
-
-/// Collects the problems of one row while its fields are parsed, so that a row
-/// reports all of them rather than only the first.
-#[derive(Debug, Default)]
-pub struct RowProblems {
-    problems: Vec<FieldProblem>,
-}
-
-impl RowProblems {
-    /// The value, or `None` after noting its problem.
-    pub fn take<T>(&mut self, result: Result<T, FieldProblem>) -> Option<T> {
-        match result {
-            Ok(value) => Some(value),
-            Err(problem) => {
-                self.problems.push(problem);
-                None
-            }
-        }
-    }
-
-    pub fn push(&mut self, problem: FieldProblem) {
-        self.problems.push(problem);
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.problems.is_empty()
-    }
-
-    pub fn into_vec(self) -> Vec<FieldProblem> {
-        self.problems
+        matches!(self, InputError::Csv(error) if error.is_unreadable())
     }
 }

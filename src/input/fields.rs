@@ -3,9 +3,12 @@
 
 use chrono::NaiveDate;
 
-use super::error::FieldProblem;
 use crate::catalog::{ServiceSet, Vocabulary};
+use crate::csvio::{FieldProblem, shown};
 use crate::model::{Coverage, KnownValues};
+
+/// The most unknown service names one problem lists.
+const MAX_UNKNOWN_SHOWN: usize = 10;
 
 /// The value, or a "missing required value" problem when it is empty.
 pub fn required<'a>(column: &'static str, value: &'a str) -> Result<&'a str, FieldProblem> {
@@ -34,7 +37,8 @@ pub fn known_value<T: KnownValues>(
             FieldProblem::new(
                 column,
                 format!(
-                    "unknown value \"{value}\" (expected one of {})",
+                    "unknown value {} (expected one of {})",
+                    shown(value),
                     expected.join(", ")
                 ),
             )
@@ -50,7 +54,10 @@ pub fn quantity(column: &'static str, value: &str) -> Result<u64, FieldProblem> 
         None
     };
     parsed.ok_or_else(|| {
-        FieldProblem::new(column, format!("\"{value}\" is not a non-negative integer"))
+        FieldProblem::new(
+            column,
+            format!("{} is not a non-negative integer", shown(value)),
+        )
     })
 }
 
@@ -63,7 +70,8 @@ pub fn optional_date(column: &'static str, value: &str) -> Result<Option<NaiveDa
         FieldProblem::new(
             column,
             format!(
-                "invalid date \"{value}\" (expected {}, a real calendar day)",
+                "invalid date {} (expected {}, a real calendar day)",
+                shown(value),
                 super::dates::DATE_FORMATS
             ),
         )
@@ -90,7 +98,8 @@ pub fn parse_iso_date(value: &str) -> Option<NaiveDate> {
 }
 
 /// A `;`-separated list of service names; `*` (all services) only where `allow_all`.
-/// Every unknown name is reported in one problem.
+/// Every unknown name is reported in one problem, which names the first
+/// [`MAX_UNKNOWN_SHOWN`] of them and counts the rest.
 pub fn services(
     column: &'static str,
     value: &str,
@@ -99,7 +108,7 @@ pub fn services(
 ) -> Result<Coverage, FieldProblem> {
     let mut set = ServiceSet::EMPTY;
     let mut all = false;
-    let mut unknown = Vec::new();
+    let (mut unknown, mut more_unknown) = (Vec::new(), 0usize);
     for name in value.split(';').map(str::trim).filter(|n| !n.is_empty()) {
         if name == "*" {
             if !allow_all {
@@ -111,8 +120,10 @@ pub fn services(
             all = true;
         } else if let Some(service) = vocabulary.lookup(name) {
             set = set.with(service);
+        } else if unknown.len() < MAX_UNKNOWN_SHOWN {
+            unknown.push(name);
         } else {
-            unknown.push(format!("\"{name}\""));
+            more_unknown += 1;
         }
     }
     if !unknown.is_empty() {
@@ -122,11 +133,16 @@ pub fn services(
         } else {
             "services"
         };
+        let names: Vec<String> = unknown.iter().map(|name| shown(name).to_string()).collect();
+        let more = match more_unknown {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
         return Err(FieldProblem::new(
             column,
             format!(
-                "unknown {noun} {} (the catalog knows {})",
-                unknown.join(", "),
+                "unknown {noun} {}{more} (the catalog knows {})",
+                names.join(", "),
                 known.join(", ")
             ),
         ));
@@ -230,6 +246,21 @@ mod tests {
         assert_eq!(
             services("s", "", &v, false).unwrap(),
             Coverage::Services(ServiceSet::EMPTY)
+        );
+        let many: Vec<String> = (0..15).map(|i| format!("X{i}")).collect();
+        let problem = services("s", &many.join(";"), &v, false).unwrap_err();
+        let listed: Vec<String> = many[..10].iter().map(|n| format!("\"{n}\"")).collect();
+        let expected = format!(
+            "unknown services {} and 5 more (the catalog",
+            listed.join(", ")
+        );
+        assert!(problem.message.starts_with(&expected), "{problem}");
+        let problem = services("s", "Ex\u{1b}[2Jchange", &v, false).unwrap_err();
+        assert!(
+            problem
+                .message
+                .starts_with("unknown service \"Ex\\u{1b}[2Jchange\""),
+            "{problem}"
         );
     }
 }

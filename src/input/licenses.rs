@@ -3,12 +3,10 @@
 
 use rustc_hash::FxHashMap;
 
-use super::error::RowProblems;
 use super::fields::{required, services};
 use super::lookup::{CustomerIndex, OfferCache, RecentCustomer, UserInterner};
-use super::parallel::RowParser;
-use super::table::{ColumnSpec, Row};
 use crate::catalog::{Catalog, ServiceSet};
+use crate::csvio::{ColumnSpec, Row, RowParser, RowProblems};
 use crate::model::{Coverage, License, LicenseOffer};
 
 pub const COLUMNS: &[ColumnSpec] = &[

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use hashbrown::HashTable;
 use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 
-use super::error::FieldProblem;
 use crate::catalog::{Catalog, OfferIdx};
+use crate::csvio::{FieldProblem, shown};
 use crate::model::{CustomerIdx, UserIdx, Users};
 
 /// The customer ids of `customers.csv`, accepted or rejected, compared ASCII
@@ -63,11 +63,11 @@ impl CustomerIndex {
             Some(CustomerSlot::Accepted { idx, .. }) => Ok(*idx),
             Some(CustomerSlot::Rejected { line }) => Err(FieldProblem::new(
                 column,
-                format!("customer \"{id}\" was rejected (customers.csv:{line})"),
+                format!("customer {} was rejected (customers.csv:{line})", shown(id)),
             )),
             None => Err(FieldProblem::new(
                 column,
-                format!("unknown customer \"{id}\" (not in customers.csv)"),
+                format!("unknown customer {} (not in customers.csv)", shown(id)),
             )),
         }
     }
@@ -206,7 +206,7 @@ fn folded_hash(key: &str) -> u64 {
 pub fn duplicate(column: &'static str, value: &str, first_line: u64) -> FieldProblem {
     FieldProblem::new(
         column,
-        format!("duplicate \"{value}\" (first on line {first_line})"),
+        format!("duplicate {} (first on line {first_line})", shown(value)),
     )
 }
 

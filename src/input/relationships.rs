@@ -2,12 +2,10 @@
 
 use chrono::NaiveDate;
 
-use super::error::{FieldProblem, RowProblems};
 use super::fields::{known_value, optional_date, required, services};
 use super::lookup::CustomerIndex;
-use super::parallel::RowParser;
-use super::table::{ColumnSpec, Row};
 use crate::catalog::Vocabulary;
+use crate::csvio::{ColumnSpec, FieldProblem, Row, RowParser, RowProblems};
 use crate::model::Relationship;
 
 pub const COLUMNS: &[ColumnSpec] = &[

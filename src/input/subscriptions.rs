@@ -1,11 +1,11 @@
 //! Rows of `subscriptions.csv`.
 
-use super::error::{FieldProblem, RowProblems};
 use super::fields::{known_value, quantity, required};
+use super::loaded::SUBSCRIPTIONS;
 use super::lookup::{CustomerIndex, FoldedMap, OfferCache, RecentCustomer, duplicate};
-use super::parallel::{ChunkOutput, RowParser};
-use super::table::{ColumnSpec, Row};
+use super::rejected::late_row;
 use crate::catalog::Catalog;
+use crate::csvio::{ChunkOutput, ColumnSpec, Rejects, Row, RowParser, RowProblems};
 use crate::model::{Channel, Subscription};
 
 pub const COLUMNS: &[ColumnSpec] = &[
@@ -80,10 +80,12 @@ impl RowParser for SubscriptionParser<'_> {
 }
 
 /// Takes the rows out of `chunks` (in file order): the first row of each id
-/// (compared ASCII case-insensitively) is accepted, every later one is a duplicate.
+/// (compared ASCII case-insensitively) is accepted, every later one is a
+/// duplicate, rejected into `duplicates` (its text still to be read back).
 pub fn first_of_each_id<L>(
     chunks: &mut [ChunkOutput<(u64, Subscription), L>],
-) -> (Vec<Subscription>, Vec<(u64, FieldProblem)>) {
+    mut duplicates: Rejects,
+) -> (Vec<Subscription>, Rejects) {
     let ids = || {
         chunks
             .iter()
@@ -94,12 +96,14 @@ pub fn first_of_each_id<L>(
     let mut first_lines: FoldedMap<u64> =
         FoldedMap::with_capacity(rows, ids().map(|id| id.len()).sum());
     let mut accepted = Vec::with_capacity(rows);
-    let mut duplicates = Vec::new();
     for chunk in chunks {
         for (line, subscription) in std::mem::take(&mut chunk.items) {
             if let Some(&mut first) = first_lines.get_or_insert(&subscription.id, line) {
-                let column = COLUMNS[SUBSCRIPTION_ID].name;
-                duplicates.push((line, duplicate(column, &subscription.id, first)));
+                duplicates.push_with(1, || {
+                    let column = COLUMNS[SUBSCRIPTION_ID].name;
+                    let problem = duplicate(column, &subscription.id, first);
+                    late_row(SUBSCRIPTIONS, line, problem)
+                });
             } else {
                 accepted.push(subscription);
             }

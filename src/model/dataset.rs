@@ -2,7 +2,7 @@
 
 use std::cmp::Ordering;
 
-use super::licenses::LicenseTable;
+use super::licenses::{DuplicateLicense, LicenseTable};
 use super::order::{by_customer_and_id, permute};
 
 use super::records::{
@@ -43,13 +43,6 @@ impl<'d> CustomerView<'d> {
     pub fn user_name(&self, user: UserIdx) -> &'d str {
         self.users.name(user)
     }
-}
-
-/// A license row that repeats an earlier one's (customer, user, offer).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DuplicateLicense {
-    pub line: u32,
-    pub first_line: u32,
 }
 
 impl Dataset {

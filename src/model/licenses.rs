@@ -9,9 +9,15 @@
 
 use rayon::prelude::*;
 
-use super::dataset::DuplicateLicense;
 use super::records::{CustomerIdx, License, LicenseOffer};
 use super::users::Users;
+
+/// A license row that repeats an earlier one's (customer, user, offer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DuplicateLicense {
+    pub line: u32,
+    pub first_line: u32,
+}
 
 /// Every customer's license rows.
 #[derive(Debug, Default)]

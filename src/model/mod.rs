@@ -9,7 +9,8 @@ mod records;
 mod select;
 mod users;
 
-pub use dataset::{CustomerView, Dataset, DuplicateLicense};
+pub use dataset::{CustomerView, Dataset};
+pub use licenses::DuplicateLicense;
 pub use order::compare_ids;
 pub use records::{
     Channel, Coverage, Customer, CustomerIdx, KnownValues, License, LicenseOffer, Relationship,

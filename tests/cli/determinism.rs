@@ -37,6 +37,7 @@ fn run_library(
             read: ReadOptions {
                 chunk_bytes: 512,
                 parallel: threads > 1,
+                ..ReadOptions::default()
             },
             format: InputFormat::default(),
         },

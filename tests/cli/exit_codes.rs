@@ -414,3 +414,42 @@ fn an_unwritable_stderr_keeps_the_exit_code() {
         }
     }
 }
+
+/// 1,000 bad rows (300 of them duplicate ids, found after parsing): only the
+/// first rows are kept in memory, yet every count is exact, and within
+/// `--max-errors` every row reaches `rejects.csv`.
+#[test]
+fn many_rejected_rows_are_counted_exactly() {
+    let rows: Vec<String> = (0..1000)
+        .map(|i| match i % 10 {
+            0..=2 => "s-1,c-1,Office 365 Business,active,1,".to_owned(),
+            _ => format!("x-{i},c-1,Office 365 Business,actve,1,"),
+        })
+        .collect();
+    let extra: Vec<(&str, &str)> = rows.iter().map(|r| (SUBSCRIPTIONS, r.as_str())).collect();
+    let ws = with_lines(&extra);
+    let run = assert_fails_writing_nothing(&ws, &["--max-errors", "999"], 65);
+    let lines = run.stderr_lines();
+    assert_eq!(lines.len(), 102, "stderr: {}", run.stderr);
+    assert_eq!(
+        lines[0],
+        "subscriptions.csv:4: subscription_id: duplicate \"s-1\" (first on line 2)"
+    );
+    assert_eq!(lines[100], "... and 900 more problems");
+    assert_eq!(
+        lines[101],
+        "1000 rows rejected, more than --max-errors 999; nothing written"
+    );
+
+    ws.run(&["--max-errors", "1000"]).assert_code(3);
+    let rejects = csv_rows(&ws.report(REJECTS));
+    assert_eq!(rejects.len(), 1000);
+    let lines: Vec<u64> = rejects
+        .iter()
+        .map(|r| r[1].parse().expect("line"))
+        .collect();
+    assert_eq!(lines, (4..1004).collect::<Vec<u64>>());
+    let summary = ws.summary();
+    assert_eq!(number(&summary, "/rejected_rows"), 1000);
+    assert_eq!(number(&summary, "/inputs/1/rejected"), 1000);
+}

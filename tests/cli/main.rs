@@ -7,13 +7,17 @@ mod active_users;
 mod audits;
 mod catalog;
 mod determinism;
+mod echoed_values;
 mod errors;
 mod exit_codes;
 mod explain;
 mod golden;
 mod harness;
+mod line_ends;
+mod nul_bytes;
 mod real_exports;
 #[cfg(unix)]
 mod report_set;
 mod robustness;
+mod special_files;
 mod synthetic;

@@ -397,7 +397,7 @@ fn line_numbers_count_crlf_lines_and_quoted_line_breaks_in_windows_1252() {
     ));
 }
 
-/// Bytes of the sniffing prefix (`PREFIX_BYTES` in src/input/sniff.rs).
+/// Bytes of the sniffing prefix (`PREFIX_BYTES` in src/csvio/file.rs).
 const SNIFF_PREFIX: usize = 1 << 20;
 
 #[test]

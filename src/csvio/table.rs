@@ -5,31 +5,9 @@
 //! catalog, read whole) maps headers and reads fields through here, so header
 //! matching, field trimming and line numbering behave alike everywhere.
 
-use super::error::{FieldProblem, InputError};
+use super::error::{CsvError, FieldProblem};
+use super::headers::ColumnSpec;
 use super::records::{Record, RecordReader};
-
-/// A column a table expects.
-#[derive(Debug, Clone, Copy)]
-pub struct ColumnSpec {
-    pub name: &'static str,
-    pub required: bool,
-}
-
-impl ColumnSpec {
-    pub const fn required(name: &'static str) -> ColumnSpec {
-        ColumnSpec {
-            name,
-            required: true,
-        }
-    }
-
-    pub const fn optional(name: &'static str) -> ColumnSpec {
-        ColumnSpec {
-            name,
-            required: false,
-        }
-    }
-}
 
 /// Where each expected column stands in a file.
 #[derive(Debug, Clone)]
@@ -45,7 +23,7 @@ pub struct Header {
 
 impl Header {
     /// Per spec, the position of its column (if any), in `header`.
-    pub fn new(columns: Vec<Option<usize>>, header: &Record<'_>) -> Header {
+    pub(super) fn new(columns: Vec<Option<usize>>, header: &Record<'_>) -> Header {
         let named = (0..header.len())
             .rev()
             .find(|&i| {
@@ -63,11 +41,11 @@ impl Header {
 
     /// Maps a header record onto `specs`: names compared case-insensitively after
     /// trimming; a missing required column or a column named twice is an error.
-    pub fn map(
+    pub(super) fn map(
         file: &str,
         header: &Record<'_>,
         specs: &[ColumnSpec],
-    ) -> Result<Header, InputError> {
+    ) -> Result<Header, CsvError> {
         Ok(Header::new(map_header(file, header, specs)?, header))
     }
 }
@@ -89,12 +67,12 @@ impl<'b> Table<'b> {
         input: &'b [u8],
         file: &str,
         specs: &[ColumnSpec],
-    ) -> Result<Table<'b>, InputError> {
+    ) -> Result<Table<'b>, CsvError> {
         let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
         let mut reader = RecordReader::new(input, 1, b',');
         let mut header = Record::default();
         if !reader.read(&mut header) {
-            return Err(InputError::Empty {
+            return Err(CsvError::Empty {
                 file: file.to_owned(),
             });
         }
@@ -144,7 +122,7 @@ pub struct Row<'t> {
 
 impl<'t> Row<'t> {
     /// A record with its raw bytes, read against `header`.
-    pub fn new(record: &'t Record<'t>, raw: &'t [u8], header: &'t Header) -> Row<'t> {
+    pub(super) fn new(record: &'t Record<'t>, raw: &'t [u8], header: &'t Header) -> Row<'t> {
         Row {
             line: record.line,
             record,
@@ -177,12 +155,21 @@ impl<'t> Row<'t> {
 
     /// The trimmed value of column `spec` (an index into the table's specs);
     /// empty when the column is absent from the file.
+    ///
+    /// A value holding a NUL byte is a problem of its column, `value contains a
+    /// NUL byte (\0)`, which rejects the row like any other bad value: no export
+    /// means a NUL, it cuts strings short in C-based tools and spreadsheets, and a
+    /// value that is not taken cannot reach a report. Columns the reader never
+    /// asks for are not looked at.
     pub fn get(&self, spec: usize, specs: &[ColumnSpec]) -> Result<&'t str, FieldProblem> {
         let Some(Some(pos)) = self.header.columns.get(spec) else {
             return Ok("");
         };
         match self.record.get_str(*pos) {
             None => Ok(""),
+            Some(Ok(value)) if self.record.may_hold_nul() && value.contains('\0') => Err(
+                FieldProblem::new(specs[spec].name, "value contains a NUL byte (\\0)"),
+            ),
             Some(Ok(value)) => Ok(trim(value)),
             Some(Err(_)) => Err(FieldProblem::new(
                 specs[spec].name,
@@ -191,9 +178,16 @@ impl<'t> Row<'t> {
         }
     }
 
-    /// The row as it stood in the file (line end removed), for `rejects.csv`.
+    /// The row as it stood in the file (line end removed), for `rejects.csv`; a
+    /// NUL byte is written `\0`, as the problem names it, since it is no more
+    /// welcome in a report than in the data.
     pub fn raw_text(&self) -> String {
-        String::from_utf8_lossy(self.raw).into_owned()
+        let text = String::from_utf8_lossy(self.raw);
+        if self.record.may_hold_nul() {
+            text.replace('\0', "\\0")
+        } else {
+            text.into_owned()
+        }
     }
 }
 
@@ -210,7 +204,7 @@ fn map_header(
     file: &str,
     header: &Record<'_>,
     specs: &[ColumnSpec],
-) -> Result<Vec<Option<usize>>, InputError> {
+) -> Result<Vec<Option<usize>>, CsvError> {
     let mut columns = vec![None; specs.len()];
     for (pos, raw) in header.iter().enumerate() {
         let name = String::from_utf8_lossy(raw);
@@ -219,7 +213,7 @@ fn map_header(
             continue;
         };
         if let Some(first) = columns[spec] {
-            return Err(InputError::DuplicateColumn {
+            return Err(CsvError::DuplicateColumn {
                 file: file.to_owned(),
                 column: specs[spec].name,
                 first: first + 1,
@@ -233,7 +227,7 @@ fn map_header(
         .zip(&columns)
         .find(|(spec, column)| spec.required && column.is_none())
     {
-        return Err(InputError::MissingColumn {
+        return Err(CsvError::MissingColumn {
             file: file.to_owned(),
             column: missing.0.name,
         });
@@ -247,7 +241,7 @@ mod tests {
 
     const SPECS: &[ColumnSpec] = &[ColumnSpec::required("id"), ColumnSpec::optional("note")];
 
-    fn table(text: &str) -> Result<Table<'_>, InputError> {
+    fn table(text: &str) -> Result<Table<'_>, CsvError> {
         Table::from_bytes(text.as_bytes(), "t.csv", SPECS)
     }
 
@@ -279,6 +273,26 @@ mod tests {
         assert_eq!(t.next_row().unwrap().line, 5);
         assert!(t.next_row().is_none());
         assert_eq!(t.rows(), 2);
+    }
+
+    #[test]
+    fn a_nul_byte_in_a_value_is_a_problem_of_its_column() {
+        let mut t = table("id,note,other\n1,a\0b,x\n2,\"q\0\",x\n3,ok,\0\n4,ok,x\n").unwrap();
+        for id in ["1", "2"] {
+            let row = t.next_row().unwrap();
+            assert_eq!(row.get(0, SPECS).unwrap(), id);
+            let problem = row.get(1, SPECS).unwrap_err();
+            assert_eq!(problem.to_string(), "note: value contains a NUL byte (\\0)");
+            assert!(row.raw_text().contains("\\0") && !row.raw_text().contains('\0'));
+        }
+        let row = t.next_row().unwrap();
+        assert_eq!(
+            row.get(1, SPECS).unwrap(),
+            "ok",
+            "a column nobody reads is not looked at"
+        );
+        assert_eq!(row.raw_text(), "3,ok,\\0");
+        assert_eq!(t.next_row().unwrap().raw_text(), "4,ok,x");
     }
 
     #[test]

@@ -158,7 +158,7 @@ fn utf8(bytes: &[u8]) -> Result<(Cow<'_, [u8]>, Encoding), DecodeError> {
             let valid = error.valid_up_to();
             let before = body.get(..valid).unwrap_or(body);
             Err(DecodeError::InvalidUtf8 {
-                line: line_of(memchr::memchr_iter(b'\n', before).count()),
+                line: super::chunks::count_lines(before).saturating_add(1),
                 offset: bom_len + valid,
                 byte: body.get(valid).copied().unwrap_or_default(),
             })
@@ -201,17 +201,19 @@ fn locate_bad_surrogate(body: &[u8], bom_len: usize, encoding: Encoding) -> Deco
         Encoding::Utf16Be => u16::from_be_bytes([pair[0], pair[1]]),
         _ => u16::from_le_bytes([pair[0], pair[1]]),
     });
-    let (mut consumed, mut newlines) = (0usize, 0usize);
+    let (mut consumed, mut line_ends, mut after_return) = (0usize, 0usize, false);
     for decoded in char::decode_utf16(units) {
         match decoded {
             Ok(c) => {
                 consumed += c.len_utf16();
-                newlines += usize::from(c == '\n');
+                // A line ends at `\n`, `\r\n` (counted at its `\r`) and a lone `\r`.
+                line_ends += usize::from(c == '\r' || (c == '\n' && !after_return));
+                after_return = c == '\r';
             }
             Err(error) => {
                 return DecodeError::UnpairedSurrogate {
                     encoding,
-                    line: line_of(newlines),
+                    line: line_of(line_ends),
                     offset: bom_len + consumed * 2,
                     unit: error.unpaired_surrogate(),
                 };
@@ -225,8 +227,8 @@ fn locate_bad_surrogate(body: &[u8], bom_len: usize, encoding: Encoding) -> Deco
     }
 }
 
-fn line_of(newlines_before: usize) -> u64 {
-    u64::try_from(newlines_before)
+fn line_of(line_ends_before: usize) -> u64 {
+    u64::try_from(line_ends_before)
         .unwrap_or(u64::MAX)
         .saturating_add(1)
 }
@@ -323,6 +325,7 @@ mod tests {
         let odd_le = [utf16("a\n", false, true), vec![0x41]].concat();
         let lone = [utf16("a\nb\n", false, true), vec![0x00, 0xD8, 0x41, 0x00]].concat();
         let lone_be = [utf16("x", true, false), vec![0xDC, 0x00]].concat();
+        let lone_cr = [utf16("a\rb\r\nc\r", false, true), vec![0x00, 0xD8]].concat();
         let cases: Vec<(&[u8], Option<Encoding>, DecodeError)> = vec![
             (
                 b"id;name\r\nc1;M\xFCller\r\n",
@@ -335,6 +338,8 @@ mod tests {
             (b"abc", Some(Utf16Be), odd(Utf16Be, 3)),
             (&lone, Some(Utf16Le), surrogate(Utf16Le, 3, 10, 0xD800)),
             (&lone_be, Some(Utf16Be), surrogate(Utf16Be, 1, 2, 0xDC00)),
+            (b"a\rb\r\nc\r\xFC", Some(Utf8), bad_utf8(4, 7, 0xFC)),
+            (&lone_cr, Some(Utf16Le), surrogate(Utf16Le, 4, 16, 0xD800)),
         ];
         for (input, forced, want) in cases {
             assert_eq!(decode(input, forced), Err(want), "{input:?}");

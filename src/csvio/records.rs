@@ -3,8 +3,9 @@
 //! The csv crate's `Position` is off after blank lines and CRLF line ends, and
 //! every error must name the right line, so records are read here: blank lines are
 //! skipped before a record starts, and the record's line is one plus the number of
-//! `\n` bytes before its first byte. A reader works on any slice that starts at a
-//! record boundary, so a file can be cut into chunks read in parallel.
+//! line ends before its first byte. A line ends with `\n`, `\r\n` or a lone `\r`
+//! (old Mac exports), as csv-core ends records. A reader works on any slice that
+//! starts at a record boundary, so a file can be cut into chunks read in parallel.
 //!
 //! Most lines of an export hold no quote: such a line is split at its delimiters
 //! directly, its fields borrowed from the input. Any other record goes through
@@ -17,7 +18,7 @@ use csv_core::ReadRecordResult;
 /// The fields of a plain line (no quotes) are slices of the input itself; those
 /// of a quoted record are unquoted by csv-core into the record's own buffer.
 #[derive(Debug, Default, Clone)]
-pub struct Record<'b> {
+pub(super) struct Record<'b> {
     data: Vec<u8>,
     /// Where each field ends: in `data`, or in `plain` for a plain line.
     ends: Vec<usize>,
@@ -26,13 +27,20 @@ pub struct Record<'b> {
     /// input is known to be UTF-8.
     plain: Option<&'b [u8]>,
     plain_text: Option<&'b str>,
-    pub line: u64,
-    pub span: std::ops::Range<usize>,
+    pub(super) line: u64,
+    pub(super) span: std::ops::Range<usize>,
+    /// False when no field can hold a NUL byte, so that fields need no search.
+    may_hold_nul: bool,
 }
 
 impl Record<'_> {
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.len
+    }
+
+    /// False when the record certainly holds no NUL byte.
+    pub(super) fn may_hold_nul(&self) -> bool {
+        self.may_hold_nul
     }
 
     fn range(&self, index: usize) -> Option<std::ops::Range<usize>> {
@@ -45,7 +53,7 @@ impl Record<'_> {
         Some(start..end)
     }
 
-    pub fn get(&self, index: usize) -> Option<&[u8]> {
+    pub(super) fn get(&self, index: usize) -> Option<&[u8]> {
         let range = self.range(index)?;
         match self.plain {
             Some(line) => line.get(range),
@@ -54,7 +62,7 @@ impl Record<'_> {
     }
 
     /// Field `index` as text (`None` past the last field).
-    pub fn get_str(&self, index: usize) -> Option<Result<&str, std::str::Utf8Error>> {
+    pub(super) fn get_str(&self, index: usize) -> Option<Result<&str, std::str::Utf8Error>> {
         if let Some(text) = self.plain_text {
             // Delimiters are ASCII, so a field of valid text is valid text.
             if let Some(field) = self.range(index).and_then(|range| text.get(range)) {
@@ -64,19 +72,19 @@ impl Record<'_> {
         self.get(index).map(std::str::from_utf8)
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
+    pub(super) fn iter(&self) -> impl Iterator<Item = &[u8]> {
         (0..self.len).filter_map(|i| self.get(i))
     }
 
     /// True when every field is empty or white space (a blank or `,,,` line).
-    pub fn is_blank(&self) -> bool {
+    pub(super) fn is_blank(&self) -> bool {
         self.iter()
             .all(|field| field.iter().all(u8::is_ascii_whitespace))
     }
 }
 
 /// Reads records from a slice that starts at a record boundary.
-pub struct RecordReader<'b> {
+pub(super) struct RecordReader<'b> {
     core: csv_core::Reader,
     input: &'b [u8],
     /// The input as text, when it is known to be UTF-8.
@@ -87,11 +95,14 @@ pub struct RecordReader<'b> {
     delimiter: u8,
     /// Split plain lines directly (off only in tests, to compare with csv-core).
     plain_lines: bool,
+    /// True when the input holds no NUL byte: one search for the whole input
+    /// spares one per record.
+    nul_free: bool,
 }
 
 impl<'b> RecordReader<'b> {
     /// `first_line` is the line number of `input[0]` in its file.
-    pub fn new(input: &'b [u8], first_line: u64, delimiter: u8) -> RecordReader<'b> {
+    pub(super) fn new(input: &'b [u8], first_line: u64, delimiter: u8) -> RecordReader<'b> {
         RecordReader {
             core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
             input,
@@ -100,11 +111,12 @@ impl<'b> RecordReader<'b> {
             line: first_line,
             delimiter,
             plain_lines: true,
+            nul_free: memchr::memchr(0, input).is_none(),
         }
     }
 
     /// A reader of text: fields of plain lines are then not validated again.
-    pub fn from_text(input: &'b str, first_line: u64, delimiter: u8) -> RecordReader<'b> {
+    pub(super) fn from_text(input: &'b str, first_line: u64, delimiter: u8) -> RecordReader<'b> {
         RecordReader {
             text: Some(input),
             ..RecordReader::new(input.as_bytes(), first_line, delimiter)
@@ -112,21 +124,22 @@ impl<'b> RecordReader<'b> {
     }
 
     /// Bytes of the input consumed so far.
-    pub fn position(&self) -> usize {
+    pub(super) fn position(&self) -> usize {
         self.pos
     }
 
     /// Line number of the next unread byte.
-    pub fn line(&self) -> u64 {
+    pub(super) fn line(&self) -> u64 {
         self.line
     }
 
     /// Reads the next record into `record`; false at the end of the input.
-    pub fn read(&mut self, record: &mut Record<'b>) -> bool {
+    pub(super) fn read(&mut self, record: &mut Record<'b>) -> bool {
         while let Some(&byte) = self.input.get(self.pos) {
             match byte {
                 b'\n' => self.line += 1,
-                b'\r' => {}
+                // The line feed of a CRLF counts the line.
+                b'\r' => self.line += u64::from(self.input.get(self.pos + 1) != Some(&b'\n')),
                 _ => break,
             }
             self.pos += 1;
@@ -180,12 +193,11 @@ impl<'b> RecordReader<'b> {
         }
         record.len = ends;
         let consumed = &self.input[start..self.pos];
-        // Without a quote, a record holds no line feed but the one that may end it.
-        self.line += if memchr::memchr(b'"', consumed).is_some() {
-            super::chunks::count_lines(consumed)
-        } else {
-            u64::from(consumed.last() == Some(&b'\n'))
-        };
+        record.may_hold_nul = !self.nul_free && memchr::memchr(0, consumed).is_some();
+        // csv-core may stop between the `\r` and `\n` of a CRLF: then the line feed,
+        // still to come, counts the line.
+        let crlf_cut = consumed.last() == Some(&b'\r') && self.input.get(self.pos) == Some(&b'\n');
+        self.line += super::chunks::count_lines(consumed) - u64::from(crlf_cut);
         let trimmed = consumed
             .iter()
             .rposition(|b| !matches!(b, b'\r' | b'\n'))
@@ -194,20 +206,21 @@ impl<'b> RecordReader<'b> {
         true
     }
 
-    /// Reads the next record without csv-core if it is a plain line: no quote and
-    /// no carriage return but the one of a CRLF line end. Such a record is its line
-    /// split at the delimiter, exactly as csv-core would split it; most rows of an
-    /// export are plain, and splitting them directly is several times faster.
+    /// Reads the next record without csv-core if it is a plain line: no quote, and
+    /// no carriage return but the one that ends it (CRLF or a lone CR). Such a
+    /// record is its line split at the delimiter, exactly as csv-core would split
+    /// it; most rows of an export are plain, and splitting them directly is several
+    /// times faster.
     fn read_plain_line(&mut self, record: &mut Record<'b>) -> bool {
         let rest = &self.input[self.pos..];
         // One search finds the line end, or the quote or carriage return that
         // makes the line a matter for csv-core.
-        let (line, consumed, line_feed) = match memchr::memchr3(b'\n', b'"', b'\r', rest) {
+        let (line, consumed, line_end) = match memchr::memchr3(b'\n', b'"', b'\r', rest) {
             None => (rest, rest.len(), false),
             Some(end) => match (rest[end], rest.get(end + 1)) {
                 (b'\n', _) => (&rest[..end], end + 1, true),
                 (b'\r', Some(b'\n')) => (&rest[..end], end + 2, true),
-                (b'\r', None) => (&rest[..end], end + 1, false),
+                (b'\r', _) => (&rest[..end], end + 1, true),
                 _ => return false,
             },
         };
@@ -217,10 +230,11 @@ impl<'b> RecordReader<'b> {
         record.len = record.ends.len();
         let span = self.pos..self.pos + line.len();
         record.plain = Some(line);
+        record.may_hold_nul = !self.nul_free && memchr::memchr(0, line).is_some();
         record.plain_text = self.text.and_then(|text| text.get(span.clone()));
         record.span = span;
         self.pos += consumed;
-        self.line += u64::from(line_feed);
+        self.line += u64::from(line_end);
         true
     }
 }
@@ -302,8 +316,26 @@ mod tests {
             semicolon in any::<bool>(),
         ) {
             let delimiter = if semicolon { b';' } else { b',' };
-            prop_assert_eq!(read_all(&text, delimiter, true), read_all(&text, delimiter, false));
+            let records = read_all(&text, delimiter, true);
+            prop_assert_eq!(&records, &read_all(&text, delimiter, false));
+            // Each record's line is that of its first byte, counted the plain way.
+            let mut reader = RecordReader::new(&text, 1, delimiter);
+            let mut record = Record::default();
+            while reader.read(&mut record) {
+                prop_assert_eq!(record.line, naive_line(&text, record.span.start));
+            }
         }
+    }
+
+    /// The 1-based line of `text[at]`: one plus the `\n`s and lone `\r`s before it.
+    fn naive_line(text: &[u8], at: usize) -> u64 {
+        let before = &text[..at];
+        let ends = before
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && text.get(i + 1) != Some(&b'\n')))
+            .count();
+        1 + ends as u64
     }
 
     fn lines_and_fields(text: &str) -> Vec<(u64, Vec<String>)> {
@@ -329,6 +361,13 @@ mod tests {
             ("h\n\"a\nb\"\n2\n", &[1, 2, 4]),
             ("h\r\n\"a\r\nb\",x\r\n2", &[1, 2, 4]),
             ("\n\nh\n1", &[3, 4]),
+            // Old Mac exports: a lone CR ends a line, on the plain path and in csv-core.
+            ("h\r1\r2\r", &[1, 2, 3]),
+            ("h\r1\r\r2\r", &[1, 2, 4]),
+            ("\r\rh\r1", &[3, 4]),
+            ("h\r\"a\rb\",x\r2\r", &[1, 2, 4]),
+            ("h\r\"a\"\r\"b\"\r\n3", &[1, 2, 3, 4]),
+            ("h\r\n1\r2\n\r\n3\r", &[1, 2, 3, 5]),
         ];
         for (text, expected) in cases {
             let lines: Vec<u64> = lines_and_fields(text)

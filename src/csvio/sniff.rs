@@ -1,22 +1,17 @@
-//! Works out how an input file is written before its rows are read: encoding,
+//! Works out how a CSV file is written before its rows are read: encoding,
 //! delimiter and which column holds which field, from the file's first bytes.
 
-use std::io::Read;
-use std::path::Path;
-
 use super::encoding::{self, Encoding};
-use super::error::InputError;
-use super::headers::{self, ColumnOverride, InputFile};
+use super::error::CsvError;
+use super::headers::{self, HeaderRules};
 use super::records::{Record, RecordReader};
-use super::table::{ColumnSpec, Header};
+use super::table::Header;
 
-/// How the partner's files are written, where the command line says so; what it
-/// leaves open is detected per file.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct InputFormat {
-    pub delimiter: Option<u8>,
+/// What the user fixed of a file's layout; what is left open is detected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Forced {
     pub encoding: Option<Encoding>,
-    pub overrides: Vec<ColumnOverride>,
+    pub delimiter: Option<u8>,
 }
 
 /// What was found out about one file.
@@ -37,53 +32,28 @@ impl Sniffed {
     }
 }
 
-/// Bytes read to sniff a file: far more than any header line.
-const PREFIX_BYTES: u64 = 1 << 20;
-
-/// Sniffs the file at `path` from its first bytes.
-pub fn sniff_file(
-    path: &Path,
-    file: &str,
-    kind: InputFile,
-    specs: &[ColumnSpec],
-    format: &InputFormat,
-) -> Result<Sniffed, InputError> {
-    let unreadable = |source| InputError::Open {
-        file: file.to_owned(),
-        source,
-    };
-    let mut prefix = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|handle| handle.take(PREFIX_BYTES).read_to_end(&mut prefix))
-        .map_err(unreadable)?;
-    let whole = (prefix.len() as u64) < PREFIX_BYTES;
-    sniff(&prefix, whole, file, kind, specs, format)
-}
-
 /// Sniffs a file from `prefix`, its first bytes (`whole` when that is all of it).
-pub fn sniff(
+pub(super) fn sniff(
     prefix: &[u8],
     whole: bool,
     file: &str,
-    kind: InputFile,
-    specs: &[ColumnSpec],
-    format: &InputFormat,
-) -> Result<Sniffed, InputError> {
-    let encoding = format
+    forced: Forced,
+    rules: &HeaderRules<'_>,
+) -> Result<Sniffed, CsvError> {
+    let encoding = forced
         .encoding
         .unwrap_or_else(|| detect_encoding(prefix, whole));
-    let decoded = decode_prefix(prefix, whole, encoding).map_err(|error| InputError::Encoding {
+    let decoded = decode_prefix(prefix, whole, encoding).map_err(|error| CsvError::Encoding {
         file: file.to_owned(),
         error,
     })?;
-    let pairs: Vec<(&'static str, bool)> = specs.iter().map(|s| (s.name, s.required)).collect();
-    let delimiter = format.delimiter.unwrap_or_else(|| {
-        headers::detect_delimiter(&decoded, kind, &pairs, &format.overrides).unwrap_or(b',')
-    });
+    let delimiter = forced
+        .delimiter
+        .unwrap_or_else(|| headers::detect_delimiter(&decoded, rules).unwrap_or(b','));
     let mut reader = RecordReader::new(&decoded, 1, delimiter);
     let mut record = Record::default();
     if !reader.read(&mut record) {
-        return Err(InputError::Empty {
+        return Err(CsvError::Empty {
             file: file.to_owned(),
         });
     }
@@ -92,12 +62,10 @@ pub fn sniff(
         .map(|f| String::from_utf8_lossy(f).into_owned())
         .collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    let mapped = headers::map_header(kind, &names, &pairs, &format.overrides).map_err(|error| {
-        InputError::Header {
-            file: file.to_owned(),
-            line: record.line,
-            error: Box::new(error),
-        }
+    let mapped = headers::map_header(&names, rules).map_err(|error| CsvError::Header {
+        file: file.to_owned(),
+        line: record.line,
+        error: Box::new(error),
     })?;
     Ok(Sniffed {
         encoding,

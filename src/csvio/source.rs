@@ -1,0 +1,215 @@
+//! The serial stage of reading a file: blocks read and hashed, then cut into
+//! chunks on record boundaries ([`QuoteScanner`]), each with its first line and
+//! file offset.
+
+use std::io::{self, Read};
+
+use sha2::{Digest, Sha256};
+
+use super::chunks::{QuoteScanner, count_lines};
+
+/// How files are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Target size of a chunk; a chunk always ends on a record boundary.
+    pub chunk_bytes: usize,
+    /// False: one chunk per file, parsed on the calling thread.
+    pub parallel: bool,
+    /// Rejected rows kept with their problems and text, per chunk and in all;
+    /// the others are only counted (see [`Rejects`](super::rejects::Rejects)).
+    pub rejected_rows_kept: usize,
+}
+
+impl Default for ReadOptions {
+    /// 4 MiB chunks read in parallel; every rejected row kept.
+    fn default() -> ReadOptions {
+        ReadOptions {
+            chunk_bytes: 4 << 20,
+            parallel: true,
+            rejected_rows_kept: usize::MAX,
+        }
+    }
+}
+
+/// A piece of the file that starts on a record boundary.
+pub(super) struct Chunk {
+    pub(super) bytes: Vec<u8>,
+    /// Where records start (past the header in the first chunk).
+    pub(super) start: usize,
+    /// Line number of `bytes[start]`.
+    pub(super) first_line: u64,
+    /// Line number and file offset of `bytes[0]`, for encoding errors.
+    pub(super) bytes_line: u64,
+    pub(super) offset: usize,
+}
+
+/// Why a chunk could not be handed out.
+pub(super) enum SourceError {
+    Io(io::Error),
+    /// A file read as UTF-8 is not.
+    NotUtf8 {
+        line: u64,
+        offset: usize,
+        byte: u8,
+    },
+}
+
+/// The chunks of a source, numbered from 1, read by whichever worker asks next
+/// (`par_bridge` lets one worker at a time call `next`). A read error ends the
+/// chunks and is kept for the caller.
+pub(super) struct Numbered<'s, 'f> {
+    pub(super) source: &'s mut ChunkSource<'f>,
+    pub(super) seq: usize,
+    pub(super) error: Option<SourceError>,
+}
+
+impl Iterator for Numbered<'_, '_> {
+    type Item = (usize, Chunk);
+
+    fn next(&mut self) -> Option<(usize, Chunk)> {
+        if self.error.is_some() {
+            return None;
+        }
+        match self.source.next_chunk() {
+            Ok(Some(chunk)) => {
+                self.seq += 1;
+                Some((self.seq, chunk))
+            }
+            Ok(None) => None,
+            Err(error) => {
+                self.error = Some(error);
+                None
+            }
+        }
+    }
+}
+
+/// Reads a file block by block and hands out chunks cut on record boundaries.
+pub(super) struct ChunkSource<'f> {
+    handle: Box<dyn Read + Send + 'f>,
+    /// Hashes the bytes read; `None` when they are decoded text whose file was
+    /// hashed before (see `sha256`).
+    hasher: Option<Sha256>,
+    pub(super) sha256: Option<String>,
+    buf: Vec<u8>,
+    scanner: QuoteScanner,
+    pub(super) options: ReadOptions,
+    /// Buffers of parsed chunks, to read the next chunks into.
+    pub(super) recycled: Option<std::sync::mpsc::Receiver<Vec<u8>>>,
+    eof: bool,
+    started: bool,
+    next_line: u64,
+    /// Bytes of the file handed out in chunks so far.
+    offset: usize,
+}
+
+impl<'f> ChunkSource<'f> {
+    pub(super) fn new(
+        handle: Box<dyn Read + Send + 'f>,
+        hasher: Option<Sha256>,
+        delimiter: u8,
+        options: ReadOptions,
+    ) -> ChunkSource<'f> {
+        ChunkSource {
+            handle,
+            hasher,
+            sha256: None,
+            buf: Vec::new(),
+            scanner: QuoteScanner::new(delimiter),
+            options,
+            recycled: None,
+            eof: false,
+            started: false,
+            next_line: 1,
+            offset: 0,
+        }
+    }
+
+    pub(super) fn next_chunk(&mut self) -> Result<Option<Chunk>, SourceError> {
+        loop {
+            let wanted = self.buf.len() + self.options.chunk_bytes;
+            self.fill(wanted).map_err(SourceError::Io)?;
+            if !self.started {
+                self.started = true;
+                if self.buf.starts_with(b"\xEF\xBB\xBF") {
+                    self.buf.drain(..3);
+                    self.offset = 3;
+                }
+            }
+            let splittable = self.options.parallel && self.scanner.is_well_formed();
+            let boundary = if splittable {
+                self.scanner.scan(&self.buf, self.eof)
+            } else {
+                None
+            };
+            if let (Some(boundary), true) = (boundary, self.scanner.is_well_formed()) {
+                let mut rest = self.spare_buffer();
+                rest.extend_from_slice(&self.buf[boundary..]);
+                self.buf.truncate(boundary);
+                self.scanner.cut(boundary);
+                return Ok(Some(self.take(rest)));
+            }
+            if self.eof {
+                if self.buf.is_empty() {
+                    return Ok(None);
+                }
+                return Ok(Some(self.take(Vec::new())));
+            }
+        }
+    }
+
+    /// An empty buffer: a recycled one if a parsed chunk gave one back.
+    fn spare_buffer(&mut self) -> Vec<u8> {
+        match self.recycled.as_ref().and_then(|r| r.try_recv().ok()) {
+            Some(mut buffer) => {
+                buffer.clear();
+                buffer
+            }
+            None => Vec::with_capacity(self.options.chunk_bytes + (64 << 10)),
+        }
+    }
+
+    /// Hands out the buffer as a chunk, keeping `rest` as the new buffer.
+    fn take(&mut self, rest: Vec<u8>) -> Chunk {
+        let bytes = std::mem::replace(&mut self.buf, rest);
+        let (first_line, offset) = (self.next_line, self.offset);
+        self.next_line += count_lines(&bytes);
+        self.offset += bytes.len();
+        Chunk {
+            bytes,
+            start: 0,
+            first_line,
+            bytes_line: first_line,
+            offset,
+        }
+    }
+
+    /// Reads until the buffer holds `wanted` bytes or the file ends.
+    fn fill(&mut self, wanted: usize) -> io::Result<()> {
+        if self.eof || self.buf.len() >= wanted {
+            return Ok(());
+        }
+        let start = self.buf.len();
+        let missing = (wanted - start) as u64;
+        self.buf.reserve_exact(wanted - start);
+        // `read_to_end` reads into spare capacity without zeroing it first.
+        let read = (&mut self.handle)
+            .take(missing)
+            .read_to_end(&mut self.buf)?;
+        if let Some(hasher) = &mut self.hasher {
+            hasher.update(&self.buf[start..]);
+        }
+        if (read as u64) < missing {
+            self.eof = true;
+        }
+        Ok(())
+    }
+
+    pub(super) fn digest(self) -> String {
+        match (self.sha256, self.hasher) {
+            (Some(sha256), _) => sha256,
+            (None, Some(hasher)) => format!("{:x}", hasher.finalize()),
+            (None, None) => String::new(),
+        }
+    }
+}
