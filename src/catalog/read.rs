@@ -1,0 +1,141 @@
+//! Reading the rows of one catalog file, and why a catalog cannot be used.
+//!
+//! Every catalog file is read through [`for_each_row`], the one place that uses the
+//! generic CSV table: header checks, trimming and line numbers behave as for input.
+
+use std::io;
+
+use smallvec::SmallVec;
+
+use crate::input::{ColumnSpec, InputError, Table};
+
+/// Why a catalog cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("catalog: {file}: cannot read: {source}")]
+    Unreadable { file: String, source: io::Error },
+    #[error("catalog: {0}")]
+    Table(InputError),
+    #[error("catalog: {file}:{line}: {message}")]
+    Invalid {
+        file: String,
+        line: u64,
+        message: String,
+    },
+}
+
+impl CatalogError {
+    /// True when a catalog file could not be read at all (exit 66), false when its
+    /// content is invalid (exit 65).
+    pub fn is_unreadable(&self) -> bool {
+        match self {
+            CatalogError::Unreadable { .. } => true,
+            CatalogError::Table(error) => error.is_unreadable(),
+            CatalogError::Invalid { .. } => false,
+        }
+    }
+}
+
+/// One data row of a catalog file: its trimmed values, one per column spec
+/// (empty for a column the file lacks).
+pub(super) struct CatalogRow<'r> {
+    pub file: &'r str,
+    pub line: u64,
+    values: &'r [&'r str],
+}
+
+impl<'r> CatalogRow<'r> {
+    /// The value of the column at position `spec` of the specs the file was read with.
+    pub fn get(&self, spec: usize) -> &'r str {
+        self.values.get(spec).copied().unwrap_or_default()
+    }
+
+    /// The error for this row.
+    pub fn invalid(&self, message: impl Into<String>) -> CatalogError {
+        CatalogError::Invalid {
+            file: self.file.to_owned(),
+            line: self.line,
+            message: message.into(),
+        }
+    }
+}
+
+/// Calls `each` with every data row of `csv` (a whole file, named `file` in errors),
+/// after checking its header against `specs`; stops at the first error.
+pub(super) fn for_each_row(
+    file: &str,
+    csv: &[u8],
+    specs: &[ColumnSpec],
+    mut each: impl FnMut(&CatalogRow<'_>) -> Result<(), CatalogError>,
+) -> Result<(), CatalogError> {
+    let mut table = Table::from_bytes(csv, file, specs).map_err(CatalogError::Table)?;
+    while let Some(row) = table.next_row() {
+        let invalid = |message: String| CatalogError::Invalid {
+            file: file.to_owned(),
+            line: row.line,
+            message,
+        };
+        if let Some(problem) = row.shape_problem() {
+            return Err(invalid(problem.to_string()));
+        }
+        let values = (0..specs.len())
+            .map(|spec| row.get(spec, specs).map_err(|p| invalid(p.to_string())))
+            .collect::<Result<SmallVec<[&str; 8]>, _>>()?;
+        each(&CatalogRow {
+            file,
+            line: row.line,
+            values: &values,
+        })?;
+    }
+    Ok(())
+}
+
+/// The items of a `;`-separated list, trimmed, empty ones skipped.
+pub(super) fn split_list(value: &str) -> impl Iterator<Item = &str> {
+    value
+        .split(';')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+}
+
+/// Characters of a value that messages show before cutting it.
+const SHOWN_CHARS: usize = 80;
+
+/// A value as messages show it: in quotes, control characters escaped, cut after
+/// [`SHOWN_CHARS`] characters.
+pub fn quoted(value: &str) -> String {
+    let mut out = String::with_capacity(value.len().min(SHOWN_CHARS) + 2);
+    out.push('"');
+    for (i, c) in value.chars().enumerate() {
+        if i == SHOWN_CHARS {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_escapes_control_characters_and_cuts_long_values() {
+        let long = "x".repeat(100);
+        let cases = [
+            ("Exchange", "\"Exchange\""),
+            ("a\tb\r\n", "\"a\\tb\\r\\n\""),
+            ("Ärger", "\"Ärger\""),
+            (long.as_str(), &*format!("\"{}…\"", "x".repeat(80))),
+        ];
+        for (value, shown) in cases {
+            assert_eq!(quoted(value), shown, "{value:?}");
+        }
+    }
+}
