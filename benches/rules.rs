@@ -106,7 +106,8 @@ impl Records {
                 id: format!("rel-{}", self.relationships.len()).into(),
                 customer,
                 status,
-                services,
+                services: Some(services),
+                roles: Box::default(),
                 start: Some(day(start)),
                 end: Some(day(end)),
             });

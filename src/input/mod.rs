@@ -86,6 +86,9 @@ pub struct LoadedInput {
     pub unknown_license_offers: Vec<Box<str>>,
     /// Per unknown spelling, the number of its case- and space-folded form.
     pub unknown_license_offer_keys: Vec<u32>,
+    /// Roles of accepted relationships that the catalog does not know, as written
+    /// (trimmed), with the number of times they are named.
+    pub unknown_roles: std::collections::BTreeMap<String, u64>,
     /// In file order, then line order.
     pub rejected: Vec<RejectedRow>,
     pub files: Vec<InputFileReport>,
@@ -223,7 +226,7 @@ pub fn load(
     };
     let relationship_parser = relationships::RelationshipParser {
         customers: &index,
-        vocabulary: catalog.vocabulary(),
+        catalog,
     };
     let license_parser = licenses::LicenseParser {
         catalog,
@@ -308,6 +311,9 @@ pub fn load(
         .reserve_exact(chunks.iter().map(|c| c.items.len()).sum());
     for chunk in chunks {
         loaded.relationships.extend(chunk.items);
+        for (role, count) in chunk.local.unknown_roles {
+            *loaded.unknown_roles.entry(role).or_default() += count;
+        }
     }
 
     match license_read {

@@ -24,13 +24,17 @@ pub enum AdminAccess {
     Granted(Coverage),
 }
 
-/// The union of the relationships active on `as_of`.
+/// The union of the relationships active on `as_of`. Roles grant nothing yet: a
+/// role-only relationship counts as active with no service.
 pub fn admin_access(relationships: &[Relationship], as_of: NaiveDate) -> AdminAccess {
     relationships
         .iter()
         .filter(|relationship| relationship.is_active_on(as_of))
         .fold(AdminAccess::None, |access, relationship| {
-            match (access, relationship.services) {
+            let services = relationship
+                .services
+                .unwrap_or(Coverage::Services(ServiceSet::EMPTY));
+            match (access, services) {
                 (AdminAccess::Granted(Coverage::All), _) | (_, Coverage::All) => {
                     AdminAccess::Granted(Coverage::All)
                 }

@@ -54,6 +54,7 @@ const RELATIONSHIPS: AliasTable = &[
     ("customer_id", CUSTOMER_ID),
     ("status", &["status", "Status", "Relationship status"]),
     ("services", &["services", "Services"]),
+    ("roles", &["roles", "Roles", "Entra roles", "Microsoft Entra roles", "Azure AD roles", "GDAP roles", "unifiedRoles", "Role definitions"]),
     ("start_date", &["start_date", "Start date"]),
     ("end_date", &["end_date", "End date", "Expiry", "Expiry date", "Expiration date", "endDateTime"]),
     ("relationship_id", &["relationship_id", "Relationship ID"]),
@@ -72,6 +73,9 @@ const ACTIVE_USERS: AliasTable = &[
     ("user_principal_name", &["user_principal_name", "User principal name", "UserPrincipalName", "UPN"]),
     ("licenses", &["licenses", "Licenses", "Assigned licenses"]),
 ];
+
+/// Fields each optional on its own, of which a file's header needs at least one.
+const ONE_OF: &[(InputFile, &[&str])] = &[(InputFile::Relationships, &["services", "roles"])];
 
 impl InputFile {
     pub fn file_name(self) -> &'static str {
@@ -219,6 +223,15 @@ pub enum HeaderError {
     #[error("missing required column \"{field}\" (looked for: {})", .tried.join(", "))]
     MissingColumn { field: String, tried: Vec<String> },
     #[error(
+        "missing required column {} (looked for: {})",
+        .fields.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(" or "),
+        .tried.join(", ")
+    )]
+    MissingOneOf {
+        fields: Vec<String>,
+        tried: Vec<String>,
+    },
+    #[error(
         "columns {first_position} \"{first}\" and {second_position} \"{second}\" both map to \
          \"{field}\"; choose one with --column {}.{field}=HEADER", .file.prefix()
     )]
@@ -242,9 +255,8 @@ pub fn map_header(
     overrides: &[ColumnOverride],
 ) -> Result<HeaderMap, HeaderError> {
     let mut map = HeaderMap::default();
-    for (&(field, required), (tried, found)) in
-        specs.iter().zip(candidates(file, header, specs, overrides))
-    {
+    let candidates = candidates(file, header, specs, overrides);
+    for (&(field, required), (tried, found)) in specs.iter().zip(&candidates) {
         match found.as_slice() {
             [] if required => {
                 let tried = tried.iter().map(ToString::to_string).collect();
@@ -270,7 +282,40 @@ pub fn map_header(
             }
         }
     }
+    if let Some(fields) = missing_one_of(file, specs, &candidates) {
+        let tried = specs
+            .iter()
+            .zip(&candidates)
+            .filter(|((field, _), _)| fields.contains(field))
+            .flat_map(|(_, (tried, _))| tried.iter().map(ToString::to_string))
+            .collect();
+        return Err(HeaderError::MissingOneOf {
+            fields: fields.iter().map(ToString::to_string).collect(),
+            tried,
+        });
+    }
     Ok(map)
+}
+
+/// The first group of [`ONE_OF`] fields of `file` (all of them in `specs`) of
+/// which `candidates` found none.
+fn missing_one_of(
+    file: InputFile,
+    specs: &[(&'static str, bool)],
+    candidates: &[(Vec<&str>, Vec<usize>)],
+) -> Option<&'static [&'static str]> {
+    let found = |field: &str| {
+        let position = specs.iter().position(|(name, _)| *name == field);
+        position.map(|i| !candidates[i].1.is_empty())
+    };
+    ONE_OF
+        .iter()
+        .filter(|(group_file, _)| *group_file == file)
+        .map(|(_, fields)| *fields)
+        .find(|fields| {
+            let found: Option<Vec<bool>> = fields.iter().map(|field| found(field)).collect();
+            found.is_some_and(|found| !found.contains(&true))
+        })
 }
 
 /// A header as messages show it: without a BOM and surrounding whitespace.
@@ -341,7 +386,8 @@ pub fn detect_delimiter(
         let complete = specs
             .iter()
             .zip(&found)
-            .all(|(&(_, required), (_, columns))| !required || !columns.is_empty());
+            .all(|(&(_, required), (_, columns))| !required || !columns.is_empty())
+            && missing_one_of(file, specs, &found).is_none();
         let count = found
             .iter()
             .filter(|(_, columns)| !columns.is_empty())

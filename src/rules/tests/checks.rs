@@ -59,7 +59,8 @@ fn relationship_validity_on_the_as_of_date() {
             id: "r".into(),
             customer: CustomerIdx(0),
             status,
-            services: Coverage::All,
+            services: Some(Coverage::All),
+            roles: Box::default(),
             start: start.map(day),
             end: end.map(day),
         };

@@ -114,11 +114,12 @@ impl Customer1 {
                 id: "rel".into(),
                 customer: c,
                 status,
-                services: if scope == "*" {
+                services: Some(if scope == "*" {
                     Coverage::All
                 } else {
                     Coverage::Services(services(catalog, scope))
-                },
+                }),
+                roles: Box::default(),
                 start: start.map(day),
                 end: end.map(day),
             })
