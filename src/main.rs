@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use upgrade_recon::cli::{Cli, Command, GenerateArgs};
+use upgrade_recon::catalog::{Catalog, export_builtin};
+use upgrade_recon::cli::{CatalogArgs, CatalogCommand, Cli, Command, GenerateArgs};
 use upgrade_recon::config::Config;
 use upgrade_recon::progress::Progress;
 use upgrade_recon::run;
@@ -25,6 +26,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Generate(args) => generate(args),
+        Command::Catalog(args) => catalog(args),
         Command::Run(args) => {
             let config = Config::from_args(args);
             match run::run(&config, Progress::new(config.quiet)) {
@@ -70,6 +72,46 @@ fn generate(args: GenerateArgs) -> ExitCode {
                 options.out.display()
             );
             ExitCode::from(run::exit::CANT_WRITE)
+        }
+    }
+}
+
+/// `catalog export DIR` and `catalog lookup VALUE [--catalog DIR]`.
+fn catalog(args: CatalogArgs) -> ExitCode {
+    match args.command {
+        CatalogCommand::Export { dir } => match export_builtin(&dir) {
+            Ok(written) => {
+                eprintln!(
+                    "upgrade-recon: wrote the built-in catalog's {} files to {}",
+                    written.len(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("upgrade-recon: {error}");
+                ExitCode::from(run::exit::CANT_WRITE)
+            }
+        },
+        CatalogCommand::Lookup { value, catalog } => {
+            let loaded = match &catalog {
+                Some(dir) => Catalog::from_dir(dir),
+                None => Catalog::builtin(),
+            };
+            let catalog = match loaded {
+                Ok(catalog) => catalog,
+                Err(error) => {
+                    eprintln!("{error}");
+                    return ExitCode::from(if error.is_unreadable() {
+                        run::exit::NO_INPUT
+                    } else {
+                        run::exit::DATA_INVALID
+                    });
+                }
+            };
+            let lookup = catalog.lookup(&value);
+            print!("{lookup}");
+            ExitCode::from(if lookup.found() { 0 } else { 1 })
         }
     }
 }

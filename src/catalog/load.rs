@@ -85,7 +85,12 @@ fn read_offers(catalog: &mut Catalog, file: &str, csv: &[u8]) -> Result<(), Cata
             (&offer.sku, KeyKind::OfferSku),
         ]
         .into_iter()
-        .chain(offer.aliases.iter().map(|alias| (alias, KeyKind::OfferAlias)));
+        .chain(
+            offer
+                .aliases
+                .iter()
+                .map(|alias| (alias, KeyKind::OfferAlias)),
+        );
         for (key, kind) in keys.filter(|(key, _)| !key.is_empty()) {
             match catalog.keys.get(&lookup_key(key)) {
                 Some(other) if other.entry != idx => {

@@ -241,7 +241,10 @@ fn suggestions(catalog: &Catalog, value: &str) -> Vec<Suggestion> {
     };
     for (idx, entry) in catalog.offers() {
         let target = SuggestionTarget::Entry(idx);
-        for name in [&entry.id, &entry.name, &entry.sku].into_iter().chain(&*entry.aliases) {
+        for name in [&entry.id, &entry.name, &entry.sku]
+            .into_iter()
+            .chain(&*entry.aliases)
+        {
             consider(name, target);
         }
     }
@@ -257,7 +260,7 @@ fn suggestions(catalog: &Catalog, value: &str) -> Vec<Suggestion> {
             consider(name, target);
         }
     }
-    best.sort_by(|a, b| (a.distance, a.target).cmp(&(b.distance, b.target)));
+    best.sort_by_key(|s| (s.distance, s.target));
     best.truncate(MAX_SUGGESTIONS);
     best
 }

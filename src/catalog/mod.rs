@@ -182,7 +182,9 @@ impl Catalog {
 
     /// The offers `from` can be upgraded to, in preference order; none for a product.
     pub fn upgrade_path(&self, from: OfferIdx) -> &[OfferIdx] {
-        self.paths.get(usize::from(from.0)).map_or(&[], Vec::as_slice)
+        self.paths
+            .get(usize::from(from.0))
+            .map_or(&[], Vec::as_slice)
     }
 
     pub fn vocabulary(&self) -> &Vocabulary {

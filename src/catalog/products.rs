@@ -147,7 +147,11 @@ fn offers_by_sku(catalog: &Catalog, products: &[Product]) -> Vec<Option<OfferIdx
 }
 
 /// A product that is no offer becomes an entry of its own.
-fn add_entry(catalog: &mut Catalog, file: &str, product: &Product) -> Result<OfferIdx, CatalogError> {
+fn add_entry(
+    catalog: &mut Catalog,
+    file: &str,
+    product: &Product,
+) -> Result<OfferIdx, CatalogError> {
     let idx = u16::try_from(catalog.entries.len()).map_err(|_| CatalogError::Invalid {
         file: file.to_owned(),
         line: product.line,
@@ -184,12 +188,20 @@ fn add_keys(catalog: &mut Catalog, products: &[Product], is_offer: &[Option<Offe
             .or_insert(Key { entry, kind });
     };
     for (idx, product, _) in numbered().filter(|(_, _, offer)| *offer) {
-        add(&product.string_id, product.entry, KeyKind::ProductStringId(idx));
+        add(
+            &product.string_id,
+            product.entry,
+            KeyKind::ProductStringId(idx),
+        );
         add(&product.guid, product.entry, KeyKind::ProductGuid(idx));
         add(&product.name, product.entry, KeyKind::ProductName(idx));
     }
     for (idx, product, _) in numbered().filter(|(_, _, offer)| !*offer) {
-        add(&product.string_id, product.entry, KeyKind::ProductStringId(idx));
+        add(
+            &product.string_id,
+            product.entry,
+            KeyKind::ProductStringId(idx),
+        );
         add(&product.guid, product.entry, KeyKind::ProductGuid(idx));
     }
     for (idx, product, _) in numbered().filter(|(_, _, offer)| !*offer) {

@@ -84,11 +84,18 @@ const ALIASES: usize = 4;
 
 /// Reads `roles.csv`: services must be the catalog's (or `*`), and no key may name
 /// two roles.
-pub(super) fn read_roles(catalog: &mut Catalog, file: &str, csv: &[u8]) -> Result<(), CatalogError> {
+pub(super) fn read_roles(
+    catalog: &mut Catalog,
+    file: &str,
+    csv: &[u8],
+) -> Result<(), CatalogError> {
     for_each_row(file, csv, ROLE_COLUMNS, |row| {
         let role = read_role(catalog, row)?;
         let idx = RoleIdx(u16::try_from(catalog.roles.len()).map_err(|_| {
-            row.invalid(format!("too many roles: a catalog holds at most {}", 1 << 16))
+            row.invalid(format!(
+                "too many roles: a catalog holds at most {}",
+                1 << 16
+            ))
         })?);
         let keys = [(&role.name, RoleKeyKind::Name), (&role.id, RoleKeyKind::Id)]
             .into_iter()

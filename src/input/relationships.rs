@@ -119,7 +119,11 @@ impl RelationshipParser<'_> {
 
     fn count_unknown_roles(&self, value: &str, local: &mut RelationshipChunk) {
         for role in role_names(value) {
-            if self.catalog.resolve_role_with(role, &mut local.scratch).is_none() {
+            if self
+                .catalog
+                .resolve_role_with(role, &mut local.scratch)
+                .is_none()
+            {
                 match local.unknown_roles.get_mut(role) {
                     Some(count) => *count += 1,
                     None => {
@@ -133,7 +137,10 @@ impl RelationshipParser<'_> {
 
 /// The roles of a `;`-separated list, trimmed, empty items skipped.
 fn role_names(value: &str) -> impl Iterator<Item = &str> {
-    value.split(';').map(str::trim).filter(|role| !role.is_empty())
+    value
+        .split(';')
+        .map(str::trim)
+        .filter(|role| !role.is_empty())
 }
 
 fn check_order(start: Option<NaiveDate>, end: Option<NaiveDate>) -> Option<FieldProblem> {

@@ -5,6 +5,7 @@
 
 mod active_users;
 mod catalog;
+mod catalog_commands;
 mod determinism;
 mod errors;
 mod exit_codes;

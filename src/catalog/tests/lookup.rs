@@ -9,15 +9,27 @@ fn lookups_tell_entry_role_and_key() {
         ("Microsoft 365 E3", Some("SPE_E3"), None),
         ("SPE_E3", Some("SPE_E3"), None),
         ("05e9a617-0261-4cee-bb44-138d3ef5d965", Some("SPE_E3"), None),
-        ("Microsoft 365 Business Standard", Some("o365-business-premium"), None),
+        (
+            "Microsoft 365 Business Standard",
+            Some("o365-business-premium"),
+            None,
+        ),
         ("O365_BUSINESS_PREMIUM", Some("o365-business-premium"), None),
-        ("Exchange Service Administrator", None, Some("Exchange Administrator")),
+        (
+            "Exchange Service Administrator",
+            None,
+            Some("Exchange Administrator"),
+        ),
         ("Microsoft 365 E7", None, None),
     ];
     for (value, entry, role) in cases {
         let lookup = catalog.lookup(value);
-        let got_entry = lookup.entry.map(|key| catalog.offer(key.entry).id.to_string());
-        let got_role = lookup.role.map(|key| catalog.role(key.role).name.to_string());
+        let got_entry = lookup
+            .entry
+            .map(|key| catalog.offer(key.entry).id.to_string());
+        let got_role = lookup
+            .role
+            .map(|key| catalog.role(key.role).name.to_string());
         assert_eq!(got_entry.as_deref(), *entry, "{value}");
         assert_eq!(got_role.as_deref(), *role, "{value}");
         assert_eq!(lookup.found(), entry.is_some() || role.is_some());

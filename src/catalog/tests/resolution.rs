@@ -15,6 +15,9 @@ fn kind_name(kind: KeyKind) -> &'static str {
     }
 }
 
+/// A value and what it resolves to: (entry id, key kind, the entry is an offer).
+type Case = (&'static str, Option<(&'static str, &'static str, bool)>);
+
 /// `value` → (entry id, key kind, entry is an offer).
 fn resolved(catalog: &Catalog, value: &str) -> Option<(String, &'static str, bool)> {
     catalog.resolve_key(value).map(|key| {
@@ -29,30 +32,76 @@ fn resolved(catalog: &Catalog, value: &str) -> Option<(String, &'static str, boo
 #[test]
 fn builtin_keys_of_every_kind() {
     let catalog = builtin();
-    let cases: &[(&str, Option<(&str, &str, bool)>)] = &[
+    let cases: &[Case] = &[
         ("o365-e3", Some(("o365-e3", "offer id", true))),
-        ("Office 365 Enterprise E3", Some(("o365-e3", "offer name", true))),
+        (
+            "Office 365 Enterprise E3",
+            Some(("o365-e3", "offer name", true)),
+        ),
         ("ENTERPRISEPACK", Some(("o365-e3", "offer sku", true))),
         ("Office 365 E3", Some(("o365-e3", "offer alias", true))),
         // The GUID of ENTERPRISEPACK belongs to the offer whose SKU it is.
-        ("6fd2c87f-b296-42f0-b197-1e91e994b900", Some(("o365-e3", "product guid", true))),
-        ("F245ECC8-75AF-4F8E-B61F-27D8114DE5F3", Some(("o365-business-premium", "product guid", true))),
-        ("Microsoft 365 Business Standard", Some(("o365-business-premium", "offer alias", true))),
-        ("Microsoft 365 Business Premium", Some(("m365-business-premium", "offer name", true))),
+        (
+            "6fd2c87f-b296-42f0-b197-1e91e994b900",
+            Some(("o365-e3", "product guid", true)),
+        ),
+        (
+            "F245ECC8-75AF-4F8E-B61F-27D8114DE5F3",
+            Some(("o365-business-premium", "product guid", true)),
+        ),
+        (
+            "Microsoft 365 Business Standard",
+            Some(("o365-business-premium", "offer alias", true)),
+        ),
+        (
+            "Microsoft 365 Business Premium",
+            Some(("m365-business-premium", "offer name", true)),
+        ),
         ("SPE_E3", Some(("SPE_E3", "product string_id", false))),
-        ("05e9a617-0261-4cee-bb44-138d3ef5d965", Some(("SPE_E3", "product guid", false))),
+        (
+            "05e9a617-0261-4cee-bb44-138d3ef5d965",
+            Some(("SPE_E3", "product guid", false)),
+        ),
         ("Microsoft 365 E3", Some(("SPE_E3", "product name", false))),
-        ("  microsoft   365\te3 ", Some(("SPE_E3", "product name", false))),
-        ("Microsoft\u{a0}365\u{a0}\u{a0}E3", Some(("SPE_E3", "product name", false))),
+        (
+            "  microsoft   365\te3 ",
+            Some(("SPE_E3", "product name", false)),
+        ),
+        (
+            "Microsoft\u{a0}365\u{a0}\u{a0}E3",
+            Some(("SPE_E3", "product name", false)),
+        ),
         // Microsoft writes this String_Id with no-break spaces.
-        ("O365_w/o Teams Bundle_M3", Some(("O365_w/o\u{a0}Teams\u{a0}Bundle_M3", "product string_id", false))),
+        (
+            "O365_w/o Teams Bundle_M3",
+            Some((
+                "O365_w/o\u{a0}Teams\u{a0}Bundle_M3",
+                "product string_id",
+                false,
+            )),
+        ),
         // A display name two products share: the first in the file.
-        ("Visio Plan 2", Some(("VISIO_PLAN2_DEPT", "product name", false))),
-        ("VISIOCLIENT", Some(("VISIOCLIENT", "product string_id", false))),
-        ("Azure Information Protection Plan 1", Some(("RIGHTSMANAGEMENT", "product name", false))),
+        (
+            "Visio Plan 2",
+            Some(("VISIO_PLAN2_DEPT", "product name", false)),
+        ),
+        (
+            "VISIOCLIENT",
+            Some(("VISIOCLIENT", "product string_id", false)),
+        ),
+        (
+            "Azure Information Protection Plan 1",
+            Some(("RIGHTSMANAGEMENT", "product name", false)),
+        ),
         // Shared with SMB_BUSINESS, and an alias of the offer: the offer wins.
-        ("Microsoft 365 Apps for Business", Some(("o365-business", "offer alias", true))),
-        ("SMB_BUSINESS", Some(("SMB_BUSINESS", "product string_id", false))),
+        (
+            "Microsoft 365 Apps for Business",
+            Some(("o365-business", "offer alias", true)),
+        ),
+        (
+            "SMB_BUSINESS",
+            Some(("SMB_BUSINESS", "product string_id", false)),
+        ),
         ("Azure plan", None),
         ("", None),
     ];
@@ -65,14 +114,22 @@ fn builtin_keys_of_every_kind() {
 #[test]
 fn a_string_id_two_products_share_names_the_first() {
     let catalog = builtin();
-    let name = |value: &str| catalog.offer(catalog.resolve(value).unwrap()).name.to_string();
+    let name = |value: &str| {
+        catalog
+            .offer(catalog.resolve(value).unwrap())
+            .name
+            .to_string()
+    };
     let first = "Skype for Business PSTN Calling Domestic Small";
     let second = "Skype for Business PSTN Domestic Calling (120 Minutes)";
     assert_eq!(name("MCOPSTN5"), first);
     assert_eq!(name("d43177b5-475b-4880-92d4-d54c27b5efbd"), first);
     assert_eq!(name("54a152dc-90de-4996-93d2-bc47e670fc06"), second);
     assert_eq!(name(second), second);
-    let entries = catalog.offers().filter(|(_, e)| &*e.id == "MCOPSTN5").count();
+    let entries = catalog
+        .offers()
+        .filter(|(_, e)| &*e.id == "MCOPSTN5")
+        .count();
     assert_eq!(entries, 2, "both products are entries, with the same id");
 }
 
@@ -80,7 +137,9 @@ fn a_string_id_two_products_share_names_the_first() {
 fn builtin_catalog_holds_every_product_of_microsofts_list() {
     let catalog = builtin();
     assert_eq!(catalog.products().count(), 569);
-    let offers = catalog.products().filter(|(_, p)| catalog.is_offer(p.entry));
+    let offers = catalog
+        .products()
+        .filter(|(_, p)| catalog.is_offer(p.entry));
     assert_eq!(offers.count(), 15);
     assert_eq!(catalog.entry_count(), 18 + 569 - 15);
     assert!(catalog.entry_count() <= MAX_ENTRIES);
@@ -158,7 +217,11 @@ fn microsoft_365_e3_derives_the_services_the_contract_lists() {
         "EntraIDP1",
     ];
     expected.sort_unstable();
-    for value in ["Microsoft 365 E3", "SPE_E3", "05e9a617-0261-4cee-bb44-138d3ef5d965"] {
+    for value in [
+        "Microsoft 365 E3",
+        "SPE_E3",
+        "05e9a617-0261-4cee-bb44-138d3ef5d965",
+    ] {
         assert_eq!(sorted_services(&catalog, value), expected, "{value}");
         assert_eq!(catalog.resolve(value), catalog.resolve("SPE_E3"));
     }
@@ -216,9 +279,12 @@ fn keys_of_lower_precedence_never_override_higher_ones() {
         None,
     )
     .unwrap();
-    let cases: &[(&str, Option<(&str, &str, bool)>)] = &[
+    let cases: &[Case] = &[
         ("SKU_A", Some(("a", "offer sku", true))),
-        ("00000000-0000-0000-0000-00000000000a", Some(("a", "product guid", true))),
+        (
+            "00000000-0000-0000-0000-00000000000a",
+            Some(("a", "product guid", true)),
+        ),
         // The display name of a product that is an offer resolves to that offer,
         // above another product's String_Id or display name.
         ("alpha product", Some(("a", "product name", true))),
@@ -233,7 +299,10 @@ fn keys_of_lower_precedence_never_override_higher_ones() {
         ("PROD_D", Some(("PROD_D", "product string_id", false))),
         // A String_Id beats a display name, even one earlier in the file.
         ("PROD_Z", Some(("PROD_Z", "product string_id", false))),
-        ("00000000-0000-0000-0000-000000000005", Some(("PROD_N", "product guid", false))),
+        (
+            "00000000-0000-0000-0000-000000000005",
+            Some(("PROD_N", "product guid", false)),
+        ),
         ("nothing", None),
     ];
     for (value, expected) in cases {
@@ -242,7 +311,12 @@ fn keys_of_lower_precedence_never_override_higher_ones() {
     }
     assert_eq!(catalog.offer_count(), 2);
     assert_eq!(catalog.entry_count(), 2 + 6);
-    let services = |value: &str| names(&catalog, catalog.offer(catalog.resolve(value).unwrap()).services);
+    let services = |value: &str| {
+        names(
+            &catalog,
+            catalog.offer(catalog.resolve(value).unwrap()).services,
+        )
+    };
     // Offers keep the services of offers.csv, whatever their products derive.
     assert_eq!(services("a"), "X");
     assert_eq!(services("b"), "X;Y");
@@ -259,7 +333,13 @@ fn without_service_plans_every_product_has_no_service() {
     for (_, product) in catalog.products() {
         assert!(product.services.is_empty(), "{}", product.string_id);
     }
-    assert_eq!(names(&catalog, catalog.offer(catalog.resolve("a").unwrap()).services), "X");
+    assert_eq!(
+        names(
+            &catalog,
+            catalog.offer(catalog.resolve("a").unwrap()).services
+        ),
+        "X"
+    );
 }
 
 #[test]

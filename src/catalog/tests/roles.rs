@@ -19,16 +19,46 @@ fn role_services(catalog: &Catalog, role: RoleIdx) -> String {
 fn roles_resolve_by_name_id_and_alias_ignoring_case() {
     let catalog = builtin();
     let cases: &[(&str, Option<(&str, RoleKeyKind)>)] = &[
-        ("Exchange Administrator", Some(("Exchange Administrator", RoleKeyKind::Name))),
-        ("  exchange   ADMINISTRATOR ", Some(("Exchange Administrator", RoleKeyKind::Name))),
-        ("29232cdf-9323-42fd-ade2-1d097af3e4de", Some(("Exchange Administrator", RoleKeyKind::Id))),
-        ("29232CDF-9323-42FD-ADE2-1D097AF3E4DE", Some(("Exchange Administrator", RoleKeyKind::Id))),
-        ("Exchange Service Administrator", Some(("Exchange Administrator", RoleKeyKind::Alias))),
-        ("sharepoint service administrator", Some(("SharePoint Administrator", RoleKeyKind::Alias))),
-        ("Teams Service Administrator", Some(("Teams Administrator", RoleKeyKind::Alias))),
-        ("Power BI Administrator", Some(("Fabric Administrator", RoleKeyKind::Alias))),
-        ("Global\u{a0}Administrator", Some(("Global Administrator", RoleKeyKind::Name))),
-        ("9360feb5-f418-4baa-8175-e2a00bac4301", Some(("Directory Writers", RoleKeyKind::Id))),
+        (
+            "Exchange Administrator",
+            Some(("Exchange Administrator", RoleKeyKind::Name)),
+        ),
+        (
+            "  exchange   ADMINISTRATOR ",
+            Some(("Exchange Administrator", RoleKeyKind::Name)),
+        ),
+        (
+            "29232cdf-9323-42fd-ade2-1d097af3e4de",
+            Some(("Exchange Administrator", RoleKeyKind::Id)),
+        ),
+        (
+            "29232CDF-9323-42FD-ADE2-1D097AF3E4DE",
+            Some(("Exchange Administrator", RoleKeyKind::Id)),
+        ),
+        (
+            "Exchange Service Administrator",
+            Some(("Exchange Administrator", RoleKeyKind::Alias)),
+        ),
+        (
+            "sharepoint service administrator",
+            Some(("SharePoint Administrator", RoleKeyKind::Alias)),
+        ),
+        (
+            "Teams Service Administrator",
+            Some(("Teams Administrator", RoleKeyKind::Alias)),
+        ),
+        (
+            "Power BI Administrator",
+            Some(("Fabric Administrator", RoleKeyKind::Alias)),
+        ),
+        (
+            "Global\u{a0}Administrator",
+            Some(("Global Administrator", RoleKeyKind::Name)),
+        ),
+        (
+            "9360feb5-f418-4baa-8175-e2a00bac4301",
+            Some(("Directory Writers", RoleKeyKind::Id)),
+        ),
         ("Custom Helpdesk Role", None),
         ("Office 365 E3", None),
     ];
@@ -55,7 +85,11 @@ fn builtin_roles_grant_what_the_contract_says() {
         ("Directory Writers", "", UpgradeRight::LicenseTransfer),
         ("Directory Readers", "", UpgradeRight::UpgradeOnly),
         ("Global Reader", "", UpgradeRight::UpgradeOnly),
-        ("Exchange Administrator", "Bookings;Exchange", UpgradeRight::None),
+        (
+            "Exchange Administrator",
+            "Bookings;Exchange",
+            UpgradeRight::None,
+        ),
         (
             "SharePoint Administrator",
             "OfficeWeb;OneDrive;SharePoint;Stream",
@@ -66,8 +100,16 @@ fn builtin_roles_grant_what_the_contract_says() {
             "AudioConferencing;PhoneSystem;Planner;Teams",
             UpgradeRight::None,
         ),
-        ("Security Administrator", "DefenderO365;EntraIDP1", UpgradeRight::None),
-        ("Compliance Administrator", "InformationProtection", UpgradeRight::None),
+        (
+            "Security Administrator",
+            "DefenderO365;EntraIDP1",
+            UpgradeRight::None,
+        ),
+        (
+            "Compliance Administrator",
+            "InformationProtection",
+            UpgradeRight::None,
+        ),
         ("Intune Administrator", "Intune", UpgradeRight::None),
         ("License Administrator", "", UpgradeRight::None),
         ("Reports Reader", "", UpgradeRight::None),
