@@ -1,7 +1,7 @@
 //! Reading and validating a catalog: its offers and upgrade paths here, its
 //! products and service plans in `products.rs`, its roles in `roles.rs`.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::io;
 use std::sync::Arc;
 
@@ -43,9 +43,9 @@ pub(super) fn parse(files: Arc<CatalogFiles>) -> Result<Catalog, CatalogError> {
         paths: Vec::new(),
         products: Vec::new(),
         entry_products: Vec::new(),
-        keys: HashMap::new(),
+        keys: FxHashMap::default(),
         roles: Vec::new(),
-        role_keys: HashMap::new(),
+        role_keys: FxHashMap::default(),
         files: Arc::clone(&files),
     };
     let content = |name: &str| {

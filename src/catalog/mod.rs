@@ -18,7 +18,7 @@ mod read;
 mod roles;
 mod services;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -111,9 +111,9 @@ pub struct Catalog {
     /// Per product entry (`entries[offer_count..]`), its product.
     entry_products: Vec<ProductIdx>,
     /// Normalised key (see [`lookup_key`]) → entry.
-    keys: HashMap<String, Key>,
+    keys: FxHashMap<String, Key>,
     roles: Vec<Role>,
-    role_keys: HashMap<String, RoleKey>,
+    role_keys: FxHashMap<String, RoleKey>,
     files: Arc<CatalogFiles>,
 }
 
@@ -270,7 +270,14 @@ pub fn lookup_key_into(value: &str, key: &mut String) {
         if !key.is_empty() {
             key.push(' ');
         }
-        key.extend(word.chars().flat_map(char::to_lowercase));
+        if word.is_ascii() {
+            // Most keys are ASCII, and Unicode's lower-casing costs far more per character.
+            let start = key.len();
+            key.push_str(word);
+            key[start..].make_ascii_lowercase();
+        } else {
+            key.extend(word.chars().flat_map(char::to_lowercase));
+        }
     }
 }
 

@@ -2,11 +2,11 @@
 //! `products.csv` (Microsoft's product list): products with their derived services,
 //! joined to the offers they are, and their keys by precedence (contract §3).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::read::{CatalogError, for_each_row, quoted, split_list};
 use super::{Catalog, Key, KeyKind, Offer, OfferIdx, Product, ProductIdx, ServiceSet};
-use super::{MAX_ENTRIES, Vocabulary, lookup_key};
+use super::{MAX_ENTRIES, Vocabulary, lookup_key, lookup_key_into};
 use crate::input::ColumnSpec;
 
 const PLAN_COLUMNS: &[ColumnSpec] = &[
@@ -30,22 +30,23 @@ const PLAN_NAME: usize = 3;
 
 /// Per service plan (see [`plan_key`]), the services it is part of.
 #[derive(Debug, Default)]
-pub(super) struct PlanServices(HashMap<String, ServiceSet>);
+pub(super) struct PlanServices(FxHashMap<String, ServiceSet>);
 
 impl PlanServices {
-    fn services(&self, plan: &str) -> ServiceSet {
-        self.0.get(&plan_key(plan)).copied().unwrap_or_default()
+    /// The services `plan` is part of; `scratch` holds its key.
+    fn services(&self, plan: &str, scratch: &mut String) -> ServiceSet {
+        plan_key_into(plan, scratch);
+        self.0.get(scratch.as_str()).copied().unwrap_or_default()
     }
 }
 
 /// A plan name as compared: a [`lookup_key`] without a trailing `_gov`, so that
 /// the government edition of a plan makes up the same services.
-fn plan_key(plan: &str) -> String {
-    let mut key = lookup_key(plan);
+fn plan_key_into(plan: &str, key: &mut String) {
+    lookup_key_into(plan, key);
     if key.ends_with("_gov") {
         key.truncate(key.len() - "_gov".len());
     }
-    key
 }
 
 /// Reads `service_plans.csv`: every service must be one of `vocabulary`'s.
@@ -67,7 +68,9 @@ pub(super) fn read_service_plans(
             })?,
         };
         for plan in split_list(row.get(1)) {
-            let services = plans.0.entry(plan_key(plan)).or_default();
+            let mut key = String::new();
+            plan_key_into(plan, &mut key);
+            let services = plans.0.entry(key).or_default();
             *services = services.with(service);
         }
         Ok(())
@@ -83,8 +86,9 @@ pub(super) fn read_products(
     csv: &[u8],
     plans: &PlanServices,
 ) -> Result<(), CatalogError> {
-    let mut by_guid: HashMap<String, usize> = HashMap::new();
+    let mut by_guid: FxHashMap<String, usize> = FxHashMap::default();
     let mut products: Vec<Product> = Vec::new();
+    let mut scratch = String::new();
     for_each_row(file, csv, PRODUCT_COLUMNS, |row| {
         for spec in [DISPLAY_NAME, STRING_ID, GUID] {
             if row.get(spec).is_empty() {
@@ -92,9 +96,13 @@ pub(super) fn read_products(
                 return Err(row.invalid(format!("{column}: missing required value")));
             }
         }
-        let services = plans.services(row.get(PLAN_NAME));
+        let services = plans.services(row.get(PLAN_NAME), &mut scratch);
         let next = products.len();
-        let product = *by_guid.entry(lookup_key(row.get(GUID))).or_insert(next);
+        // A product's rows mostly follow one another: the last one is checked first.
+        let product = match products.last() {
+            Some(last) if *last.guid == *row.get(GUID) => next - 1,
+            _ => *by_guid.entry(lookup_key(row.get(GUID))).or_insert(next),
+        };
         if product == next {
             products.push(Product {
                 string_id: row.get(STRING_ID).into(),
@@ -131,7 +139,7 @@ pub(super) fn read_products(
 
 /// Per product, the offer it is: the one whose SKU is its String_Id or its GUID.
 fn offers_by_sku(catalog: &Catalog, products: &[Product]) -> Vec<Option<OfferIdx>> {
-    let skus: HashMap<String, OfferIdx> = catalog
+    let skus: FxHashMap<String, OfferIdx> = catalog
         .offers()
         .take(catalog.offer_count)
         .filter(|(_, offer)| !offer.sku.is_empty())

@@ -125,8 +125,24 @@ fn india_offers_never_upgrade_to_global_business_premium() {
 
 #[test]
 fn lookup_key_normalises() {
-    assert_eq!(lookup_key("  Office\t365   E3 "), "office 365 e3");
-    assert_eq!(lookup_key("ÄRGER Plan"), "ärger plan");
+    let cases = [
+        ("  Office\t365   E3 ", "office 365 e3"),
+        ("ÄRGER Plan", "ärger plan"),
+        // The no-break space (Excel, Microsoft's list) and other Unicode white space.
+        ("Microsoft\u{a0}365\u{a0}\u{a0}E3", "microsoft 365 e3"),
+        (
+            "O365_w/o\u{a0}Teams\u{2003}Bundle_M3",
+            "o365_w/o teams bundle_m3",
+        ),
+        ("\u{b}\r\nSPE_E3\u{c}", "spe_e3"),
+        ("", ""),
+    ];
+    let mut scratch = String::from("left over");
+    for (value, key) in cases {
+        assert_eq!(lookup_key(value), key, "{value:?}");
+        lookup_key_into(value, &mut scratch);
+        assert_eq!(scratch, key, "{value:?}");
+    }
 }
 
 mod custom;
