@@ -29,7 +29,7 @@ const BUILTIN: [&[u8]; 5] = [
 ];
 
 /// One file of a catalog.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct CatalogFile {
     /// The file's name in a catalog folder (one of [`FILE_NAMES`]).
     pub name: &'static str,
@@ -37,6 +37,17 @@ pub struct CatalogFile {
     pub label: String,
     /// The content; `None` for an optional file the catalog does not have.
     pub bytes: Option<Cow<'static, [u8]>>,
+}
+
+/// Shows the file's size, not its megabyte of content.
+impl std::fmt::Debug for CatalogFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CatalogFile")
+            .field("name", &self.name)
+            .field("label", &self.label)
+            .field("bytes", &self.bytes.as_ref().map(|bytes| bytes.len()))
+            .finish()
+    }
 }
 
 /// The five files of one catalog, in [`FILE_NAMES`] order.

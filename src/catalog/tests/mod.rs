@@ -145,6 +145,46 @@ fn lookup_key_normalises() {
     }
 }
 
+#[test]
+fn the_fingerprint_follows_every_file() {
+    let builtin = builtin().fingerprint();
+    assert_eq!(builtin.len(), 64);
+    assert!(
+        builtin
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let written = export_builtin(dir.path()).unwrap();
+    assert_eq!(written.len(), FILE_NAMES.len());
+    let exported = Catalog::from_dir(dir.path()).unwrap();
+    assert_eq!(
+        exported.fingerprint(),
+        builtin,
+        "the same bytes, the same fingerprint"
+    );
+    assert_eq!(
+        exported.entry_count(),
+        Catalog::builtin().unwrap().entry_count()
+    );
+
+    let roles = dir.path().join("roles.csv");
+    let mut edited = std::fs::read_to_string(&roles).unwrap();
+    edited.push_str("Custom Role,,,none,\n");
+    std::fs::write(&roles, edited).unwrap();
+    let with_edit = Catalog::from_dir(dir.path()).unwrap().fingerprint();
+    std::fs::remove_file(&roles).unwrap();
+    let without_roles = Catalog::from_dir(dir.path()).unwrap().fingerprint();
+    std::fs::write(&roles, "").unwrap();
+    let empty_roles = CatalogFiles::from_dir(dir.path()).unwrap().fingerprint();
+    let all = [&builtin, &with_edit, &without_roles, &empty_roles];
+    for (i, a) in all.iter().enumerate() {
+        for b in &all[i + 1..] {
+            assert_ne!(a, b);
+        }
+    }
+}
+
 mod custom;
 mod lookup;
 mod resolution;
