@@ -315,3 +315,43 @@ fn a_relationship_header_without_services_or_roles_is_exit_65() {
         "admin_relationships.csv:1: missing required column \"services\" or \"roles\" (looked for: ",
     );
 }
+
+/// Issue 10's example: Microsoft 365 E3 (a product, not an offer) held from another
+/// partner already provides InformationProtection, which E3 and E5 would add.
+#[test]
+fn a_product_held_elsewhere_conflicts_with_the_services_an_upgrade_adds() {
+    let ws = Workspace::with_inputs(&[
+        (CUSTOMERS, "customer_id,company_name\nc1,Muster GmbH\n"),
+        (
+            SUBSCRIPTIONS,
+            "subscription_id,customer_id,offer,status,quantity,channel\n\
+             s1,c1,Office 365 Business Premium,active,10,this_partner\n\
+             s2,c1,Microsoft 365 E3,active,5,other_partner\n",
+        ),
+        (RELATIONSHIPS, "customer_id,status,services\nc1,active,*\n"),
+        (LICENSES, "customer_id,user_principal_name,offer\n"),
+    ]);
+    ws.run(&[]).assert_code(0);
+    let blocked = csv_rows(&ws.report(BLOCKED));
+    let targets: Vec<(&str, &str)> = blocked
+        .iter()
+        .map(|row| (row[5].as_str(), row[8].as_str()))
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            ("o365-e3", "ConflictingServiceTypes"),
+            ("o365-e5", "ConflictingServiceTypes")
+        ]
+    );
+    for row in &blocked {
+        assert!(
+            row[10].ends_with(
+                "s2 (Microsoft 365 E3, active, other_partner) provides InformationProtection"
+            ),
+            "{}",
+            row[10]
+        );
+    }
+    assert!(counts(&ws.summary(), "/unknown_offers").is_empty());
+}
