@@ -6,10 +6,9 @@ use std::io;
 use std::sync::Arc;
 
 use super::files::{self, CatalogFiles};
-use super::read::{CatalogError, CatalogRow, for_each_row, quoted, split_list};
+use super::read::{CatalogError, CatalogRow, ColumnSpec, for_each_row, quoted, split_list};
 use super::{Catalog, Key, KeyKind, Offer, OfferIdx, ServiceSet, Vocabulary, lookup_key};
 use super::{products, roles};
-use crate::input::ColumnSpec;
 
 const OFFER_COLUMNS: &[ColumnSpec] = &[
     ColumnSpec::required("offer_id"),

@@ -4,10 +4,9 @@
 
 use rustc_hash::FxHashMap;
 
-use super::read::{CatalogError, for_each_row, quoted, split_list};
+use super::read::{CatalogError, ColumnSpec, for_each_row, quoted, split_list};
 use super::{Catalog, Key, KeyKind, Offer, OfferIdx, Product, ProductIdx, ServiceSet};
 use super::{MAX_ENTRIES, Vocabulary, lookup_key, lookup_key_into};
-use crate::input::ColumnSpec;
 
 const PLAN_COLUMNS: &[ColumnSpec] = &[
     ColumnSpec::required("service"),

@@ -1,13 +1,16 @@
 //! Reading the rows of one catalog file, and why a catalog cannot be used.
 //!
-//! Every catalog file is read through [`for_each_row`], the one place that uses the
-//! generic CSV table: header checks, trimming and line numbers behave as for input.
+//! Every catalog file is read through [`for_each_row`]; this is the catalog's one
+//! use of the generic CSV table, so header checks, trimming and line numbers behave
+//! as for input files.
 
 use std::io;
 
 use smallvec::SmallVec;
 
-use crate::input::{ColumnSpec, InputError, Table};
+/// The columns a catalog file is read with (the generic CSV table's).
+pub(super) use crate::input::ColumnSpec;
+use crate::input::{InputError, Table};
 
 /// Why a catalog cannot be used.
 #[derive(Debug, thiserror::Error)]

@@ -1,9 +1,8 @@
 //! GDAP roles (`roles.csv`, contract §3): the services each role administers and
 //! the strongest upgrade it lets the partner submit, and the keys roles are known by.
 
-use super::read::{CatalogError, CatalogRow, for_each_row, quoted, split_list};
+use super::read::{CatalogError, CatalogRow, ColumnSpec, for_each_row, quoted, split_list};
 use super::{Catalog, ServiceSet, lookup_key};
-use crate::input::ColumnSpec;
 
 /// Index of a role in `roles.csv` order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
