@@ -18,7 +18,7 @@
 use chrono::NaiveDate;
 use divan::{Bencher, black_box};
 use upgrade_recon::catalog::{Catalog, OfferIdx, ServiceSet};
-use upgrade_recon::decision::Evidence;
+use upgrade_recon::decision::{Evidence, UpgradeType};
 use upgrade_recon::engine;
 use upgrade_recon::input::parse_iso_date;
 use upgrade_recon::model::{
@@ -107,7 +107,9 @@ impl Records {
                 id: format!("rel-{}", self.relationships.len()).into(),
                 customer,
                 status,
-                services,
+                services: Some(services),
+                roles: Box::default(),
+                display_name: Box::default(),
                 start: Some(day(start)),
                 end: Some(day(end)),
             });
@@ -201,7 +203,8 @@ fn admin_access(bencher: Bencher, relationships_count: usize) {
     let all = relationships(&catalog());
     let relationships = &all[..relationships_count];
     let as_of = day(AS_OF);
-    bencher.bench(|| rules::admin_access(black_box(relationships), black_box(as_of)));
+    let catalog = catalog();
+    bencher.bench(|| rules::admin_access(&catalog, black_box(relationships), black_box(as_of)));
 }
 
 #[divan::bench]
@@ -212,10 +215,11 @@ fn blocking_failures(bencher: Bencher) {
     let pair = UpgradePair {
         catalog: &catalog,
         customer,
-        access: rules::admin_access(customer.relationships, day(AS_OF)),
+        access: rules::admin_access(&catalog, customer.relationships, day(AS_OF)),
         subject: 0,
         source: offer(&catalog, "o365-business-essentials"),
         target: offer(&catalog, "o365-e5"),
+        upgrade_type: UpgradeType::UpgradeWithLicenseTransfer,
     };
     assert_eq!(customer.subscriptions[0].offer, Some(pair.source));
     let failures = |pair: &UpgradePair<'_>| {

@@ -23,7 +23,8 @@ Input files, all required, in --input (CSV with a header row; encoding, delimite
 Partner Center / admin center header names are recognised per file, see README):
   customers.csv             customer_id, company_name [, domain, country, account_manager]
   subscriptions.csv         subscription_id, customer_id, offer, status, quantity [, channel]
-  admin_relationships.csv   customer_id, status, services [, start_date, end_date, relationship_id]
+  admin_relationships.csv   customer_id, status, services and/or roles (GDAP role names or ids)
+                            [, start_date, end_date, relationship_id]
   license_assignments.csv   customer_id, user_principal_name, offer [, disabled_services]
                             (or a folder users/ of admin-center 'Active users' exports,
                             one per customer: users/<customer_id or domain>.csv)
@@ -59,6 +60,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Write deterministic synthetic input files (for benchmarks and load tests).
     Generate(GenerateArgs),
+    /// Export the built-in catalog, or show how a value resolves in a catalog.
+    Catalog(CatalogArgs),
 }
 
 const EXPLAIN_HELP: &str = "\
@@ -87,6 +90,59 @@ pub struct ExplainArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+pub struct CatalogArgs {
+    #[command(subcommand)]
+    pub command: CatalogCommand,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum CatalogCommand {
+    /// Write the built-in catalog's five files to DIR.
+    ///
+    /// Writes offers.csv, upgrade_paths.csv, products.csv (Microsoft's product list),
+    /// service_plans.csv and roles.csv byte for byte as built in, to edit them or drop in
+    /// Microsoft's latest product list and run with --catalog DIR.
+    #[command(after_help = CATALOG_EXPORT_HELP)]
+    Export {
+        /// Folder to write the files to (created if missing; files of the same names are
+        /// replaced, other files are left alone).
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// Show how VALUE resolves: which offer, product or role, by which key.
+    ///
+    /// Prints the offer, product or GDAP role VALUE names, by which key (offer id, name,
+    /// SKU or alias; product String_Id, GUID or display name; role name, id or former
+    /// name), with its services and upgrade path or upgrade right; or that it is unknown,
+    /// with the closest known names.
+    #[command(after_help = CATALOG_LOOKUP_HELP)]
+    Lookup {
+        /// An offer id, name or SKU, a product String_Id, GUID or display name, or a role
+        /// name, roleDefinitionId or former name (case and runs of white space ignored).
+        #[arg(value_name = "VALUE")]
+        value: String,
+
+        /// Folder holding the catalog to look in [default: the built-in catalog].
+        #[arg(long, value_name = "DIR")]
+        catalog: Option<PathBuf>,
+    },
+}
+
+const CATALOG_EXPORT_HELP: &str = "\
+Exit codes:
+  0   the five files were written
+  2   usage error
+  74  DIR or a file in it could not be written";
+
+const CATALOG_LOOKUP_HELP: &str = "\
+Exit codes:
+  0   VALUE names an offer, a product or a role
+  1   VALUE is unknown (the closest known names are printed)
+  2   usage error
+  65  the catalog given with --catalog is invalid
+  66  a file of the catalog given with --catalog is missing or unreadable";
+
+#[derive(Debug, Clone, Args)]
 pub struct GenerateArgs {
     /// Number of customers to generate (about 2.5 subscriptions and 40 license rows each).
     #[arg(long, value_name = "N")]
@@ -113,7 +169,8 @@ pub struct InputArgs {
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
     pub as_of: Option<NaiveDate>,
 
-    /// Folder with offers.csv and upgrade_paths.csv replacing the built-in catalog.
+    /// Folder with offers.csv and upgrade_paths.csv (and optionally products.csv,
+    /// service_plans.csv, roles.csv) replacing the built-in catalog whole.
     #[arg(long, value_name = "DIR")]
     pub catalog: Option<PathBuf>,
 

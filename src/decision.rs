@@ -172,8 +172,12 @@ pub enum Failure {
     StatusNotActive(SubscriptionStatus),
     NotProvisioned,
     NoActiveAdminRelationship,
+    /// Check 3: services no active relationship covers (perhaps none), and the
+    /// upgrade type no active GDAP role allows when every active relationship is
+    /// role-only.
     MissingAdminServices {
         missing: ServiceSet,
+        missing_right: Option<UpgradeType>,
     },
     /// The subscriptions of the customer holding the target (a `held` list).
     TargetAlreadyOwned {

@@ -40,7 +40,7 @@ pub fn evaluate_customer(
     customer: CustomerView<'_>,
     as_of: NaiveDate,
 ) -> CustomerDecisions {
-    let access = admin_access(customer.relationships, as_of);
+    let access = admin_access(catalog, customer.relationships, as_of);
     let mut memo = CustomerMemo::default();
     let mut evidence = Evidence::default();
     let subscriptions = customer
@@ -61,6 +61,7 @@ pub fn evaluate_customer(
             let pairs = path
                 .iter()
                 .map(|&target| {
+                    let assigned_users = memo.assigned_users(customer, source);
                     let pair = UpgradePair {
                         catalog,
                         customer,
@@ -68,6 +69,7 @@ pub fn evaluate_customer(
                         subject,
                         source,
                         target,
+                        upgrade_type: UpgradeType::for_assigned_users(assigned_users),
                     };
                     PairDecision {
                         target,
@@ -91,7 +93,7 @@ fn decide(pair: &UpgradePair<'_>, memo: &mut CustomerMemo, evidence: &mut Eviden
     }
     let assigned_users = memo.assigned_users(pair.customer, pair.source);
     Verdict::Eligible(EligibleUpgrade {
-        upgrade_type: UpgradeType::for_assigned_users(assigned_users),
+        upgrade_type: pair.upgrade_type,
         assigned_users,
         reassignments: memo.reassignments(pair, evidence),
     })

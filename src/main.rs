@@ -25,6 +25,7 @@ fn main() -> ExitCode {
     ExitCode::from(match cli.command {
         Command::Run(args) => run(args),
         Command::Explain(args) => explain(args),
+        Command::Catalog(args) => catalog(args),
         Command::Generate(args) => generate(args),
     })
 }
@@ -103,4 +104,13 @@ fn explain(args: upgrade_recon::cli::ExplainArgs) -> u8 {
             error.exit_code()
         }
     }
+}
+
+fn catalog(args: upgrade_recon::cli::CatalogArgs) -> u8 {
+    let outcome = cmd::catalog::run(args);
+    print_stderr(&outcome.stderr);
+    if !cmd::print_stdout(&outcome.stdout) {
+        return exit::CANT_WRITE;
+    }
+    outcome.exit
 }

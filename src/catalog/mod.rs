@@ -1,24 +1,43 @@
-//! The offer catalog: offers with their services and seat limits, the keys an
-//! offer is known by (id, name, SKU, aliases) and the upgrade paths between offers.
+//! The catalog (contract §3): the offers the upgrade rules know with their services,
+//! seat limits and upgrade paths; every other Microsoft product a customer may hold,
+//! with the services its service plans make up; the GDAP roles and what they grant;
+//! and the keys each of them is known by.
 //!
-//! The default catalog is compiled in from `src/catalog/default/` and loaded by the
+//! A catalog's entries are its offers (`offers.csv`, in file order), then the
+//! products of `products.csv` that are no offer. Subscriptions and licenses name
+//! entries by [`OfferIdx`]; only offers have upgrade paths and seat limits.
+//!
+//! The built-in catalog is compiled in from `src/catalog/default/` and read by the
 //! same code as a catalog given with `--catalog DIR`.
 
+mod files;
 mod load;
+mod lookup;
+mod products;
+mod read;
+mod roles;
 mod services;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::path::Path;
+use std::sync::Arc;
 
-use crate::csvio::CsvFile;
-
-pub use load::CatalogError;
+pub use files::{CatalogFile, CatalogFiles, ExportError, FILE_NAMES, export_builtin};
+pub use lookup::{Lookup, Suggestion, SuggestionTarget};
+pub use read::{CatalogError, quoted};
+pub use roles::{Role, RoleIdx, RoleKey, RoleKeyKind, RoleServices, UpgradeRight};
 pub use services::{MAX_SERVICES, ServiceIdx, ServiceSet, Vocabulary};
 
-/// Index of an offer in its [`Catalog`].
+/// Index of an entry (an offer, or a product that is no offer) in its [`Catalog`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct OfferIdx(pub u16);
 
+/// The most entries a catalog may hold: [`OfferIdx`] numbers them with a `u16`.
+pub const MAX_ENTRIES: usize = 1 << 16;
+
+/// An entry of the catalog: an offer of `offers.csv`, or a product of
+/// `products.csv` that is no offer (then `id` and `sku` are its String_Id, `name`
+/// its display name, and it has no region, seat limit or alias).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Offer {
     pub id: Box<str>,
@@ -28,73 +47,144 @@ pub struct Offer {
     /// Seat limit; `None` is unlimited.
     pub max_quantity: Option<u64>,
     pub services: ServiceSet,
+    /// Former and other names, as written in `offers.csv`.
+    pub aliases: Box<[Box<str>]>,
+}
+
+/// Index of a product in `products.csv` order (of first appearance).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ProductIdx(pub u32);
+
+/// A product of `products.csv`: its rows (one per service plan) joined by GUID.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Product {
+    pub string_id: Box<str>,
+    pub guid: Box<str>,
+    pub name: Box<str>,
+    /// The services its service plans make up (`service_plans.csv`).
+    pub services: ServiceSet,
+    /// The offer it is (its String_Id or GUID is that offer's SKU), or its own entry.
+    pub entry: OfferIdx,
+    /// The line of its first row.
+    pub line: u64,
+}
+
+/// What kind of entry an [`OfferIdx`] names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryKind {
+    /// An offer of `offers.csv`.
+    Offer,
+    /// A product of `products.csv` that is no offer.
+    Product(ProductIdx),
+}
+
+/// Which key of which entry a value matched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Key {
+    pub entry: OfferIdx,
+    pub kind: KeyKind,
+}
+
+/// The kinds of keys, in the order of their precedence (contract §3): an offer's
+/// own keys, then the keys of the products that are an offer, then other
+/// products' String_Id and GUID, then other products' display names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyKind {
+    OfferId,
+    OfferName,
+    OfferSku,
+    OfferAlias,
+    ProductStringId(ProductIdx),
+    ProductGuid(ProductIdx),
+    ProductName(ProductIdx),
 }
 
 #[derive(Debug, Clone)]
 pub struct Catalog {
     vocabulary: Vocabulary,
-    offers: Vec<Offer>,
-    /// Upgrade targets per offer, in preference order.
+    /// The offers, then the products that are no offer.
+    entries: Vec<Offer>,
+    offer_count: usize,
+    /// Per offer, its upgrade targets in preference order.
     paths: Vec<Vec<OfferIdx>>,
-    /// Normalised key (see [`lookup_key`]) → offer.
-    keys: HashMap<String, OfferIdx>,
+    products: Vec<Product>,
+    /// Per product entry (`entries[offer_count..]`), its product.
+    entry_products: Vec<ProductIdx>,
+    /// Normalised key (see [`lookup_key`]) → entry.
+    keys: FxHashMap<String, Key>,
+    roles: Vec<Role>,
+    role_keys: FxHashMap<String, RoleKey>,
+    files: Arc<CatalogFiles>,
 }
-
-const DEFAULT_OFFERS: &str = include_str!("default/offers.csv");
-const DEFAULT_PATHS: &str = include_str!("default/upgrade_paths.csv");
 
 impl Catalog {
     /// The catalog compiled into the program.
     pub fn builtin() -> Result<Catalog, CatalogError> {
-        load::parse(
-            "built-in catalog offers.csv",
-            DEFAULT_OFFERS.as_bytes(),
-            "built-in catalog upgrade_paths.csv",
-            DEFAULT_PATHS.as_bytes(),
-        )
+        Catalog::from_files(CatalogFiles::builtin())
     }
 
-    /// A catalog from `offers.csv` and `upgrade_paths.csv` in `dir`.
+    /// The catalog of the files in `dir` (see [`CatalogFiles::from_dir`]).
     pub fn from_dir(dir: &Path) -> Result<Catalog, CatalogError> {
-        let offers_path = dir.join("offers.csv");
-        let paths_path = dir.join("upgrade_paths.csv");
-        // Opened as the input files are: a FIFO or device is refused, never waited on.
-        let read = |path: &Path| {
-            let name = path.display().to_string();
-            CsvFile::open(path, &name)
-                .and_then(|file| file.read_all())
-                .map_err(CatalogError::Table)
-        };
-        let offers = read(&offers_path)?;
-        let paths = read(&paths_path)?;
-        load::parse(
-            &offers_path.display().to_string(),
-            &offers,
-            &paths_path.display().to_string(),
-            &paths,
-        )
+        Catalog::from_files(CatalogFiles::from_dir(dir)?)
     }
 
-    /// Resolves an offer as written in an input file: by id, name, SKU or alias,
+    /// Reads and validates a catalog's files.
+    pub fn from_files(files: CatalogFiles) -> Result<Catalog, CatalogError> {
+        load::parse(Arc::new(files))
+    }
+
+    /// Resolves an offer as written in an input file (contract §3): by an offer's
+    /// id, name, SKU or alias, then by a product's String_Id, GUID or display name,
     /// ignoring case and runs of white space.
     pub fn resolve(&self, value: &str) -> Option<OfferIdx> {
+        self.resolve_key(value).map(|key| key.entry)
+    }
+
+    /// Like [`Catalog::resolve`], also telling which key matched.
+    pub fn resolve_key(&self, value: &str) -> Option<Key> {
         self.keys.get(&lookup_key(value)).copied()
     }
 
+    /// The entry `offer`: an offer, or a product that is no offer.
     pub fn offer(&self, offer: OfferIdx) -> &Offer {
-        &self.offers[usize::from(offer.0)]
+        &self.entries[usize::from(offer.0)]
     }
 
+    /// Every entry: the offers in `offers.csv` order, then the products that are no offer.
     pub fn offers(&self) -> impl Iterator<Item = (OfferIdx, &Offer)> {
-        self.offers
+        self.entries
             .iter()
             .enumerate()
             .map(|(i, offer)| (OfferIdx(i as u16), offer))
     }
 
-    /// The offers `from` can be upgraded to, in preference order.
+    /// The number of offers of `offers.csv`: entries `0..offer_count()`.
+    pub fn offer_count(&self) -> usize {
+        self.offer_count
+    }
+
+    /// The number of entries: offers and products that are no offer.
+    pub fn entry_count(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True for an offer of `offers.csv`, false for a product.
+    pub fn is_offer(&self, entry: OfferIdx) -> bool {
+        usize::from(entry.0) < self.offer_count
+    }
+
+    pub fn kind(&self, entry: OfferIdx) -> EntryKind {
+        match usize::from(entry.0).checked_sub(self.offer_count) {
+            None => EntryKind::Offer,
+            Some(i) => EntryKind::Product(self.entry_products[i]),
+        }
+    }
+
+    /// The offers `from` can be upgraded to, in preference order; none for a product.
     pub fn upgrade_path(&self, from: OfferIdx) -> &[OfferIdx] {
-        &self.paths[usize::from(from.0)]
+        self.paths
+            .get(usize::from(from.0))
+            .map_or(&[], Vec::as_slice)
     }
 
     pub fn vocabulary(&self) -> &Vocabulary {
@@ -105,148 +195,91 @@ impl Catalog {
     pub fn services_of(&self, offer: Option<OfferIdx>) -> ServiceSet {
         offer.map_or(ServiceSet::EMPTY, |offer| self.offer(offer).services)
     }
+
+    pub fn product(&self, product: ProductIdx) -> &Product {
+        &self.products[product.0 as usize]
+    }
+
+    /// Every product of `products.csv`, in order of first appearance.
+    pub fn products(&self) -> impl Iterator<Item = (ProductIdx, &Product)> {
+        self.products
+            .iter()
+            .enumerate()
+            .map(|(i, product)| (ProductIdx(i as u32), product))
+    }
+
+    /// Resolves a GDAP role by name, roleDefinitionId or alias, ignoring case and
+    /// runs of white space.
+    pub fn resolve_role(&self, value: &str) -> Option<RoleIdx> {
+        self.resolve_role_key(value).map(|key| key.role)
+    }
+
+    /// Like [`Catalog::resolve_role`], also telling which key matched.
+    pub fn resolve_role_key(&self, value: &str) -> Option<RoleKey> {
+        self.role_keys.get(&lookup_key(value)).copied()
+    }
+
+    /// [`Catalog::resolve_role`] for many values: `scratch` holds each key, so that
+    /// resolving allocates nothing once it has grown.
+    pub fn resolve_role_with(&self, value: &str, scratch: &mut String) -> Option<RoleIdx> {
+        lookup_key_into(value, scratch);
+        self.role_keys.get(scratch.as_str()).map(|key| key.role)
+    }
+
+    pub fn role(&self, role: RoleIdx) -> &Role {
+        &self.roles[usize::from(role.0)]
+    }
+
+    /// Every role, in `roles.csv` order.
+    pub fn roles(&self) -> impl Iterator<Item = (RoleIdx, &Role)> {
+        self.roles
+            .iter()
+            .enumerate()
+            .map(|(i, role)| (RoleIdx(i as u16), role))
+    }
+
+    /// How `value` resolves, as an offer or product and as a role, or the closest
+    /// known names when it does not (`catalog lookup`).
+    pub fn lookup(&self, value: &str) -> Lookup<'_> {
+        Lookup::new(self, value)
+    }
+
+    /// The files the catalog was read from.
+    pub fn files(&self) -> &CatalogFiles {
+        &self.files
+    }
+
+    /// SHA-256 (hex) over the catalog's files (see [`CatalogFiles::fingerprint`]).
+    pub fn fingerprint(&self) -> String {
+        self.files.fingerprint()
+    }
 }
 
-/// The form in which offer keys are compared: lower case, white space runs
-/// collapsed to one space, trimmed.
+/// The form in which keys are compared: lower case, every run of white space
+/// (Unicode's, the no-break space included) collapsed to one space, trimmed.
 pub fn lookup_key(value: &str) -> String {
     let mut key = String::with_capacity(value.len());
+    lookup_key_into(value, &mut key);
+    key
+}
+
+/// [`lookup_key`] written into `key` (cleared first).
+pub fn lookup_key_into(value: &str, key: &mut String) {
+    key.clear();
     for word in value.split_whitespace() {
         if !key.is_empty() {
             key.push(' ');
         }
-        key.extend(word.chars().flat_map(char::to_lowercase));
+        if word.is_ascii() {
+            // Most keys are ASCII, and Unicode's lower-casing costs far more per character.
+            let start = key.len();
+            key.push_str(word);
+            key[start..].make_ascii_lowercase();
+        } else {
+            key.extend(word.chars().flat_map(char::to_lowercase));
+        }
     }
-    key
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn builtin() -> Catalog {
-        Catalog::builtin().expect("the built-in catalog is valid")
-    }
-
-    fn id(catalog: &Catalog, value: &str) -> Option<String> {
-        catalog
-            .resolve(value)
-            .map(|o| catalog.offer(o).id.to_string())
-    }
-
-    #[test]
-    fn builtin_catalog_matches_the_contract() {
-        let catalog = builtin();
-        assert_eq!(catalog.offers().count(), 18);
-        assert_eq!(catalog.vocabulary().len(), 17);
-        let path = |from: &str| -> Vec<String> {
-            let from = catalog.resolve(from).unwrap();
-            catalog
-                .upgrade_path(from)
-                .iter()
-                .map(|o| catalog.offer(*o).id.to_string())
-                .collect()
-        };
-        assert_eq!(
-            path("o365-business"),
-            [
-                "o365-business-premium",
-                "o365-proplus",
-                "o365-e3",
-                "o365-e5"
-            ]
-        );
-        assert_eq!(path("o365-business-premium"), ["o365-e3", "o365-e5"]);
-        assert_eq!(
-            path("o365-business-essentials"),
-            ["o365-business-premium", "o365-e1", "o365-e3", "o365-e5"]
-        );
-        assert_eq!(
-            path("o365-business-essentials-india"),
-            [
-                "o365-business-premium-india",
-                "o365-e1",
-                "o365-e3",
-                "o365-e5"
-            ]
-        );
-        assert!(path("m365-business-premium").is_empty());
-        let e5 = catalog.offer(catalog.resolve("o365-e5").unwrap());
-        let e3 = catalog.offer(catalog.resolve("o365-e3").unwrap());
-        assert!(e5.services.is_superset_of(e3.services));
-        assert_eq!(e5.services.minus(e3.services).len(), 4);
-    }
-
-    #[test]
-    fn resolves_ids_names_former_names_and_skus() {
-        let catalog = builtin();
-        let cases = [
-            ("o365-e3", Some("o365-e3")),
-            ("Office 365 E3", Some("o365-e3")),
-            ("ENTERPRISEPACK", Some("o365-e3")),
-            ("enterprisepack", Some("o365-e3")),
-            ("  Office   365  Enterprise E3 ", Some("o365-e3")),
-            (
-                "Microsoft 365 Business Basic",
-                Some("o365-business-essentials"),
-            ),
-            (
-                "Office 365 Advanced Threat Protection",
-                Some("defender-o365-plan1"),
-            ),
-            (
-                "Microsoft 365 Business Basic India",
-                Some("o365-business-essentials-india"),
-            ),
-            ("Azure plan", None),
-        ];
-        for (value, expected) in cases {
-            assert_eq!(id(&catalog, value).as_deref(), expected, "{value}");
-        }
-    }
-
-    #[test]
-    fn rename_trap() {
-        let catalog = builtin();
-        assert_eq!(
-            id(&catalog, "Microsoft 365 Business Standard").as_deref(),
-            Some("o365-business-premium")
-        );
-        assert_eq!(
-            id(&catalog, "Office 365 Business Premium").as_deref(),
-            Some("o365-business-premium")
-        );
-        assert_eq!(
-            id(&catalog, "O365_BUSINESS_PREMIUM").as_deref(),
-            Some("o365-business-premium")
-        );
-        assert_eq!(
-            id(&catalog, "Microsoft 365 Business Premium").as_deref(),
-            Some("m365-business-premium")
-        );
-        assert_eq!(
-            id(&catalog, "SPB").as_deref(),
-            Some("m365-business-premium")
-        );
-    }
-
-    #[test]
-    fn india_offers_never_upgrade_to_global_business_premium() {
-        let catalog = builtin();
-        let global_bp = catalog.resolve("o365-business-premium").unwrap();
-        for from in [
-            "o365-business-india",
-            "o365-business-essentials-india",
-            "o365-business-premium-india",
-        ] {
-            let from = catalog.resolve(from).unwrap();
-            assert!(!catalog.upgrade_path(from).contains(&global_bp));
-        }
-    }
-
-    #[test]
-    fn lookup_key_normalises() {
-        assert_eq!(lookup_key("  Office\t365   E3 "), "office 365 e3");
-        assert_eq!(lookup_key("ÄRGER Plan"), "ärger plan");
-    }
-}
+mod tests;

@@ -101,7 +101,7 @@ pub fn run(args: ExplainArgs) -> Result<Explained, RunError> {
     };
     let cx = input.context(customer, &decisions);
     let stdout = if args.json {
-        let access = admin_access(view.relationships, config.as_of);
+        let access = admin_access(&catalog.catalog, view.relationships, config.as_of);
         let document = serde_json::json!({
             "as_of": config.as_of.to_string(),
             "customers": [json::customer(&cx, &decisions, access, &positions)],

@@ -56,6 +56,9 @@ pub struct HeaderRules<'a> {
     pub overrides: Vec<HeaderOverride<'a>>,
     /// How `--column` names this file, for the advice on an ambiguous header.
     pub option_prefix: &'a str,
+    /// Groups of optional fields of which the header must hold at least one
+    /// (`admin_relationships.csv`: services, roles, or both).
+    pub one_of: &'a [&'static [&'static str]],
 }
 
 /// A header as compared: lower case without whitespace, `_`, `-` or a BOM.
@@ -89,6 +92,15 @@ pub enum HeaderError {
     #[error("missing required column \"{field}\" (looked for: {})", .tried.join(", "))]
     MissingColumn { field: String, tried: Vec<String> },
     #[error(
+        "missing required column {} (looked for: {})",
+        .fields.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(" or "),
+        .tried.join(", ")
+    )]
+    MissingOneOf {
+        fields: Vec<String>,
+        tried: Vec<String>,
+    },
+    #[error(
         "columns {first_position} {} and {second_position} {} both map to \"{field}\"; \
          choose one with --column {option_prefix}.{field}=HEADER",
         shown(.first),
@@ -109,7 +121,8 @@ pub enum HeaderError {
 /// Columns no spec asks for are ignored.
 pub fn map_header(header: &[&str], rules: &HeaderRules<'_>) -> Result<HeaderMap, HeaderError> {
     let mut map = HeaderMap::default();
-    for (spec, (tried, found)) in rules.specs.iter().zip(candidates(header, rules)) {
+    let candidates = candidates(header, rules);
+    for (spec, (tried, found)) in rules.specs.iter().zip(&candidates) {
         let field = spec.name;
         match found.as_slice() {
             [] if spec.required => {
@@ -136,7 +149,36 @@ pub fn map_header(header: &[&str], rules: &HeaderRules<'_>) -> Result<HeaderMap,
             }
         }
     }
+    if let Some(fields) = missing_one_of(rules, &candidates) {
+        let tried = rules
+            .specs
+            .iter()
+            .zip(&candidates)
+            .filter(|(spec, _)| fields.contains(&spec.name))
+            .flat_map(|(_, (tried, _))| tried.iter().map(ToString::to_string))
+            .collect();
+        return Err(HeaderError::MissingOneOf {
+            fields: fields.iter().map(ToString::to_string).collect(),
+            tried,
+        });
+    }
     Ok(map)
+}
+
+/// The first group of `rules.one_of` of which `candidates` found no field.
+fn missing_one_of(
+    rules: &HeaderRules<'_>,
+    candidates: &[(Vec<&str>, Vec<usize>)],
+) -> Option<&'static [&'static str]> {
+    let found = |field: &str| {
+        let position = rules.specs.iter().position(|spec| spec.name == field);
+        position.is_some_and(|i| !candidates[i].1.is_empty())
+    };
+    rules
+        .one_of
+        .iter()
+        .copied()
+        .find(|fields| !fields.iter().any(|field| found(field)))
 }
 
 /// A header as messages show it: without a BOM and surrounding whitespace.
@@ -200,7 +242,8 @@ pub fn detect_delimiter(header_line: &[u8], rules: &HeaderRules<'_>) -> Option<u
             .specs
             .iter()
             .zip(&found)
-            .all(|(spec, (_, columns))| !spec.required || !columns.is_empty());
+            .all(|(spec, (_, columns))| !spec.required || !columns.is_empty())
+            && missing_one_of(rules, &found).is_none();
         let count = found
             .iter()
             .filter(|(_, columns)| !columns.is_empty())

@@ -47,6 +47,9 @@ pub struct LoadedInput {
     pub unknown_license_offers: Vec<Box<str>>,
     /// Per unknown spelling, the number of its case- and space-folded form.
     pub unknown_license_offer_keys: Vec<u32>,
+    /// Roles of accepted relationships that the catalog does not know, as written
+    /// (trimmed), with the number of times they are named.
+    pub unknown_roles: std::collections::BTreeMap<String, u64>,
     /// In file order, then line order: the first `ReadOptions::rejected_rows_kept`
     /// rows, and the count of all.
     pub rejected: Rejects,

@@ -144,7 +144,7 @@ pub fn load(
     };
     let relationship_parser = relationships::RelationshipParser {
         customers: &index,
-        vocabulary: catalog.vocabulary(),
+        catalog,
     };
     let license_parser = &licenses::LicenseParser {
         catalog,
@@ -214,6 +214,9 @@ pub fn load(
         .reserve_exact(chunks.iter().map(|c| c.items.len()).sum());
     for chunk in chunks {
         loaded.relationships.extend(chunk.items);
+        for (role, count) in chunk.local.unknown_roles {
+            *loaded.unknown_roles.entry(role).or_default() += count;
+        }
     }
 
     match license_read {

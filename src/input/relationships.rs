@@ -1,38 +1,62 @@
-//! Rows of `admin_relationships.csv`.
+//! Rows of `admin_relationships.csv`: a `services` value (delegated admin in the
+//! v1 sense), GDAP `roles`, or both (contract §2).
+
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
 use super::fields::{known_value, optional_date, required, services};
 use super::lookup::CustomerIndex;
-use crate::catalog::Vocabulary;
+use crate::catalog::{Catalog, RoleIdx};
 use crate::csvio::{ColumnSpec, FieldProblem, Row, RowParser, RowProblems};
 use crate::model::Relationship;
 
+/// `services` and `roles` are each optional; the header needs one of them (see
+/// `headers::ONE_OF`) and every row a value in one of them.
 pub const COLUMNS: &[ColumnSpec] = &[
     ColumnSpec::required("customer_id"),
     ColumnSpec::required("status"),
-    ColumnSpec::required("services"),
+    ColumnSpec::optional("services"),
+    ColumnSpec::optional("roles"),
     ColumnSpec::optional("start_date"),
     ColumnSpec::optional("end_date"),
     ColumnSpec::optional("relationship_id"),
+    ColumnSpec::optional("display_name"),
 ];
 const CUSTOMER_ID: usize = 0;
 const STATUS: usize = 1;
 const SERVICES: usize = 2;
-const START_DATE: usize = 3;
-const END_DATE: usize = 4;
-const RELATIONSHIP_ID: usize = 5;
+const ROLES: usize = 3;
+const START_DATE: usize = 4;
+const END_DATE: usize = 5;
+const RELATIONSHIP_ID: usize = 6;
+const DISPLAY_NAME: usize = 7;
 
 pub struct RelationshipParser<'a> {
     pub customers: &'a CustomerIndex,
-    pub vocabulary: &'a Vocabulary,
+    pub catalog: &'a Catalog,
+}
+
+/// What one chunk of the file gave besides its rows.
+#[derive(Debug, Default)]
+pub struct RelationshipChunk {
+    /// Roles the catalog does not know, as written (trimmed), with the number of
+    /// times accepted rows name them.
+    pub unknown_roles: BTreeMap<String, u64>,
+    /// Holds each role's key while it is resolved.
+    scratch: String,
 }
 
 impl RowParser for RelationshipParser<'_> {
     type Item = Relationship;
-    type Local = ();
+    type Local = RelationshipChunk;
 
-    fn parse(&self, row: &Row<'_>, problems: &mut RowProblems, _: &mut ()) -> Option<Relationship> {
+    fn parse(
+        &self,
+        row: &Row<'_>,
+        problems: &mut RowProblems,
+        local: &mut RelationshipChunk,
+    ) -> Option<Relationship> {
         let name = |spec: usize| COLUMNS[spec].name;
         let field = |spec: usize| row.get(spec, COLUMNS);
         let customer = problems.take(
@@ -41,28 +65,84 @@ impl RowParser for RelationshipParser<'_> {
                 .and_then(|v| self.customers.resolve(name(CUSTOMER_ID), v)),
         );
         let status = problems.take(field(STATUS).and_then(|v| known_value(name(STATUS), v, None)));
-        let coverage = problems.take(
-            field(SERVICES)
-                .and_then(|v| required(name(SERVICES), v))
-                .and_then(|v| services(name(SERVICES), v, self.vocabulary, true)),
-        );
+        let coverage = problems.take(field(SERVICES).and_then(|v| match v {
+            "" => Ok(None),
+            v => services(name(SERVICES), v, self.catalog.vocabulary(), true).map(Some),
+        }));
+        let roles = problems.take(field(ROLES));
         let start =
             problems.take(field(START_DATE).and_then(|v| optional_date(name(START_DATE), v)));
         let end = problems.take(field(END_DATE).and_then(|v| optional_date(name(END_DATE), v)));
         let id = problems.take(field(RELATIONSHIP_ID));
+        let display_name = problems.take(field(DISPLAY_NAME));
         let (start, end) = (start?, end?);
         if let Some(problem) = check_order(start, end) {
             problems.push(problem);
+        }
+        let (coverage, roles) = (coverage?, roles?);
+        if coverage.is_none() && role_names(roles).next().is_none() {
+            problems.push(FieldProblem::new(
+                name(SERVICES),
+                "missing required value (a relationship needs services, roles or both)",
+            ));
+        }
+        let (known, unknown) = self.known_roles(roles, &mut local.scratch);
+        if unknown && problems.is_empty() {
+            self.count_unknown_roles(roles, local);
         }
         Some(Relationship {
             id: id?.into(),
             customer: customer?,
             status: status?,
-            services: coverage?,
+            services: coverage,
+            roles: known,
+            display_name: display_name?.into(),
             start,
             end,
         })
     }
+}
+
+impl RelationshipParser<'_> {
+    /// The roles of `value` the catalog knows, each once in the order given, and
+    /// whether `value` names a role it does not know.
+    fn known_roles(&self, value: &str, scratch: &mut String) -> (Box<[RoleIdx]>, bool) {
+        let mut known: Vec<RoleIdx> = Vec::new();
+        let mut unknown = false;
+        for role in role_names(value) {
+            match self.catalog.resolve_role_with(role, scratch) {
+                Some(idx) if !known.contains(&idx) => known.push(idx),
+                Some(_) => {}
+                None => unknown = true,
+            }
+        }
+        (known.into_boxed_slice(), unknown)
+    }
+
+    fn count_unknown_roles(&self, value: &str, local: &mut RelationshipChunk) {
+        for role in role_names(value) {
+            if self
+                .catalog
+                .resolve_role_with(role, &mut local.scratch)
+                .is_none()
+            {
+                match local.unknown_roles.get_mut(role) {
+                    Some(count) => *count += 1,
+                    None => {
+                        local.unknown_roles.insert(role.to_owned(), 1);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The roles of a `;`-separated list, trimmed, empty items skipped.
+fn role_names(value: &str) -> impl Iterator<Item = &str> {
+    value
+        .split(';')
+        .map(str::trim)
+        .filter(|role| !role.is_empty())
 }
 
 fn check_order(start: Option<NaiveDate>, end: Option<NaiveDate>) -> Option<FieldProblem> {

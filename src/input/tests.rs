@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use super::*;
-use crate::model::KnownValues;
+use crate::catalog::ServiceSet;
+use crate::model::{Coverage, KnownValues};
 
 /// A small export with every layout hazard the chunk splitter must respect, its
 /// lines ended (also inside quotes) with `line_end`.
@@ -14,7 +15,8 @@ fn write_hazardous_export(dir: &Path, line_end: &str) {
     let mut customers = String::from("customer_id,company_name,domain\r\n");
     let mut subscriptions =
         String::from("subscription_id,customer_id,offer,status,quantity,channel\r\n");
-    let mut relationships = String::from("customer_id,status,services,start_date,end_date\r\n");
+    let mut relationships =
+        String::from("customer_id,status,services,roles,start_date,end_date\r\n");
     let mut licenses = String::from("customer_id,user_principal_name,offer,disabled_services\r\n");
     for c in 0..40 {
         // Quoted names with line breaks (CRLF inside quotes too) and doubled quotes.
@@ -40,7 +42,14 @@ fn write_hazardous_export(dir: &Path, line_end: &str) {
         }
         let _ = write!(
             relationships,
-            "C{c},active,\"Exchange;SharePoint;\r\nTeams\",2024-01-01,\r\n"
+            "C{c},active,\"Exchange;SharePoint;\r\nTeams\",,2024-01-01,\r\n"
+        );
+        // GDAP roles: known ones by name and id, and a custom role counted as unknown.
+        let _ = write!(
+            relationships,
+            "C{c},active,,\"Directory Readers;Custom Role {};\r\n\
+             69091246-20e8-4a56-aa4d-066075b2a7a8\",,\r\n",
+            c % 3
         );
         for u in 0..6 {
             let upn = if u % 2 == 0 {
@@ -75,8 +84,8 @@ fn write_hazardous_export(dir: &Path, line_end: &str) {
 fn describe(mut loaded: LoadedInput) -> String {
     let (dataset, duplicates) = loaded.build_dataset();
     let mut out = format!(
-        "{duplicates:?}\n{:?}\n{:?}\n",
-        loaded.rejected, loaded.files
+        "{duplicates:?}\n{:?}\n{:?}\n{:?}\n",
+        loaded.rejected, loaded.files, loaded.unknown_roles
     );
     for view in dataset.customer_views() {
         let _ = writeln!(out, "{:?}", view.customer);
@@ -92,7 +101,7 @@ fn describe(mut loaded: LoadedInput) -> String {
             );
         }
         for r in view.relationships {
-            let _ = writeln!(out, "  {:?}", r.services);
+            let _ = writeln!(out, "  {:?} {:?}", r.services, r.roles);
         }
         let mut licenses: Vec<String> = view
             .licenses
@@ -151,6 +160,10 @@ fn same_dataset_from_every_reader(dir: &Path, line_end: &str) {
     assert!(
         sequential.contains("unknown customer"),
         "the bad rows are rejected"
+    );
+    assert!(
+        sequential.contains(r#"{"Custom Role 0": 14, "Custom Role 1": 13, "Custom Role 2": 13}"#),
+        "unknown roles are counted over every chunk"
     );
     for chunk_bytes in [1, 7, 64, 300, 4096] {
         let parallel = describe(load_with(ReadOptions {
@@ -372,4 +385,119 @@ fn a_limit_keeps_the_first_rejected_rows_and_counts_them_all() {
             assert_eq!(bounded.files, everything.files, "limit {limit}");
         }
     }
+}
+
+/// Writes `relationships` beside a customers file of `c1` and empty other files.
+fn relationship_export(dir: &Path, relationships: &str) {
+    let files = [
+        (CUSTOMERS, "customer_id,company_name\nc1,A\n"),
+        (
+            SUBSCRIPTIONS,
+            "subscription_id,customer_id,offer,status,quantity,channel\n",
+        ),
+        (RELATIONSHIPS, relationships),
+        (LICENSES, "customer_id,user_principal_name,offer\n"),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).expect("write");
+    }
+}
+
+#[test]
+fn relationships_grant_services_roles_or_both() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    relationship_export(
+        dir.path(),
+        "customer_id,status,services,Entra roles\n\
+         c1,active,,Exchange Administrator\n\
+         c1,active,,29232CDF-9323-42FD-ADE2-1D097AF3E4DE; exchange service administrator ;Teams Administrator\n\
+         c1,active,*,Custom Role;Directory Readers\n\
+         c1,active,Exchange,\n\
+         c1,active,,\n\
+         c1,active,, ; ;\n\
+         c1,bogus,,Custom Role\n\
+         c1,active,,custom role\n",
+    );
+    let catalog = Catalog::builtin().expect("catalog");
+    let options = ReadOptions {
+        chunk_bytes: 1 << 20,
+        parallel: false,
+        ..ReadOptions::default()
+    };
+    let loaded = load_dir(dir.path(), &catalog, options).expect("valid");
+    let role = |name: &str| catalog.resolve_role(name).expect(name);
+    let exchange = catalog.vocabulary().lookup("Exchange").expect("Exchange");
+    let accepted: Vec<(u64, Option<Coverage>, Vec<_>)> = loaded
+        .relationships
+        .iter()
+        .zip([2, 3, 4, 5, 9])
+        .map(|(r, line)| (line, r.services, r.roles.to_vec()))
+        .collect();
+    let expected = vec![
+        (2, None, vec![role("Exchange Administrator")]),
+        (
+            3,
+            None,
+            vec![role("Exchange Administrator"), role("Teams Administrator")],
+        ),
+        (4, Some(Coverage::All), vec![role("Directory Readers")]),
+        (
+            5,
+            Some(Coverage::Services(ServiceSet::EMPTY.with(exchange))),
+            vec![],
+        ),
+        (9, None, vec![]),
+    ];
+    assert_eq!(accepted, expected);
+    assert_eq!(loaded.relationships.len(), expected.len());
+    let rejected: Vec<(u64, String)> = loaded
+        .rejected
+        .kept()
+        .iter()
+        .map(|r| (r.line, r.joined_problems()))
+        .collect();
+    let neither = "services: missing required value (a relationship needs services, roles or both)";
+    assert_eq!(
+        rejected,
+        [
+            (6, neither.to_owned()),
+            (7, neither.to_owned()),
+            (
+                8,
+                "status: unknown value \"bogus\" (expected one of active, expiring, approvalpending, \
+                 approved, activating, created, expired, terminated, terminating, \
+                 terminationrequested)"
+                    .to_owned()
+            ),
+        ]
+    );
+    let unknown: Vec<(&str, u64)> = loaded
+        .unknown_roles
+        .iter()
+        .map(|(role, count)| (role.as_str(), *count))
+        .collect();
+    assert_eq!(
+        unknown,
+        [("Custom Role", 1), ("custom role", 1)],
+        "counted as written, only in accepted rows"
+    );
+}
+
+#[test]
+fn a_relationship_header_needs_services_or_roles() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    relationship_export(dir.path(), "customer_id,status,start_date\nc1,active,\n");
+    let catalog = Catalog::builtin().expect("catalog");
+    let options = ReadOptions {
+        chunk_bytes: 1 << 20,
+        parallel: false,
+        ..ReadOptions::default()
+    };
+    let error = load_dir(dir.path(), &catalog, options).expect_err("no services or roles");
+    assert_eq!(
+        error.to_string(),
+        "admin_relationships.csv:1: missing required column \"services\" or \"roles\" (looked for: \
+         services, Services, roles, Roles, Entra roles, Microsoft Entra roles, Azure AD roles, GDAP \
+         roles, unifiedRoles, Role definitions)"
+    );
 }

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use crate::catalog::{OfferIdx, ServiceSet};
+use crate::catalog::{MAX_ENTRIES, OfferIdx, RoleIdx, ServiceSet};
 
 /// An enum whose values are written in input files.
 pub trait KnownValues: Copy + Sized + 'static {
@@ -194,7 +194,13 @@ pub struct Relationship {
     pub id: Box<str>,
     pub customer: CustomerIdx,
     pub status: RelationshipStatus,
-    pub services: Coverage,
+    /// The `services` value; `None` when the row has none (a role-only GDAP
+    /// relationship). A relationship with one is delegated admin in the v1 sense.
+    pub services: Option<Coverage>,
+    /// The roles the catalog knows, each once, in the order given.
+    pub roles: Box<[RoleIdx]>,
+    /// The relationship's display name (Graph's `displayName`); empty when none.
+    pub display_name: Box<str>,
     pub start: Option<NaiveDate>,
     pub end: Option<NaiveDate>,
 }
@@ -215,6 +221,7 @@ pub struct LicenseOffer(u32);
 
 /// Unknown spellings are numbered above every possible [`OfferIdx`].
 const UNKNOWN_OFFER_BASE: u32 = 1 << 16;
+const _: () = assert!(MAX_ENTRIES <= UNKNOWN_OFFER_BASE as usize);
 
 impl LicenseOffer {
     pub fn known(offer: OfferIdx) -> LicenseOffer {

@@ -165,8 +165,13 @@ fn record_evidence(
         }
         ActionKind::ExtendAdminRelationship => {
             for failure in failures {
-                if let Failure::MissingAdminServices { missing } = failure {
+                if let Failure::MissingAdminServices {
+                    missing,
+                    missing_right,
+                } = failure
+                {
                     tally.services = tally.services.union(*missing);
+                    tally.missing_right = tally.missing_right.max(*missing_right);
                 }
             }
         }

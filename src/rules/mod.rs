@@ -20,7 +20,10 @@ pub mod registry;
 mod status;
 
 pub use actions::{cancel_lists, own_actions, tally_actions};
-pub use admin::{AdminAccess, admin_access, check_admin_access};
+pub use admin::{
+    AdminAccess, Grant, admin_access, check_admin_access, needed_right, relationship_grant,
+    role_for_right, roles_for_services,
+};
 pub use conflicts::conflicting_subscriptions;
 pub use owned::holding_target;
 pub use quantity::check_quantity;
@@ -30,7 +33,7 @@ pub use status::check_status;
 use smallvec::SmallVec;
 
 use crate::catalog::{Catalog, OfferIdx, ServiceSet};
-use crate::decision::{Evidence, Failure, Failures, ListIdx};
+use crate::decision::{Evidence, Failure, Failures, ListIdx, UpgradeType};
 use crate::model::CustomerView;
 
 /// One upgrade pair to decide: subscription `subject` of `customer` to `target`.
@@ -44,6 +47,9 @@ pub struct UpgradePair<'a> {
     pub subject: usize,
     pub source: OfferIdx,
     pub target: OfferIdx,
+    /// How Partner Center would carry the upgrade out (for blocked pairs too):
+    /// check 3 asks whether the customer's GDAP roles allow it.
+    pub upgrade_type: UpgradeType,
 }
 
 impl UpgradePair<'_> {
@@ -138,7 +144,11 @@ pub fn blocking_failures(
     let target = pair.catalog.offer(pair.target);
     let mut failures = Failures::new();
     failures.extend(check_status(subscription.status));
-    failures.extend(check_admin_access(pair.access, target.services));
+    failures.extend(check_admin_access(
+        pair.access,
+        target.services,
+        pair.upgrade_type,
+    ));
     if let Some(held) = memo.held(pair, evidence) {
         failures.push(Failure::TargetAlreadyOwned { held });
     }

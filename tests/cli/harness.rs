@@ -232,14 +232,19 @@ impl Workspace {
 
     /// `summary.json` without its start and finish times, which differ from run to run.
     pub fn summary(&self) -> serde_json::Value {
-        let mut summary: serde_json::Value =
-            serde_json::from_str(&self.report(SUMMARY)).expect("summary.json is JSON");
-        if let Some(fields) = summary.as_object_mut() {
-            fields.remove("started_at");
-            fields.remove("finished_at");
-        }
-        summary
+        summary_in(&self.out())
     }
+}
+
+/// The `summary.json` in `dir` without its start and finish times.
+pub fn summary_in(dir: &Path) -> serde_json::Value {
+    let mut summary: serde_json::Value =
+        serde_json::from_str(&read_text(&dir.join(SUMMARY))).expect("summary.json is JSON");
+    if let Some(fields) = summary.as_object_mut() {
+        fields.remove("started_at");
+        fields.remove("finished_at");
+    }
+    summary
 }
 
 /// Runs a prepared command and collects its exit code and output.

@@ -6,6 +6,7 @@
 mod active_users;
 mod audits;
 mod catalog;
+mod catalog_commands;
 mod determinism;
 mod echoed_values;
 mod errors;

@@ -26,6 +26,7 @@ fn rules<'a>(overrides: &[(&'a str, &'a str)]) -> HeaderRules<'a> {
             .map(|&(field, header)| HeaderOverride { field, header })
             .collect(),
         option_prefix: "things",
+        one_of: &[],
     }
 }
 

@@ -108,6 +108,7 @@ fn a_file_is_sniffed_read_and_read_back_through_one_handle() {
         aliases: &[],
         overrides: Vec::new(),
         option_prefix: "x",
+        one_of: &[],
     };
     let sniffed = file.sniff(Forced::default(), &rules).expect("sniff");
     let read = read_file(&file, &sniffed, false, ReadOptions::default(), &AcceptAll);

@@ -51,9 +51,11 @@ const RELATIONSHIPS: AliasTable = &[
     ("customer_id", CUSTOMER_ID),
     ("status", &["status", "Status", "Relationship status"]),
     ("services", &["services", "Services"]),
+    ("roles", &["roles", "Roles", "Entra roles", "Microsoft Entra roles", "Azure AD roles", "GDAP roles", "unifiedRoles", "Role definitions"]),
     ("start_date", &["start_date", "Start date"]),
     ("end_date", &["end_date", "End date", "Expiry", "Expiry date", "Expiration date", "endDateTime"]),
     ("relationship_id", &["relationship_id", "Relationship ID"]),
+    ("display_name", &["display_name", "Display name", "displayName", "Relationship name"]),
 ];
 
 #[rustfmt::skip]
@@ -131,6 +133,10 @@ impl InputFile {
                 })
                 .collect(),
             option_prefix: self.prefix(),
+            one_of: match self {
+                InputFile::Relationships => &[&["services", "roles"]],
+                _ => &[],
+            },
         }
     }
 

@@ -15,7 +15,8 @@ fn specs(file: InputFile) -> Vec<ColumnSpec> {
             "status",
             "quantity",
         ],
-        Relationships => &["customer_id", "status", "services"],
+        // `services` and `roles` are optional alone; one of them is required.
+        Relationships => &["customer_id", "status"],
         Licenses => &["customer_id", "user_principal_name", "offer"],
         ActiveUsers => &["user_principal_name", "licenses"],
     };
@@ -56,9 +57,15 @@ const MAP_CASES: &[&str] = &[
     "subscriptions | id,customer,Produktname,status,quantity,offer | subscriptions.subscription_id=id & subscriptions.customer_id=customer & subscriptions.offer=Produktname | 0 1 2 3 4 -",
     "subscriptions | subscription_id,customer_id,status,quantity | subscriptions.offer=Produkt | error: missing required column \"offer\" (looked for: Produkt)",
     "subscriptions | subscription_id,customer_id,offer,status,quantity,Status | | error: columns 4 \"status\" and 6 \"Status\" both map to \"status\"; choose one with --column subscriptions.status=HEADER",
-    "admin_relationships | Customer tenant ID,Status,Services,Start date,Expiry,Relationship ID | | 0 1 2 3 4 5",
-    "admin_relationships | Customer ID,Relationship status,Services,endDateTime,Roles | | 0 1 2 - 3 -",
-    "admin_relationships | Customer ID,Status,Roles | | error: missing required column \"services\" (looked for: services, Services)",
+    "admin_relationships | Customer tenant ID,Status,Services,Start date,Expiry,Relationship ID | | 0 1 2 - 3 4 5 -",
+    "admin_relationships | Customer ID,Relationship status,Services,endDateTime,Roles | | 0 1 2 4 - 3 - -",
+    "admin_relationships | Customer ID,Status,Roles | | 0 1 - 2 - - - -",
+    "admin_relationships | customer_id,status,unifiedRoles,relationship_id | | 0 1 - 2 - - 3 -",
+    "admin_relationships | customer_id,status,Entra roles,services | | 0 1 3 2 - - - -",
+    "admin_relationships | customer_id,status,Start date | | error: missing required column \"services\" or \"roles\" (looked for: services, Services, roles, Roles, Entra roles, Microsoft Entra roles, Azure AD roles, GDAP roles, unifiedRoles, Role definitions)",
+    "admin_relationships | status,Start date | | error: missing required column \"customer_id\" (looked for: customer_id, Customer ID, CustomerId, Microsoft ID, Tenant ID, Customer tenant ID)",
+    "admin_relationships | customer_id,status,Roles,GDAP roles | | error: columns 3 \"Roles\" and 4 \"GDAP roles\" both map to \"roles\"; choose one with --column admin_relationships.roles=HEADER",
+    "admin_relationships | customer_id,status,Rollen | admin_relationships.roles=Rollen | 0 1 - 2 - - - -",
     "license_assignments | User principal name,Licenses,Tenant ID | | 2 0 1 -",
     "license_assignments | UPN,Product,Customer ID,Disabled plans,Quantity | | 2 0 1 3",
     "license_assignments | UserPrincipalName,License,Licenses,customer_id | | error: columns 2 \"License\" and 3 \"Licenses\" both map to \"offer\"; choose one with --column license_assignments.offer=HEADER",
@@ -185,6 +192,10 @@ const DELIMITER_CASES: &[&str] = &[
     "customers | Nr;Firma;Land | customers.customer_id=Nr & customers.company_name=Firma | semicolon",
     "subscriptions | Subscription ID;Customer ID;Offer name;Status;Licenses | | semicolon",
     "license_assignments | UPN\tLicenses\tTenant ID\r\n | | tab",
+    "admin_relationships | customer_id;status;Roles\n | | semicolon",
+    "admin_relationships | customer_id,status,Roles\n | | comma",
+    "admin_relationships | customer_id;status;x,roles\n | | none",
+    "admin_relationships | customer_id;status;start_date\n | | none",
 ];
 
 #[test]

@@ -7,10 +7,11 @@ use serde_json::{Value, json};
 
 use super::{CheckView, checks};
 use crate::catalog::ServiceSet;
+use crate::catalog::UpgradeRight;
 use crate::decision::{CustomerDecisions, Failure, PairDecision, SubscriptionDecision, Verdict};
 use crate::model::{Coverage, KnownValues, Relationship, Subscription};
 use crate::output::overview::verdict;
-use crate::rules::AdminAccess;
+use crate::rules::{AdminAccess, Grant, relationship_grant, role_for_right, roles_for_services};
 use crate::text::Context;
 
 /// One customer and the subscriptions asked about (positions), as JSON.
@@ -41,7 +42,20 @@ fn relationship(cx: &Context<'_>, relationship: &Relationship) -> Value {
         "start_date": relationship.start.map(|d| d.to_string()),
         "end_date": relationship.end.map(|d| d.to_string()),
         "active_on_as_of": relationship.is_active_on(cx.as_of),
-        "services": coverage(cx, relationship.services),
+        "services": relationship.services.map(|services| coverage(cx, services)),
+        "roles": relationship.roles.iter().map(|&r| cx.catalog.role(r).name.as_ref()).collect::<Vec<_>>(),
+        "grants": grant(cx, relationship_grant(cx.catalog, relationship)),
+    })
+}
+
+fn grant(cx: &Context<'_>, grant: Grant) -> Value {
+    json!({
+        "services": coverage(cx, grant.services),
+        "upgrade": match grant.right {
+            UpgradeRight::None => "none",
+            UpgradeRight::UpgradeOnly => "upgrade_only",
+            UpgradeRight::LicenseTransfer => "license_transfer",
+        },
     })
 }
 
@@ -174,15 +188,27 @@ fn check(
         (2, None) => json!({
             "active_relationships": cx.customer.relationships.iter().filter(|r| r.is_active_on(cx.as_of)).count(),
         }),
-        (3, Some(Failure::MissingAdminServices { missing })) => json!({
+        (
+            3,
+            Some(Failure::MissingAdminServices {
+                missing,
+                missing_right,
+            }),
+        ) => json!({
             "needed": services(cx, target.services),
             "missing_services": services(cx, *missing),
+            "roles_to_request": roles_for_services(cx.catalog, *missing).iter()
+                .map(|&r| cx.catalog.role(r).name.as_ref()).collect::<Vec<_>>(),
+            "missing_upgrade_type": missing_right.map(|t| t.code()),
+            "role_to_request_for_upgrade_type": missing_right
+                .and_then(|t| role_for_right(cx.catalog, t))
+                .map(|r| cx.catalog.role(r).name.as_ref()),
         }),
         (3, _) => json!({
             "needed": services(cx, target.services),
             "granted": match access {
                 AdminAccess::None => Value::Null,
-                AdminAccess::Granted(granted) => coverage(cx, granted),
+                AdminAccess::Granted(granted) => grant(cx, granted),
             },
         }),
         (4, Some(Failure::TargetAlreadyOwned { held })) => json!({

@@ -56,10 +56,12 @@ fn relationship_validity_on_the_as_of_date() {
     ];
     for (status, start, end, expected) in cases {
         let relationship = Relationship {
+            display_name: Box::default(),
             id: "r".into(),
             customer: CustomerIdx(0),
             status,
-            services: Coverage::All,
+            services: Some(Coverage::All),
+            roles: Box::default(),
             start: start.map(day),
             end: end.map(day),
         };
@@ -148,14 +150,18 @@ fn admin_checks_are_exclusive_and_use_the_union_of_active_relationships() {
             ..Customer1::default()
         };
         let dataset = customer.dataset(&c);
-        let access = admin_access(dataset.customer(CustomerIdx(0)).relationships, day(AS_OF));
-        let failure = check_admin_access(access, e3);
+        let access = admin_access(
+            &c,
+            dataset.customer(CustomerIdx(0)).relationships,
+            day(AS_OF),
+        );
+        let failure = check_admin_access(access, e3, UpgradeType::UpgradeWithLicenseTransfer);
         assert_eq!(
             failure.as_ref().map(Failure::reason),
             expected,
             "{relationships:?}"
         );
-        if let Some(Failure::MissingAdminServices { missing: got }) = failure {
+        if let Some(Failure::MissingAdminServices { missing: got, .. }) = failure {
             assert_eq!(c.vocabulary().join(got, ";"), missing);
         }
     }

@@ -115,11 +115,22 @@ impl Customer1 {
                 id: "rel".into(),
                 customer: c,
                 status,
-                services: if scope == "*" {
-                    Coverage::All
-                } else {
-                    Coverage::Services(services(catalog, scope))
+                // "roles:A;B" is a role-only relationship with the roles A and B.
+                services: match scope {
+                    _ if scope.starts_with("roles:") => None,
+                    "*" => Some(Coverage::All),
+                    _ => Some(Coverage::Services(services(catalog, scope))),
                 },
+                roles: scope
+                    .strip_prefix("roles:")
+                    .map(|roles| {
+                        roles
+                            .split(';')
+                            .filter_map(|role| catalog.resolve_role(role))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                display_name: Box::default(),
                 start: start.map(day),
                 end: end.map(day),
             })
@@ -162,13 +173,15 @@ impl Customer1 {
             .iter()
             .position(|s| &*s.id == subject)
             .expect("subject exists");
+        let source = customer.subscriptions[position].offer.expect("known offer");
         let pair = UpgradePair {
             catalog: &catalog,
             customer,
-            access: admin_access(customer.relationships, day(AS_OF)),
+            access: admin_access(&catalog, customer.relationships, day(AS_OF)),
             subject: position,
-            source: customer.subscriptions[position].offer.expect("known offer"),
+            source,
             target: offer(&catalog, target),
+            upgrade_type: UpgradeType::for_assigned_users(users_holding(customer.licenses, source)),
         };
         blocking_failures(
             &pair,
@@ -183,3 +196,4 @@ impl Customer1 {
 
 mod checks;
 mod reassign;
+mod roles;

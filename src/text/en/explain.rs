@@ -4,9 +4,10 @@ use std::fmt::Write;
 
 use super::{English, Sentences, relationship_name};
 use crate::catalog::ServiceSet;
+use crate::catalog::UpgradeRight;
 use crate::decision::{Failure, PairDecision, Verdict};
 use crate::model::{Channel, Coverage, KnownValues, Relationship};
-use crate::rules::{AdminAccess, admin_access};
+use crate::rules::{AdminAccess, admin_access, relationship_grant};
 use crate::text::{Context, ExplainTexts, IdKind, push_all};
 
 impl ExplainTexts for English {
@@ -40,12 +41,25 @@ impl ExplainTexts for English {
                 let _ = write!(out, " {} – {}", show(start), show(end));
             }
         }
+        if !relationship.roles.is_empty() {
+            out.push_str(" (roles: ");
+            let roles: Vec<_> = relationship.roles.to_vec();
+            sentences.roles(out, &roles);
+            out.push(')');
+        }
         if relationship.is_active_on(cx.as_of) {
+            let grant = relationship_grant(cx.catalog, relationship);
             out.push_str(": grants ");
-            match relationship.services {
+            match grant.services {
                 Coverage::All => out.push_str("every service (*)"),
+                Coverage::Services(set) if set.is_empty() => out.push_str("no service"),
                 Coverage::Services(set) => sentences.services(out, set),
             }
+            out.push_str(match grant.right {
+                UpgradeRight::LicenseTransfer => "; allows upgrades with license transfer",
+                UpgradeRight::UpgradeOnly => "; allows upgrades without license transfer only",
+                UpgradeRight::None => "; allows no upgrade (no Directory Readers or Writers role)",
+            });
         } else {
             out.push_str(": does not count (");
             sentences.inactive_relationship(out, relationship);
@@ -155,8 +169,8 @@ impl ExplainTexts for English {
                     .count();
                 let _ = write!(out, "{active} relationship(s) active on {}", cx.as_of);
             }
-            3 => match admin_access(cx.customer.relationships, cx.as_of) {
-                AdminAccess::Granted(Coverage::All) => {
+            3 => match admin_access(cx.catalog, cx.customer.relationships, cx.as_of) {
+                AdminAccess::Granted(grant) if grant.services == Coverage::All => {
                     out.push_str("an active relationship covers every service (*)")
                 }
                 _ => {

@@ -5,11 +5,12 @@ mod explain;
 use std::fmt::Write;
 
 use super::{Context, LIST_CAP, RunLine, Texts, grouped, push_all, push_capped, push_joined};
-use crate::catalog::{OfferIdx, ServiceSet};
+use crate::catalog::{OfferIdx, RoleIdx, ServiceSet};
 use crate::decision::{
-    ActionKind, ActionTally, Failure, ReassignmentFinding, ReassignmentReason, Subject,
+    ActionKind, ActionTally, Failure, ReassignmentFinding, ReassignmentReason, Subject, UpgradeType,
 };
 use crate::model::{Channel, KnownValues, Relationship};
+use crate::rules::{role_for_right, roles_for_services};
 
 /// The English texts.
 pub struct English;
@@ -117,6 +118,13 @@ impl Sentences<'_> {
         self.catalog.vocabulary().write_joined(out, set, ", ");
     }
 
+    /// Role names, by their canonical name.
+    fn roles(&self, out: &mut String, roles: &[RoleIdx]) {
+        push_joined(out, roles, ", ", |out, &role| {
+            out.push_str(&self.catalog.role(role).name)
+        });
+    }
+
     fn offer_name(&self, offer: OfferIdx) -> &str {
         &self.catalog.offer(offer).name
     }
@@ -163,10 +171,34 @@ impl Sentences<'_> {
                 );
                 out.push(')');
             }
-            Failure::MissingAdminServices { missing } => {
-                out.push_str("active delegated-admin relationships do not cover ");
-                self.services(out, *missing);
-                push_all(out, [" (needed by ", target_name, ")"]);
+            Failure::MissingAdminServices {
+                missing,
+                missing_right,
+            } => {
+                if !missing.is_empty() {
+                    out.push_str("active delegated-admin relationships do not cover ");
+                    self.services(out, *missing);
+                    push_all(out, [" (needed by ", target_name, ")"]);
+                    let roles = roles_for_services(self.catalog, *missing);
+                    if !roles.is_empty() {
+                        out.push_str("; GDAP roles that grant them: ");
+                        self.roles(out, &roles);
+                    }
+                }
+                if let Some(upgrade_type) = missing_right {
+                    if !missing.is_empty() {
+                        out.push_str("; ");
+                    }
+                    out.push_str(match upgrade_type {
+                        UpgradeType::UpgradeOnly => "no active GDAP role allows an upgrade",
+                        UpgradeType::UpgradeWithLicenseTransfer => {
+                            "no active GDAP role allows an upgrade with license transfer"
+                        }
+                    });
+                    if let Some(role) = role_for_right(self.catalog, *upgrade_type) {
+                        push_all(out, ["; request the role ", &self.catalog.role(role).name]);
+                    }
+                }
             }
             Failure::TargetAlreadyOwned { held } => {
                 push_all(out, ["customer already holds ", target_name, ": "]);
