@@ -133,6 +133,14 @@ fn write_reports(run: &RunContext<'_>, loaded: Loaded) -> Result<RunOutcome, Run
     } = loaded;
     check_guard(config, dataset.customers.len() as u64)?;
     let mut warnings = Vec::new();
+    if !loaded.unknown_roles.is_empty() {
+        let mentions: u64 = loaded.unknown_roles.values().sum();
+        warnings.push(format!(
+            "upgrade-recon: warning: {} GDAP roles ({mentions} mentions) are not in the \
+             catalog's roles.csv and grant nothing; see unknown_roles in summary.json",
+            loaded.unknown_roles.len()
+        ));
+    }
     let (selected, filter) = select(config, &dataset, &mut warnings);
     let all: Vec<CustomerIdx>;
     let customers: &[CustomerIdx] = match &selected {
@@ -187,10 +195,12 @@ fn write_reports(run: &RunContext<'_>, loaded: Loaded) -> Result<RunOutcome, Run
         started_at: run.started_at.clone(),
         as_of: config.input.as_of,
         catalog: catalog_name,
+        catalog_fingerprint: catalog.fingerprint(),
         dataset: &dataset,
         outcomes: &outcomes,
         files: &loaded.files,
         unknown_license_offers: &loaded.unknown_license_offers,
+        unknown_roles: &loaded.unknown_roles,
         rejected_rows: loaded.rejected.rows(),
         selected: selected.as_deref(),
         filter,

@@ -20,6 +20,8 @@ pub struct Summary {
     pub finished_at: String,
     pub as_of: String,
     pub catalog: String,
+    /// SHA-256 over the catalog's files: tells which catalog decided.
+    pub catalog_fingerprint: String,
     pub customers: CustomerCounts,
     pub subscriptions: SubscriptionCounts,
     pub upgrade_pairs: PairCounts,
@@ -30,6 +32,9 @@ pub struct Summary {
     pub unknown_offers: BTreeMap<String, u64>,
     /// License rows whose offer the catalog does not know (ignored by the rules).
     pub unknown_license_offers: BTreeMap<String, u64>,
+    /// GDAP roles of accepted relationships the catalog does not know (they grant
+    /// nothing), by the value as written.
+    pub unknown_roles: BTreeMap<String, u64>,
     pub rejected_rows: u64,
     pub inputs: Vec<InputSummary>,
     /// Every report file of the set but this one, by name, with its size and
@@ -283,11 +288,13 @@ pub struct SummaryInput<'a> {
     pub started_at: String,
     pub as_of: NaiveDate,
     pub catalog: &'a str,
+    pub catalog_fingerprint: String,
     pub dataset: &'a Dataset,
     pub outcomes: &'a OutcomeCounts,
     pub files: &'a [InputFileReport],
     /// Spellings of unknown license offers, indexed by `LicenseOffer::unknown_spelling`.
     pub unknown_license_offers: &'a [Box<str>],
+    pub unknown_roles: &'a BTreeMap<String, u64>,
     pub rejected_rows: u64,
     /// The customers reported on, when filtered; every customer otherwise.
     pub selected: Option<&'a [CustomerIdx]>,
@@ -325,6 +332,7 @@ impl Summary {
             finished_at: String::new(),
             as_of: input.as_of.to_string(),
             catalog: input.catalog.to_owned(),
+            catalog_fingerprint: input.catalog_fingerprint.clone(),
             customers: CustomerCounts {
                 total,
                 reported: input.selected.map_or(total, |s| s.len() as u64),
@@ -335,6 +343,7 @@ impl Summary {
             reassignments: input.outcomes.reassignments.clone(),
             unknown_offers: owned_keys(unknown_offers),
             unknown_license_offers: count_unknown_license_offers(input),
+            unknown_roles: input.unknown_roles.clone(),
             rejected_rows: input.rejected_rows,
             inputs: input
                 .files
