@@ -9,14 +9,16 @@ byte-identical eligible/blocked/reassignment reports to a run on the sample
   fixtures/excel-de        German Excel "CSV (Trennzeichen-getrennt)": Windows-1252,
                            ";" delimiter, CRLF, dates DD.MM.YYYY (every other row
                            without leading zeros, e.g. 1.3.2024), Partner Center /
-                           Excel header names ("Microsoft ID", "Licenses", ...), a
+                           Excel header names ("Microsoft ID", "Licenses",
+                           "Microsoft Entra roles", ...), a
                            trailing ";" on every line and a trailing empty line.
   fixtures/utf16           UTF-16 LE with BOM, tab-delimited, CRLF, Graph / GDAP
-                           header names, ISO 8601 date-times in
+                           header names ("unifiedRoles", "endDateTime", ...),
+                           ISO 8601 date-times in
                            admin_relationships.csv (2024-05-01T00:00:00Z and
                            other shapes whose date part is the sample's date).
   fixtures/partner-center  UTF-8 with BOM, comma, LF, Partner Center API header
-                           casing (CustomerId, CompanyName, OfferName, UPN, ...),
+                           casing (CustomerId, CompanyName, OfferName, UPN, Roles, ...),
                            columns in another order than the contract's, and extra
                            columns the tool must ignore ("Billing cycle", "Auto
                            renew", "Notes", ...). Only the ignored "Notes" columns
@@ -103,7 +105,7 @@ def excel_de(samples):
         ("Channel", "channel")])
     r = table(samples["admin_relationships.csv"], [
         ("Relationship ID", "relationship_id"), ("Customer tenant ID", "customer_id"),
-        ("Status", "status"), ("Services", "services"),
+        ("Status", "status"), ("Services", "services"), ("Microsoft Entra roles", "roles"),
         ("Start date", lambda i, rec: german_date(i, rec["start_date"])),
         ("End date", lambda i, rec: german_date(i + 1, rec["end_date"]))])
     lic = table(samples["license_assignments.csv"], [
@@ -128,7 +130,7 @@ def utf16(samples):
         ("Channel", "channel")])
     r = table(samples["admin_relationships.csv"], [
         ("Relationship ID", "relationship_id"), ("Tenant ID", "customer_id"),
-        ("Relationship status", "status"), ("Services", "services"),
+        ("Relationship status", "status"), ("Services", "services"), ("unifiedRoles", "roles"),
         ("Start date", lambda i, rec: iso_datetime(i, rec["start_date"])),
         ("endDateTime", lambda i, rec: iso_datetime(i + 1, rec["end_date"]))])
     lic = table(samples["license_assignments.csv"], [
@@ -150,7 +152,7 @@ def partner_center(samples):
         ("Auto renew", lambda i, _r: "true" if i % 2 else "false"),
         ("SubscriptionId", "subscription_id"), ("Channel", "channel"), ("Notes", note)])
     r = table(samples["admin_relationships.csv"], [
-        ("Status", "status"), ("CustomerId", "customer_id"), ("EndDate", "end_date"),
+        ("Status", "status"), ("Roles", "roles"), ("CustomerId", "customer_id"), ("EndDate", "end_date"),
         ("Services", "services"), ("Notes", note), ("StartDate", "start_date"),
         ("RelationshipId", "relationship_id")])
     lic = table(samples["license_assignments.csv"], [

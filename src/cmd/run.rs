@@ -133,7 +133,8 @@ fn write_reports(run: &RunContext<'_>, loaded: Loaded) -> Result<RunOutcome, Run
     } = loaded;
     check_guard(config, dataset.customers.len() as u64)?;
     let mut warnings = Vec::new();
-    if !loaded.unknown_roles.is_empty() {
+    // Informational (real exports carry dozens of custom roles): not under --quiet.
+    if !loaded.unknown_roles.is_empty() && !config.quiet {
         let mentions: u64 = loaded.unknown_roles.values().sum();
         warnings.push(format!(
             "upgrade-recon: warning: {} GDAP roles ({mentions} mentions) are not in the \

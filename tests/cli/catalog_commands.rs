@@ -257,39 +257,35 @@ fn lookup_in_a_custom_catalog_knows_only_its_files() {
 
 #[test]
 fn a_run_accepts_role_only_relationships_and_never_rejects_an_unknown_role() {
-    let ws = Workspace::sample();
-    // Every row gets an empty roles field.
-    let original = read_text(&ws.input().join(RELATIONSHIPS));
-    let mut lines = original.lines();
-    let header = lines.next().expect("header").to_owned();
-    let mut relationships = format!("{header},Entra roles\n");
-    for line in lines.filter(|line| !line.is_empty()) {
-        relationships.push_str(&format!("{line},\n"));
-    }
-    let customer = csv_rows(&read_text(&ws.input().join(CUSTOMERS)))[0][0].clone();
-    let names: Vec<&str> = header.split(',').collect();
-    let position = |name: &str| names.iter().position(|n| *n == name).expect(name);
-    let row = |status: &str, roles: &str| {
-        let mut fields = vec![String::new(); names.len()];
-        fields[position("customer_id")] = customer.clone();
-        fields[position("status")] = status.to_owned();
-        fields.push(format!("\"{roles}\""));
-        fields.join(",")
+    let inputs = |relationships: &str| {
+        Workspace::with_inputs(&[
+            (CUSTOMERS, "customer_id,company_name\nc1,Muster GmbH\n"),
+            (
+                SUBSCRIPTIONS,
+                "subscription_id,customer_id,offer,status,quantity,channel\n\
+                 s1,c1,Office 365 Business Premium,active,10,this_partner\n",
+            ),
+            (RELATIONSHIPS, relationships),
+            (LICENSES, "customer_id,user_principal_name,offer\n"),
+        ])
     };
-    relationships.push_str(&row(
-        "active",
-        "Exchange Administrator;88d8e3e3-8f55-4a1e-953a-9b9898b8876b;My Custom Role",
-    ));
-    relationships.push('\n');
-    ws.write_input(RELATIONSHIPS, &relationships);
+    // Roles by name, by id and a custom role (counted, not rejected); a relationship
+    // with services and no roles beside it.
+    let ws = inputs(
+        "customer_id,status,services,Entra roles\n\
+         c1,active,,\"Exchange Administrator;88d8e3e3-8f55-4a1e-953a-9b9898b8876b;My Custom Role\"\n\
+         c1,active,Teams,\n",
+    );
     let run = ws.run(&[]);
     run.assert_code(0);
     assert_eq!(ws.report(REJECTS), REJECTS_HEADER);
+    assert_eq!(
+        ws.summary()["unknown_roles"],
+        serde_json::json!({"My Custom Role": 1})
+    );
 
     // A row with neither services nor roles is a row error.
-    relationships.push_str(&row("active", ""));
-    relationships.push('\n');
-    ws.write_input(RELATIONSHIPS, &relationships);
+    let ws = inputs("customer_id,status,services,roles\nc1,active,,\nc1,active,*,\n");
     let run = ws.run(&["--max-errors", "1"]);
     run.assert_code(3);
     let rejects = csv_rows(&ws.report(REJECTS));
@@ -305,10 +301,11 @@ fn a_run_accepts_role_only_relationships_and_never_rejects_an_unknown_role() {
 fn a_relationship_header_without_services_or_roles_is_exit_65() {
     let ws = Workspace::sample();
     let relationships = read_text(&ws.input().join(RELATIONSHIPS));
-    ws.write_input(
-        RELATIONSHIPS,
-        &relationships.replacen("services", "scope", 1),
-    );
+    let header = relationships.lines().next().expect("header");
+    let renamed = header
+        .replacen("services", "scope", 1)
+        .replacen("roles", "rights", 1);
+    ws.write_input(RELATIONSHIPS, &relationships.replacen(header, &renamed, 1));
     let run = assert_fails_writing_nothing(&ws, &[], 65);
     run.assert_stderr_line_starting(
         "admin_relationships.csv:1: missing required column \"services\" or \"roles\" (looked for: ",

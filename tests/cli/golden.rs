@@ -65,45 +65,55 @@ fn sample_reports_match_the_reviewed_golden_files() {
     assert_eq!(
         subscription_counts(&summary),
         SubscriptionCounts {
-            total: 90,
-            evaluated: 81,
-            eligible: 24,
-            blocked: 14,
-            not_upgradable: 43,
-            other_channel: 9,
+            total: 125,
+            evaluated: 108,
+            eligible: 28,
+            blocked: 21,
+            not_upgradable: 59,
+            other_channel: 17,
         }
     );
-    assert_eq!(pairs(&summary), (71, 67));
+    // The totals of fixtures/sample/SCENARIOS.md, computed by hand from the contract.
+    assert_eq!(pairs(&summary), (80, 96));
     assert_eq!(
         by_reason(&summary, "/blocked_by_reason"),
         named(&[
             ("SubscriptionStatusNotActive", 20),
             ("SubscriptionNotProvisioned", 4),
             ("DelegatedAdminPermissionsDisabled", 16),
-            ("InsufficientGranularAdminPermissions", 10),
-            ("TargetOfferAlreadyOwned", 3),
-            ("ConflictingServiceTypes", 13),
+            ("InsufficientGranularAdminPermissions", 26),
+            ("TargetOfferAlreadyOwned", 4),
+            ("ConflictingServiceTypes", 25),
             ("QuantityExceedsTargetLimit", 1),
         ])
     );
-    assert_eq!(number(&summary, "/reassignments/total"), 47);
+    assert_eq!(number(&summary, "/reassignments/total"), 69);
     assert_eq!(
         by_reason(&summary, "/reassignments/by_reason"),
         named(&[
-            ("DisabledServicesReset", 36),
+            ("DisabledServicesReset", 47),
             ("ServicesDropped", 0),
-            ("ConflictingLicense", 11),
+            ("ConflictingLicense", 22),
         ])
     );
-    // "Dynamics 365 Business Central Essentials" and "Visio Plan 2" are products of
-    // Microsoft's list; these names are in neither catalog file.
+    // Dynamics, Visio, Microsoft 365 E3/E5/F3 and the like are products of Microsoft's
+    // list; these names are in neither catalog file.
     assert_eq!(
         by_reason(&summary, "/unknown_offers"),
         named(&[
-            ("Azure plan", 14),
-            ("Microsoft 365 Copilot", 5),
+            ("Azure plan", 16),
+            ("Microsoft 365 Copilot", 6),
             ("Microsoft Intune Plan 1", 1),
+            ("Microsoft Teams Enterprise", 1),
             ("Project Plan 3", 1),
+        ])
+    );
+    assert_eq!(
+        by_reason(&summary, "/unknown_roles"),
+        named(&[
+            ("44367163-eba1-44c3-98af-f5787879f96a", 1),
+            ("Power Platform Administrator", 2),
+            ("c4e39bd9-1100-46d3-8c65-fb160da0071f", 1),
         ])
     );
     assert_eq!(number(&summary, "/rejected_rows"), 0);
@@ -122,10 +132,10 @@ fn sample_reports_match_the_reviewed_golden_files() {
     assert_eq!(
         inputs,
         [
-            (CUSTOMERS.to_owned(), 38, 64),
-            (SUBSCRIPTIONS.to_owned(), 90, 64),
-            (RELATIONSHIPS.to_owned(), 42, 64),
-            (LICENSES.to_owned(), 317, 64),
+            (CUSTOMERS.to_owned(), 50, 64),
+            (SUBSCRIPTIONS.to_owned(), 125, 64),
+            (RELATIONSHIPS.to_owned(), 55, 64),
+            (LICENSES.to_owned(), 430, 64),
         ]
     );
     assert_reports_agree_with_summary(&ws);
@@ -137,13 +147,18 @@ fn without_quiet_a_run_prints_one_summary_line() {
     let ws = Workspace::sample();
     let run = outcome(ws.bare_command(&ws.out()).args(["--as-of", AS_OF]));
     run.assert_code(0);
-    assert_eq!(run.stderr, "", "nothing but the run's line");
+    assert_eq!(
+        run.stderr,
+        "upgrade-recon: warning: 3 GDAP roles (4 mentions) are not in the catalog's roles.csv \
+         and grant nothing; see unknown_roles in summary.json\n",
+        "the unknown roles' warning, then the run's line"
+    );
     let line = run.run_line.as_deref().expect("the run's line");
     let (_time, rest) = line.split_once(' ').expect("a timestamp first");
     let input = ws.input();
     let expected_start = format!(
-        "upgrade-recon {}: input {}, as of {AS_OF}: 90 subscriptions, 81 evaluated: 24 eligible, \
-         14 blocked, 43 not upgradable; 71 upgrade pairs eligible, 67 blocked; 47 reassignments; \
+        "upgrade-recon {}: input {}, as of {AS_OF}: 125 subscriptions, 108 evaluated: 28 eligible, \
+         21 blocked, 59 not upgradable; 80 upgrade pairs eligible, 96 blocked; 69 reassignments; \
          reports in ",
         env!("CARGO_PKG_VERSION"),
         input.display()
@@ -199,8 +214,9 @@ fn as_of_date_decides_which_relationships_count() {
     let summary = ws.summary();
     assert_eq!(summary["as_of"], "2027-01-15");
     let counts = subscription_counts(&summary);
-    assert_eq!((counts.eligible, counts.blocked), (25, 13));
-    assert_eq!(pairs(&summary), (75, 63));
+    // Gärtnerei Blümel's relationship starts on 2027-01-01: its 4 pairs become eligible.
+    assert_eq!((counts.eligible, counts.blocked), (29, 20));
+    assert_eq!(pairs(&summary), (84, 92));
 }
 
 #[test]

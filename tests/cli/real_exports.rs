@@ -21,7 +21,7 @@ use crate::harness::*;
 const DECISIONS: [&str; 3] = [ELIGIBLE, BLOCKED, REASSIGNMENTS];
 
 /// Data rows of the sample's files, in `INPUT_FILES` order.
-const SAMPLE_ROWS: [u64; 4] = [38, 90, 42, 317];
+const SAMPLE_ROWS: [u64; 4] = [50, 125, 55, 430];
 
 /// The decision reports of a run on `fixtures/sample`, made once per test binary.
 fn sample_decisions() -> &'static [String; 3] {
@@ -79,7 +79,7 @@ fn assert_inputs(summary: &serde_json::Value, detected: &Detected<'_>) {
 const EXCEL_DE_COLUMNS: [&str; 4] = [
     "customer_id=Microsoft ID|company_name=Company name|domain=Primary domain name|country=Country/Region|account_manager=Account manager",
     "subscription_id=Subscription ID|customer_id=Microsoft ID|offer=Offer name|status=Status|quantity=Licenses|channel=Channel",
-    "relationship_id=Relationship ID|customer_id=Customer tenant ID|status=Status|services=Services|start_date=Start date|end_date=End date",
+    "relationship_id=Relationship ID|customer_id=Customer tenant ID|status=Status|services=Services|roles=Microsoft Entra roles|start_date=Start date|end_date=End date",
     "customer_id=Microsoft ID|user_principal_name=User principal name|offer=Product name|disabled_services=Disabled plans",
 ];
 
@@ -122,7 +122,7 @@ fn utf16_export_gives_the_sample_decisions() {
     let columns = [
         "customer_id=Tenant ID|company_name=Customer name|domain=Default domain name|country=Country|account_manager=Account manager",
         "subscription_id=Subscription ID|customer_id=Tenant ID|offer=Product name|status=Subscription status|quantity=Seats|channel=Channel",
-        "relationship_id=Relationship ID|customer_id=Tenant ID|status=Relationship status|services=Services|start_date=Start date|end_date=endDateTime",
+        "relationship_id=Relationship ID|customer_id=Tenant ID|status=Relationship status|services=Services|roles=unifiedRoles|start_date=Start date|end_date=endDateTime",
         "customer_id=Tenant ID|user_principal_name=UserPrincipalName|offer=License|disabled_services=Disabled service plans",
     ];
     assert_inputs(&ws.summary(), &columns.map(|c| ("utf-16le", "tab", c)));
@@ -137,7 +137,7 @@ fn partner_center_export_gives_the_sample_decisions() {
     let columns = [
         "customer_id=CustomerId|company_name=CompanyName|domain=DomainName|country=CustomerCountry|account_manager=AccountManager",
         "subscription_id=SubscriptionId|customer_id=CustomerId|offer=OfferName|status=Status|quantity=Quantity|channel=Channel",
-        "relationship_id=RelationshipId|customer_id=CustomerId|status=Status|services=Services|start_date=StartDate|end_date=EndDate",
+        "relationship_id=RelationshipId|customer_id=CustomerId|status=Status|services=Services|roles=Roles|start_date=StartDate|end_date=EndDate",
         "customer_id=CustomerId|user_principal_name=UPN|offer=OfferName|disabled_services=DisabledServices",
     ];
     assert_inputs(&ws.summary(), &columns.map(|c| ("utf-8-bom", "comma", c)));
