@@ -12,6 +12,7 @@ mod dates;
 mod encoding;
 mod error;
 mod fields;
+pub mod graph;
 mod headers;
 mod licenses;
 mod lookup;
