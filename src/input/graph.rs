@@ -260,11 +260,11 @@ pub fn parse_relationships(bytes: &[u8], file: &str) -> Result<GraphExport, Grap
 type Read = (ExportShape, Vec<GraphRelationship>);
 
 fn read(json: &str) -> Result<Read, GraphErrorKind> {
-    match json
+    let first = json
         .trim_start_matches(text::is_json_whitespace)
         .bytes()
-        .next()
-    {
+        .next();
+    match first {
         None => Err(GraphErrorKind::Empty),
         Some(b'{') => {
             let page: Members = text::parse(json)?;
@@ -301,8 +301,8 @@ fn read(json: &str) -> Result<Read, GraphErrorKind> {
     }
 }
 
-/// The top-level array holds pages: every element must be one, and only the last
-/// may lack a next page.
+/// The top-level array holds pages: every element must be one. Each page's next
+/// page is the element after it, so the last page must not announce one.
 fn read_pages(objects: Vec<Result<Members<'_>, ElementProblem>>) -> Result<Read, GraphErrorKind> {
     let count = objects.len();
     let mut rows = Vec::new();
