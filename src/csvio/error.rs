@@ -41,7 +41,12 @@ impl fmt::Display for FieldProblem {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RejectedRow {
     pub file: String,
+    /// The row's line; for an element of a JSON file, its 0-based index in the
+    /// file (which orders rows as lines do).
     pub line: u64,
+    /// For an element of a JSON file: its position (`value[17]`), which messages
+    /// and `rejects.csv` show instead of a line; its problems name their members.
+    pub element: Option<String>,
     pub problems: Vec<FieldProblem>,
     /// The row as it stood in the file, re-joined as one CSV line.
     pub record: String,
@@ -52,7 +57,18 @@ impl RejectedRow {
     pub fn problem_lines(&self) -> impl Iterator<Item = String> + '_ {
         self.problems
             .iter()
-            .map(move |problem| format!("{}:{}: {problem}", self.file, self.line))
+            .map(move |problem| match &self.element {
+                Some(_) => format!("{}: {problem}", self.file),
+                None => format!("{}:{}: {problem}", self.file, self.line),
+            })
+    }
+
+    /// Where the row is, as `rejects.csv`'s `line` column shows it.
+    pub fn location(&self) -> String {
+        match &self.element {
+            Some(element) => element.clone(),
+            None => self.line.to_string(),
+        }
     }
 
     /// Every problem of the row in one cell, for `rejects.csv`.

@@ -251,6 +251,7 @@ fn parse_chunk<P: RowParser>(
             _ => {
                 let problems = problems.into_vec();
                 output.rejected.push_with(problems.len(), || RejectedRow {
+                    element: None,
                     file: file.to_owned(),
                     line: row.line,
                     problems,

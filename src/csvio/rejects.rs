@@ -136,6 +136,7 @@ mod tests {
 
     fn row(file: &str, line: u64, problems: usize) -> RejectedRow {
         RejectedRow {
+            element: None,
             file: file.to_owned(),
             line,
             problems: vec![FieldProblem::row("bad"); problems],

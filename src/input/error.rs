@@ -36,6 +36,16 @@ pub enum InputError {
         second: String,
         customer: String,
     },
+    /// `admin_relationships.json` that is not a usable Graph export (malformed,
+    /// truncated, flattened).
+    #[error(transparent)]
+    Graph(Box<super::graph::GraphError>),
+    /// Both forms of the relationships in one folder: which one is meant is unclear.
+    #[error(
+        "admin_relationships.csv and admin_relationships.json are both in {dir}; \
+         keep the one to read"
+    )]
+    BothRelationshipFiles { dir: String },
 }
 
 impl InputError {

@@ -29,6 +29,8 @@ pub struct InputFileReport {
     pub encoding: String,
     pub delimiter: String,
     pub columns: std::collections::BTreeMap<String, String>,
+    /// For `admin_relationships.json`: the export's shape (`page`, `array`, `pages`).
+    pub json_shape: Option<String>,
 }
 
 /// The accepted records of all four files, in file order, and what was rejected.

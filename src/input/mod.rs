@@ -11,6 +11,8 @@ mod dates;
 mod error;
 mod fields;
 mod format;
+pub mod graph;
+mod graph_source;
 mod headers;
 mod licenses;
 mod loaded;
@@ -55,16 +57,8 @@ pub fn load(
     options: ReadOptions,
     on_file: &mut dyn FnMut(&str),
 ) -> Result<LoadedInput, LoadError> {
-    let specs = [
-        customers::COLUMNS,
-        subscriptions::COLUMNS,
-        relationships::COLUMNS,
-    ];
-    let kinds = [
-        InputFile::Customers,
-        InputFile::Subscriptions,
-        InputFile::Relationships,
-    ];
+    let specs = [customers::COLUMNS, subscriptions::COLUMNS];
+    let kinds = [InputFile::Customers, InputFile::Subscriptions];
     let mut opened = Vec::new();
     let mut errors = Vec::new();
     for ((file, kind), specs) in FILES.iter().zip(kinds).zip(specs) {
@@ -73,6 +67,13 @@ pub fn load(
             Err(error) => errors.push(error.into()),
         }
     }
+    let relationship_source = match RelationshipSource::choose(dir, format) {
+        Ok(source) => Some(source),
+        Err(error) => {
+            errors.push(error);
+            None
+        }
+    };
     let license_source = if active_users::chosen(dir) {
         active_users::Folder::sniff(dir, format).map(LicenseSource::Users)
     } else {
@@ -90,9 +91,11 @@ pub fn load(
     let license_source = license_source
         .map_err(|mut found| errors.append(&mut found))
         .ok();
-    let (Some(license_source), Ok([customers_file, subscriptions_file, relationships_file])) =
-        (license_source, <[Opened; 3]>::try_from(opened))
-    else {
+    let (Some(license_source), Some(relationship_source), Ok([customers_file, subscriptions_file])) = (
+        license_source,
+        relationship_source,
+        <[Opened; 2]>::try_from(opened),
+    ) else {
         return Err(LoadError(errors));
     };
     let forced = format.encoding.is_some();
@@ -167,14 +170,20 @@ pub fn load(
             (read, first)
         })
     };
-    let read_relationships = || {
-        read_file(
-            &relationships_file.file,
-            &relationships_file.sniffed,
+    let read_relationships = || match &relationship_source {
+        RelationshipSource::Csv(opened) => read_file(
+            &opened.file,
+            &opened.sniffed,
             forced,
             options,
             &relationship_parser,
         )
+        .map(RelationshipRead::Csv)
+        .map_err(InputError::from),
+        RelationshipSource::Json(path) => {
+            graph_source::read(path, &relationship_parser, options.rejected_rows_kept)
+                .map(RelationshipRead::Json)
+        }
     };
     let read_licenses = move || match license_source {
         LicenseSource::File(opened) => read_file(
@@ -208,15 +217,26 @@ pub fn load(
     loaded.subscriptions = accepted;
     reject_late(&subscriptions_file, duplicates, &mut loaded)?;
 
-    let chunks = record(&mut loaded, &relationships_file, relationship_read);
-    loaded
-        .relationships
-        .reserve_exact(chunks.iter().map(|c| c.items.len()).sum());
-    for chunk in chunks {
-        loaded.relationships.extend(chunk.items);
-        for (role, count) in chunk.local.unknown_roles {
-            *loaded.unknown_roles.entry(role).or_default() += count;
+    match (relationship_read, &relationship_source) {
+        (RelationshipRead::Csv(read), RelationshipSource::Csv(opened)) => {
+            let chunks = record(&mut loaded, opened, read);
+            loaded
+                .relationships
+                .reserve_exact(chunks.iter().map(|c| c.items.len()).sum());
+            for chunk in chunks {
+                loaded.relationships.extend(chunk.items);
+                for (role, count) in chunk.local.unknown_roles {
+                    *loaded.unknown_roles.entry(role).or_default() += count;
+                }
+            }
         }
+        (RelationshipRead::Json(read), _) => {
+            loaded.relationships = read.relationships;
+            loaded.unknown_roles = read.unknown_roles;
+            loaded.rejected.append(read.rejected);
+            loaded.files.push(read.report);
+        }
+        (RelationshipRead::Csv(_), RelationshipSource::Json(_)) => {}
     }
 
     match license_read {
@@ -239,6 +259,43 @@ pub fn load(
 enum LicenseSource {
     File(Opened),
     Users(active_users::Folder),
+}
+
+/// Where relationships are read from: `admin_relationships.csv`, or Graph's
+/// export `admin_relationships.json` standing instead of it (contract §2).
+enum RelationshipSource {
+    Csv(Opened),
+    Json(std::path::PathBuf),
+}
+
+impl RelationshipSource {
+    /// The file of the folder; both of them is an error naming both.
+    fn choose(dir: &Path, format: &InputFormat) -> Result<RelationshipSource, InputError> {
+        let json = dir.join(graph_source::RELATIONSHIPS_JSON);
+        let csv = dir.join(RELATIONSHIPS);
+        let exists = |path: &Path| path.symlink_metadata().is_ok();
+        match (exists(&csv), exists(&json)) {
+            (true, true) => Err(InputError::BothRelationshipFiles {
+                dir: dir.display().to_string(),
+            }),
+            (false, true) => Ok(RelationshipSource::Json(json)),
+            _ => format::open(
+                &csv,
+                RELATIONSHIPS,
+                InputFile::Relationships,
+                relationships::COLUMNS,
+                format,
+            )
+            .map(RelationshipSource::Csv)
+            .map_err(InputError::from),
+        }
+    }
+}
+
+/// What the relationships' source gave.
+enum RelationshipRead {
+    Csv(FileRead<crate::model::Relationship, relationships::RelationshipChunk>),
+    Json(graph_source::GraphRead),
 }
 
 /// What the license source gave.

@@ -33,6 +33,7 @@ pub(super) fn record<I, L>(
         encoding: read.encoding.name().to_owned(),
         delimiter: delimiter_name(sniffed.delimiter).to_owned(),
         columns: sniffed.columns.iter().cloned().collect(),
+        json_shape: None,
     });
     loaded.rejected.append(rejected);
     chunks
@@ -41,6 +42,7 @@ pub(super) fn record<I, L>(
 /// A row rejected after parsing for `problem`, its text still to be read back.
 pub(super) fn late_row(file: &str, line: u64, problem: FieldProblem) -> RejectedRow {
     RejectedRow {
+        element: None,
         file: file.to_owned(),
         line,
         problems: vec![problem],

@@ -57,8 +57,20 @@ impl RowParser for RelationshipParser<'_> {
         problems: &mut RowProblems,
         local: &mut RelationshipChunk,
     ) -> Option<Relationship> {
+        self.parse_values(|spec| row.get(spec, COLUMNS), problems, local)
+    }
+}
+
+impl RelationshipParser<'_> {
+    /// A relationship from its values, one per [`COLUMNS`] entry (`field(spec)`),
+    /// whether they come from a CSV row or a Graph JSON element.
+    pub fn parse_values<'v>(
+        &self,
+        field: impl Fn(usize) -> Result<&'v str, FieldProblem>,
+        problems: &mut RowProblems,
+        local: &mut RelationshipChunk,
+    ) -> Option<Relationship> {
         let name = |spec: usize| COLUMNS[spec].name;
-        let field = |spec: usize| row.get(spec, COLUMNS);
         let customer = problems.take(
             field(CUSTOMER_ID)
                 .and_then(|v| required(name(CUSTOMER_ID), v))
@@ -101,9 +113,7 @@ impl RowParser for RelationshipParser<'_> {
             end,
         })
     }
-}
 
-impl RelationshipParser<'_> {
     /// The roles of `value` the catalog knows, each once in the order given, and
     /// whether `value` names a role it does not know.
     fn known_roles(&self, value: &str, scratch: &mut String) -> (Box<[RoleIdx]>, bool) {

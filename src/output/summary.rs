@@ -124,8 +124,11 @@ pub struct InputSummary {
     pub sha256: String,
     pub encoding: String,
     pub delimiter: String,
-    /// Field → the header it was read from.
+    /// Field → the header it was read from (the member, for a Graph JSON export).
     pub columns: BTreeMap<String, String>,
+    /// For `admin_relationships.json`: the export's shape (`page`, `array`, `pages`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub json_shape: Option<String>,
 }
 
 /// Counts by code, serialised as a JSON object in a fixed (rule) order.
@@ -356,6 +359,7 @@ impl Summary {
                     encoding: f.encoding.clone(),
                     delimiter: f.delimiter.clone(),
                     columns: f.columns.clone(),
+                    json_shape: f.json_shape.clone(),
                 })
                 .collect(),
             reports: Vec::new(),

@@ -13,6 +13,7 @@ mod errors;
 mod exit_codes;
 mod explain;
 mod golden;
+mod graph_json;
 mod harness;
 mod line_ends;
 mod nul_bytes;

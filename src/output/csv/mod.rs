@@ -99,11 +99,10 @@ pub fn streamed_rows(
 pub fn rejects_csv(rejected: &[RejectedRow]) -> Vec<u8> {
     let mut out = CsvOut::default();
     out.record(REJECTS_HEADER);
-    let mut line = itoa::Buffer::new();
     for row in rejected {
         out.record([
             row.file.as_str(),
-            line.format(row.line),
+            &row.location(),
             &row.joined_problems(),
             &row.record,
         ]);
