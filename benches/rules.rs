@@ -22,8 +22,8 @@ use upgrade_recon::decision::{Evidence, UpgradeType};
 use upgrade_recon::engine;
 use upgrade_recon::input::parse_iso_date;
 use upgrade_recon::model::{
-    Channel, Coverage, Customer, CustomerIdx, Dataset, License, LicenseOffer, Relationship,
-    RelationshipStatus, Subscription, SubscriptionStatus, Users,
+    Channel, Coverage, Customer, CustomerIdx, Dataset, DisabledIdx, License, LicenseOffer,
+    Relationship, RelationshipStatus, Subscription, SubscriptionStatus, Users,
 };
 use upgrade_recon::rules::{self, UpgradePair};
 
@@ -101,13 +101,13 @@ impl Records {
                 channel,
             });
         }
-        for &(status, services, span) in rels {
+        for (status, services, span) in rels {
             let (start, end) = span.split_once("..").expect("START..END");
             self.relationships.push(Relationship {
                 id: format!("rel-{}", self.relationships.len()).into(),
                 customer,
-                status,
-                services: Some(services),
+                status: *status,
+                services: Some(services.clone()),
                 roles: Box::default(),
                 display_name: Box::default(),
                 start: Some(day(start)),
@@ -115,7 +115,8 @@ impl Records {
             });
         }
         let essentials = offer(catalog, "o365-business-essentials");
-        let (disabled, none) = (services(catalog, "Yammer;Planner"), ServiceSet::EMPTY);
+        // Index 1 of the dataset's table of disabled sets (see `build`).
+        let (disabled, none) = (DisabledIdx(1), DisabledIdx::NONE);
         for u in 0..users {
             let user = self.users.push(&format!("user{u:02}@{id}.example"));
             let extra = offer(catalog, extras[u as usize % extras.len()]);
@@ -135,7 +136,7 @@ impl Records {
         }
     }
 
-    fn build(self) -> Dataset {
+    fn build(self, catalog: &Catalog) -> Dataset {
         let licenses = vec![self.licenses];
         let (subscriptions, relationships) = (self.subscriptions, self.relationships);
         let (dataset, duplicates) = Dataset::build(
@@ -147,6 +148,8 @@ impl Records {
             &[],
         );
         assert!(duplicates.is_empty(), "benchmark licenses are unique");
+        let mut dataset = dataset;
+        dataset.disabled_sets = vec![ServiceSet::EMPTY, services(catalog, "Yammer;Planner")];
         dataset
     }
 }
@@ -175,7 +178,7 @@ fn typical_customer(records: &mut Records, catalog: &Catalog, id: &str) {
 fn typical_dataset(catalog: &Catalog) -> Dataset {
     let mut records = Records::default();
     typical_customer(&mut records, catalog, "c-typical");
-    records.build()
+    records.build(catalog)
 }
 
 /// Five relationships of one customer with varied statuses, scopes and dates.
@@ -212,10 +215,11 @@ fn blocking_failures(bencher: Bencher) {
     let catalog = catalog();
     let dataset = typical_dataset(&catalog);
     let customer = dataset.customer(CustomerIdx(0));
+    let access = rules::admin_access(&catalog, customer.relationships, day(AS_OF));
     let pair = UpgradePair {
         catalog: &catalog,
         customer,
-        access: rules::admin_access(&catalog, customer.relationships, day(AS_OF)),
+        access: &access,
         subject: 0,
         source: offer(&catalog, "o365-business-essentials"),
         target: offer(&catalog, "o365-e5"),
@@ -235,12 +239,12 @@ fn blocking_failures(bencher: Bencher) {
 fn reassignments(bencher: Bencher) {
     let catalog = catalog();
     let dataset = typical_dataset(&catalog);
-    let licenses = dataset.customer(CustomerIdx(0)).licenses;
-    assert_eq!(licenses.len(), 40);
+    let customer = dataset.customer(CustomerIdx(0));
+    assert_eq!(customer.licenses.len(), 40);
     let source = offer(&catalog, "o365-business-essentials");
     let target = offer(&catalog, "o365-e5");
     bencher
-        .bench(|| rules::reassignments(&catalog, black_box(licenses), black_box(source), target));
+        .bench(|| rules::reassignments(&catalog, black_box(customer), black_box(source), target));
 }
 
 #[divan::bench]
@@ -279,12 +283,16 @@ fn generated_dataset(catalog: &Catalog, count: u32) -> Dataset {
             (&*a, source, status, seats, Channel::ThisPartner),
             (&*b, "power-bi-pro", Active, 2, Channel::ThisPartner),
         ];
-        let coverage = if i % 3 == 0 { Coverage::All } else { basic };
+        let coverage = if i % 3 == 0 {
+            Coverage::All
+        } else {
+            basic.clone()
+        };
         let rels = [(RelationshipStatus::Active, coverage, CURRENT)];
         let rels = if i % 7 == 0 { &rels[..0] } else { &rels[..] };
         records.customer(catalog, &id, &subs, rels, 1 + i % 25, &extras);
     }
-    records.build()
+    records.build(catalog)
 }
 
 #[divan::bench]

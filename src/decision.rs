@@ -211,7 +211,7 @@ impl Failure {
 }
 
 /// Another held subscription that already provides some of the target's additional services.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Conflict {
     /// Its position in the customer's subscriptions.
     pub subscription: usize,

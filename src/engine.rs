@@ -65,7 +65,7 @@ pub fn evaluate_customer(
                     let pair = UpgradePair {
                         catalog,
                         customer,
-                        access,
+                        access: &access,
                         subject,
                         source,
                         target,

@@ -143,13 +143,7 @@ fn read_offer(catalog: &mut Catalog, row: &CatalogRow<'_>) -> Result<Offer, Cata
     };
     let mut services = ServiceSet::EMPTY;
     for service in split_list(row.get(SERVICES)) {
-        let idx = catalog.vocabulary.intern(service).ok_or_else(|| {
-            row.invalid(format!(
-                "services: more than {} distinct services",
-                super::MAX_SERVICES
-            ))
-        })?;
-        services = services.with(idx);
+        services.insert(catalog.vocabulary.intern(service));
     }
     if services.is_empty() {
         return Err(row.invalid(format!("offer {} has an empty service list", quoted(id))));

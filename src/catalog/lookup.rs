@@ -86,7 +86,7 @@ impl<'c> Lookup<'c> {
                 if !entry.aliases.is_empty() {
                     writeln!(f, "  aliases:       {}", entry.aliases.join("; "))?;
                 }
-                writeln!(f, "  services:      {}", self.services(entry.services))?;
+                writeln!(f, "  services:      {}", self.services(&entry.services))?;
                 let path: Vec<String> = catalog
                     .upgrade_path(key.entry)
                     .iter()
@@ -105,7 +105,7 @@ impl<'c> Lookup<'c> {
             }
             EntryKind::Product(product) => {
                 writeln!(f, "  GUID:          {}", catalog.product(product).guid)?;
-                writeln!(f, "  services:      {}", self.services(entry.services))?;
+                writeln!(f, "  services:      {}", self.services(&entry.services))?;
                 writeln!(
                     f,
                     "  upgrade path:  none (a product that is no offer is never upgraded; \
@@ -159,7 +159,7 @@ impl<'c> Lookup<'c> {
         if !role.aliases.is_empty() {
             writeln!(f, "  aliases:       {}", role.aliases.join("; "))?;
         }
-        let services = match role.services {
+        let services = match &role.services {
             RoleServices::All => "* (every service)".to_owned(),
             RoleServices::Set(set) => self.services(set),
         };
@@ -167,7 +167,7 @@ impl<'c> Lookup<'c> {
         writeln!(f, "  upgrade right: {}", role.upgrade.as_str())
     }
 
-    fn services(&self, set: ServiceSet) -> String {
+    fn services(&self, set: &ServiceSet) -> String {
         if set.is_empty() {
             "none".to_owned()
         } else {

@@ -26,7 +26,7 @@ pub use files::{CatalogFile, CatalogFiles, ExportError, FILE_NAMES, export_built
 pub use lookup::{Lookup, Suggestion, SuggestionTarget};
 pub use read::{CatalogError, quoted};
 pub use roles::{Role, RoleIdx, RoleKey, RoleKeyKind, RoleServices, UpgradeRight};
-pub use services::{MAX_SERVICES, ServiceIdx, ServiceSet, Vocabulary};
+pub use services::{ServiceIdx, ServiceSet, Vocabulary};
 
 /// Index of an entry (an offer, or a product that is no offer) in its [`Catalog`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -192,8 +192,9 @@ impl Catalog {
     }
 
     /// The services of `offer`, or none for an unknown one.
-    pub fn services_of(&self, offer: Option<OfferIdx>) -> ServiceSet {
-        offer.map_or(ServiceSet::EMPTY, |offer| self.offer(offer).services)
+    pub fn services_of(&self, offer: Option<OfferIdx>) -> &ServiceSet {
+        static NONE: ServiceSet = ServiceSet::EMPTY;
+        offer.map_or(&NONE, |offer| &self.offer(offer).services)
     }
 
     pub fn product(&self, product: ProductIdx) -> &Product {

@@ -35,7 +35,7 @@ impl PlanServices {
     /// The services `plan` is part of; `scratch` holds its key.
     fn services(&self, plan: &str, scratch: &mut String) -> ServiceSet {
         plan_key_into(plan, scratch);
-        self.0.get(scratch.as_str()).copied().unwrap_or_default()
+        self.0.get(scratch.as_str()).cloned().unwrap_or_default()
     }
 }
 
@@ -113,7 +113,7 @@ pub(super) fn read_products(
             });
         } else {
             let known = &mut products[product];
-            known.services = known.services.union(services);
+            known.services = known.services.union(&services);
         }
         Ok(())
     })?;
@@ -172,7 +172,7 @@ fn add_entry(
         sku: product.string_id.clone(),
         region: "".into(),
         max_quantity: None,
-        services: product.services,
+        services: product.services.clone(),
         aliases: Box::default(),
     });
     Ok(OfferIdx(idx))

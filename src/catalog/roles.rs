@@ -9,7 +9,7 @@ use super::{Catalog, ServiceSet, lookup_key};
 pub struct RoleIdx(pub u16);
 
 /// What a role administers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RoleServices {
     /// `*`: every service.
     All,

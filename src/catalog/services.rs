@@ -1,71 +1,135 @@
 //! The service vocabulary of a catalog and a compact set of its services.
 //!
-//! A catalog names at most 32 services, so a set of them is one `u32`: every rule
-//! check on services (coverage, additional services, conflicts) is a few bit
-//! operations instead of a hash lookup.
+//! A set is a bit set over the vocabulary's positions. The built-in catalog names
+//! 17 services and custom catalogs rarely more than a few dozen, so the bits of up
+//! to 128 services are kept inline — every rule check on services (coverage,
+//! additional services, conflicts) is a few word operations without allocating —
+//! and a catalog naming more spills to the heap: there is no limit.
 
 use std::fmt;
 
+use smallvec::SmallVec;
+
 /// Position of a service in its [`Vocabulary`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ServiceIdx(u8);
+pub struct ServiceIdx(u32);
 
-/// A set of services of one vocabulary.
-#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct ServiceSet(u32);
+impl ServiceIdx {
+    fn word(self) -> usize {
+        (self.0 / 64) as usize
+    }
+
+    fn bit(self) -> u64 {
+        1 << (self.0 % 64)
+    }
+}
+
+/// A set of services of one vocabulary. Its words never end in a zero word, so
+/// that equal sets are equal values (and hash alike).
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct ServiceSet {
+    words: SmallVec<[u64; 2]>,
+}
 
 impl ServiceSet {
-    pub const EMPTY: ServiceSet = ServiceSet(0);
+    pub const EMPTY: ServiceSet = ServiceSet {
+        words: SmallVec::new_const(),
+    };
 
-    pub fn with(self, service: ServiceIdx) -> ServiceSet {
-        ServiceSet(self.0 | 1 << service.0)
+    /// The set with `service` added.
+    pub fn with(&self, service: ServiceIdx) -> ServiceSet {
+        let mut set = self.clone();
+        set.insert(service);
+        set
     }
 
-    pub fn contains(self, service: ServiceIdx) -> bool {
-        self.0 & (1 << service.0) != 0
+    pub fn insert(&mut self, service: ServiceIdx) {
+        if self.words.len() <= service.word() {
+            self.words.resize(service.word() + 1, 0);
+        }
+        self.words[service.word()] |= service.bit();
     }
 
-    pub fn union(self, other: ServiceSet) -> ServiceSet {
-        ServiceSet(self.0 | other.0)
+    pub fn contains(&self, service: ServiceIdx) -> bool {
+        self.words
+            .get(service.word())
+            .is_some_and(|word| word & service.bit() != 0)
     }
 
-    pub fn intersection(self, other: ServiceSet) -> ServiceSet {
-        ServiceSet(self.0 & other.0)
+    pub fn union(&self, other: &ServiceSet) -> ServiceSet {
+        let (long, short) = if self.words.len() >= other.words.len() {
+            (self, other)
+        } else {
+            (other, self)
+        };
+        let mut words = long.words.clone();
+        for (word, other) in words.iter_mut().zip(&short.words) {
+            *word |= other;
+        }
+        ServiceSet { words }
+    }
+
+    pub fn intersection(&self, other: &ServiceSet) -> ServiceSet {
+        let words = self
+            .words
+            .iter()
+            .zip(&other.words)
+            .map(|(a, b)| a & b)
+            .collect();
+        ServiceSet::trimmed(words)
     }
 
     /// The services of `self` that `other` lacks.
-    pub fn minus(self, other: ServiceSet) -> ServiceSet {
-        ServiceSet(self.0 & !other.0)
+    pub fn minus(&self, other: &ServiceSet) -> ServiceSet {
+        let words = self
+            .words
+            .iter()
+            .enumerate()
+            .map(|(i, word)| word & !other.words.get(i).copied().unwrap_or(0))
+            .collect();
+        ServiceSet::trimmed(words)
     }
 
-    pub fn is_empty(self) -> bool {
-        self.0 == 0
+    fn trimmed(mut words: SmallVec<[u64; 2]>) -> ServiceSet {
+        while words.last() == Some(&0) {
+            words.pop();
+        }
+        ServiceSet { words }
     }
 
-    pub fn is_superset_of(self, other: ServiceSet) -> bool {
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// True when the sets share a service.
+    pub fn overlaps(&self, other: &ServiceSet) -> bool {
+        self.words.iter().zip(&other.words).any(|(a, b)| a & b != 0)
+    }
+
+    pub fn is_superset_of(&self, other: &ServiceSet) -> bool {
         other.minus(self).is_empty()
     }
 
-    pub fn len(self) -> usize {
-        self.0.count_ones() as usize
+    pub fn len(&self) -> usize {
+        self.words.iter().map(|w| w.count_ones() as usize).sum()
     }
 
     /// Services in vocabulary order.
-    pub fn iter(self) -> impl Iterator<Item = ServiceIdx> {
-        (0..MAX_SERVICES as u8)
-            .filter(move |bit| self.0 & (1 << bit) != 0)
-            .map(ServiceIdx)
+    pub fn iter(&self) -> impl Iterator<Item = ServiceIdx> + '_ {
+        self.words.iter().enumerate().flat_map(|(i, &word)| {
+            (0..64u32)
+                .filter(move |bit| word & (1 << bit) != 0)
+                .map(move |bit| ServiceIdx(i as u32 * 64 + bit))
+        })
     }
 }
 
 impl fmt::Debug for ServiceSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ServiceSet({:#b})", self.0)
+        let services: Vec<u32> = self.iter().map(|s| s.0).collect();
+        write!(f, "ServiceSet({services:?})")
     }
 }
-
-/// Maximum number of distinct services one catalog may name.
-pub const MAX_SERVICES: usize = 32;
 
 /// The services a catalog names, in the order it first names them.
 #[derive(Debug, Clone, Default)]
@@ -80,23 +144,20 @@ impl Vocabulary {
         self.names
             .iter()
             .position(|known| known.eq_ignore_ascii_case(name))
-            .map(|pos| ServiceIdx(pos as u8))
+            .map(|pos| ServiceIdx(pos as u32))
     }
 
-    /// Adds a service unless it is known already; `None` once the vocabulary is full.
-    pub fn intern(&mut self, name: &str) -> Option<ServiceIdx> {
+    /// Adds a service unless it is known already.
+    pub fn intern(&mut self, name: &str) -> ServiceIdx {
         if let Some(idx) = self.lookup(name) {
-            return Some(idx);
-        }
-        if self.names.len() >= MAX_SERVICES {
-            return None;
+            return idx;
         }
         self.names.push(name.trim().into());
-        Some(ServiceIdx((self.names.len() - 1) as u8))
+        ServiceIdx((self.names.len() - 1) as u32)
     }
 
     pub fn name(&self, service: ServiceIdx) -> &str {
-        &self.names[usize::from(service.0)]
+        self.names.get(service.0 as usize).map_or("", |name| name)
     }
 
     pub fn len(&self) -> usize {
@@ -112,14 +173,14 @@ impl Vocabulary {
     }
 
     /// Names of the services in `set`, in vocabulary order, joined by `separator`.
-    pub fn join(&self, set: ServiceSet, separator: &str) -> String {
+    pub fn join(&self, set: &ServiceSet, separator: &str) -> String {
         let mut out = String::new();
         self.write_joined(&mut out, set, separator);
         out
     }
 
     /// Appends [`Vocabulary::join`]'s text to `out`.
-    pub fn write_joined(&self, out: &mut String, set: ServiceSet, separator: &str) {
+    pub fn write_joined(&self, out: &mut String, set: &ServiceSet, separator: &str) {
         for (i, service) in set.iter().enumerate() {
             if i > 0 {
                 out.push_str(separator);
@@ -158,24 +219,49 @@ mod tests {
         let [a, b, c] = ["A", "B", "C"].map(|n| vocabulary.lookup(n).unwrap());
         let ab = ServiceSet::EMPTY.with(a).with(b);
         let bc = ServiceSet::EMPTY.with(b).with(c);
-        assert_eq!(ab.minus(bc), ServiceSet::EMPTY.with(a));
-        assert_eq!(ab.intersection(bc), ServiceSet::EMPTY.with(b));
-        assert_eq!(ab.union(bc).len(), 3);
-        assert!(ab.union(bc).is_superset_of(ab));
-        assert!(!ab.is_superset_of(bc));
-        assert_eq!(vocabulary.join(ab.union(bc), ";"), "A;B;C");
+        assert_eq!(ab.minus(&bc), ServiceSet::EMPTY.with(a));
+        assert_eq!(ab.intersection(&bc), ServiceSet::EMPTY.with(b));
+        assert_eq!(ab.union(&bc).len(), 3);
+        assert!(ab.union(&bc).is_superset_of(&ab));
+        assert!(!ab.is_superset_of(&bc));
+        assert!(ab.overlaps(&bc));
+        assert_eq!(vocabulary.join(&ab.union(&bc), ";"), "A;B;C");
     }
 
+    /// More services than one word holds, and than the inline words hold: the same
+    /// algebra, and equal sets are equal values however they were built.
     #[test]
-    fn vocabulary_is_bounded() {
+    fn vocabularies_have_no_limit() {
         let mut vocabulary = Vocabulary::default();
-        for i in 0..MAX_SERVICES {
-            assert!(vocabulary.intern(&format!("S{i}")).is_some());
-        }
-        assert_eq!(vocabulary.intern("one too many"), None);
-        assert!(
-            vocabulary.intern("s3").is_some(),
+        let services: Vec<ServiceIdx> = (0..300)
+            .map(|i| vocabulary.intern(&format!("S{i}")))
+            .collect();
+        assert_eq!(vocabulary.len(), 300);
+        assert_eq!(
+            vocabulary.intern("s3"),
+            services[3],
             "known names still resolve"
         );
+        let set = |indices: &[usize]| {
+            indices
+                .iter()
+                .fold(ServiceSet::EMPTY, |set, &i| set.with(services[i]))
+        };
+        let wide = set(&[1, 63, 64, 129, 299]);
+        let narrow = set(&[1, 64]);
+        assert_eq!(wide.len(), 5);
+        assert!(wide.contains(services[299]) && !wide.contains(services[298]));
+        assert_eq!(wide.minus(&set(&[129, 299])), set(&[1, 63, 64]));
+        assert_eq!(wide.intersection(&narrow), narrow);
+        assert_eq!(
+            wide.minus(&wide),
+            ServiceSet::EMPTY,
+            "trailing zero words trimmed"
+        );
+        assert!(wide.minus(&wide).is_empty());
+        assert_eq!(narrow.union(&set(&[299])), set(&[1, 64, 299]));
+        let names: Vec<&str> = wide.iter().map(|s| vocabulary.name(s)).collect();
+        assert_eq!(names, ["S1", "S63", "S64", "S129", "S299"]);
+        assert!(!narrow.overlaps(&set(&[299])));
     }
 }

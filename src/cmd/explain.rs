@@ -104,7 +104,7 @@ pub fn run(args: ExplainArgs) -> Result<Explained, RunError> {
         let access = admin_access(&catalog.catalog, view.relationships, config.as_of);
         let document = serde_json::json!({
             "as_of": config.as_of.to_string(),
-            "customers": [json::customer(&cx, &decisions, access, &positions)],
+            "customers": [json::customer(&cx, &decisions, &access, &positions)],
         });
         let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
         text.push('\n');

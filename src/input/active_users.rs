@@ -34,12 +34,12 @@ use super::headers::InputFile;
 use super::licenses::LicenseChunk;
 use super::loaded::{InputFileReport, LICENSES, LoadError};
 use super::lookup::{CustomerIndex, duplicate};
-use crate::catalog::{Catalog, OfferIdx, ServiceSet, lookup_key};
+use crate::catalog::{Catalog, OfferIdx, lookup_key};
 use crate::csvio::{
     ChunkOutput, ColumnSpec, CsvError, FieldProblem, ReadOptions, Rejects, Row, RowParser,
     RowProblems, delimiter_name, read_file, shown,
 };
-use crate::model::{Customer, CustomerIdx, License, LicenseOffer, UserIdx};
+use crate::model::{Customer, CustomerIdx, DisabledIdx, License, LicenseOffer, UserIdx};
 
 /// The folder of exports, inside the input folder.
 pub const FOLDER: &str = "users";
@@ -360,7 +360,7 @@ impl RowParser for ExportParser<'_> {
                 user,
                 offer,
                 line,
-                disabled: ServiceSet::EMPTY,
+                disabled: DisabledIdx::NONE,
             }
         });
         Some(licenses.collect())

@@ -232,7 +232,7 @@ mod tests {
         let Coverage::Services(set) = services("s", "exchange; Teams;;", &v, false).unwrap() else {
             panic!("expected a service set");
         };
-        assert_eq!(v.join(set, ";"), "Exchange;Teams");
+        assert_eq!(v.join(&set, ";"), "Exchange;Teams");
         assert_eq!(services("s", "*", &v, true).unwrap(), Coverage::All);
         assert!(services("s", "*", &v, false).is_err());
         assert!(services("s", "*;Teams", &v, true).is_err());

@@ -7,7 +7,7 @@ use super::fields::{required, services};
 use super::lookup::{CustomerIndex, OfferCache, RecentCustomer, UserInterner};
 use crate::catalog::{Catalog, ServiceSet};
 use crate::csvio::{ColumnSpec, Row, RowParser, RowProblems};
-use crate::model::{Coverage, License, LicenseOffer};
+use crate::model::{Coverage, DisabledIdx, License, LicenseOffer};
 
 pub const COLUMNS: &[ColumnSpec] = &[
     ColumnSpec::required("customer_id"),
@@ -34,8 +34,12 @@ pub struct LicenseChunk {
     pub unknown_spellings: Vec<Box<str>>,
     unknown_index: FxHashMap<Box<str>, u32>,
     customer: RecentCustomer,
-    /// `disabled_services` values read so far (a few hundred distinct lists).
-    disabled: FxHashMap<Box<str>, Coverage>,
+    /// `disabled_services` values read so far (a few hundred distinct lists), with
+    /// their set's index in `disabled_sets`.
+    disabled: FxHashMap<Box<str>, DisabledIdx>,
+    /// The chunk's distinct disabled sets; `License::disabled` indexes this until
+    /// the chunks are joined. The first is the empty set.
+    pub disabled_sets: Vec<ServiceSet>,
 }
 
 impl RowParser for LicenseParser<'_> {
@@ -63,14 +67,18 @@ impl RowParser for LicenseParser<'_> {
         let offer = problems.take(text(OFFER));
         let disabled = problems.take(row.get(DISABLED, COLUMNS).and_then(|v| {
             if v.is_empty() {
-                return Ok(Coverage::Services(ServiceSet::EMPTY));
+                return Ok(DisabledIdx::NONE);
             }
             if let Some(&known) = chunk.disabled.get(v) {
                 return Ok(known);
             }
-            let parsed = services(name(DISABLED), v, self.catalog.vocabulary(), false)?;
-            chunk.disabled.insert(v.into(), parsed);
-            Ok(parsed)
+            let parsed = match services(name(DISABLED), v, self.catalog.vocabulary(), false)? {
+                Coverage::Services(set) => set,
+                Coverage::All => ServiceSet::EMPTY,
+            };
+            let idx = chunk.disabled_set(parsed);
+            chunk.disabled.insert(v.into(), idx);
+            Ok(idx)
         }));
         let (customer, user, offer_text, disabled) = (customer?, user?, offer?, disabled?);
         if !problems.is_empty() {
@@ -85,15 +93,26 @@ impl RowParser for LicenseParser<'_> {
             user: chunk.users.intern(user),
             offer,
             line: u32::try_from(row.line).unwrap_or(u32::MAX),
-            disabled: match disabled {
-                Coverage::Services(set) => set,
-                Coverage::All => ServiceSet::EMPTY,
-            },
+            disabled,
         })
     }
 }
 
 impl LicenseChunk {
+    /// The index of `set` in the chunk's table of disabled sets.
+    pub(super) fn disabled_set(&mut self, set: ServiceSet) -> DisabledIdx {
+        if self.disabled_sets.is_empty() {
+            self.disabled_sets.push(ServiceSet::EMPTY);
+        }
+        match self.disabled_sets.iter().position(|known| *known == set) {
+            Some(found) => DisabledIdx(found as u32),
+            None => {
+                self.disabled_sets.push(set);
+                DisabledIdx((self.disabled_sets.len() - 1) as u32)
+            }
+        }
+    }
+
     pub(super) fn unknown_spelling(&mut self, spelling: &str) -> u32 {
         if let Some(&index) = self.unknown_index.get(spelling) {
             return index;

@@ -49,6 +49,9 @@ pub struct LoadedInput {
     pub unknown_license_offers: Vec<Box<str>>,
     /// Per unknown spelling, the number of its case- and space-folded form.
     pub unknown_license_offer_keys: Vec<u32>,
+    /// The distinct sets of disabled services; `License::disabled` indexes this
+    /// (the first is the empty set).
+    pub disabled_sets: Vec<crate::catalog::ServiceSet>,
     /// Roles of accepted relationships that the catalog does not know, as written
     /// (trimmed), with the number of times they are named.
     pub unknown_roles: std::collections::BTreeMap<String, u64>,
@@ -64,14 +67,18 @@ impl LoadedInput {
     /// Moves the accepted records into a [`Dataset`], leaving the reports of what
     /// was read; also returns the license rows the dataset found to be duplicates.
     pub fn build_dataset(&mut self) -> (Dataset, Vec<DuplicateLicense>) {
-        Dataset::build(
+        let (mut dataset, duplicates) = Dataset::build(
             std::mem::take(&mut self.customers),
             std::mem::take(&mut self.subscriptions),
             std::mem::take(&mut self.relationships),
             std::mem::take(&mut self.licenses),
             std::mem::take(&mut self.users),
             &self.unknown_license_offer_keys,
-        )
+        );
+        if !self.disabled_sets.is_empty() {
+            dataset.disabled_sets = std::mem::take(&mut self.disabled_sets);
+        }
+        (dataset, duplicates)
     }
 }
 

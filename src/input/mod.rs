@@ -39,9 +39,9 @@ pub use loaded::{
 };
 pub use rejected::reject_duplicate_licenses;
 
-use crate::catalog::{Catalog, lookup_key};
+use crate::catalog::{Catalog, ServiceSet, lookup_key};
 use crate::csvio::{ChunkOutput, FileRead, read_file};
-use crate::model::{CustomerIdx, License, LicenseOffer};
+use crate::model::{CustomerIdx, DisabledIdx, License, LicenseOffer};
 use format::Opened;
 use lookup::CustomerIndex;
 use rejected::{late_row, record, reject_late};
@@ -311,9 +311,27 @@ fn merge_licenses(
 ) {
     let mut spellings: FxHashMap<Box<str>, u32> = FxHashMap::default();
     let mut keys: FxHashMap<String, u32> = FxHashMap::default();
-    // Per chunk: its rows, the number its first user gets, and its spellings' numbers.
+    let mut disabled_sets: FxHashMap<ServiceSet, u32> = FxHashMap::default();
+    if loaded.disabled_sets.is_empty() {
+        loaded.disabled_sets.push(ServiceSet::EMPTY);
+    }
+    disabled_sets.insert(ServiceSet::EMPTY, 0);
+    // Per chunk: its rows, the number its first user gets, and its spellings' and
+    // disabled sets' numbers.
     let mut rebased = Vec::with_capacity(chunks.len());
-    for chunk in chunks {
+    for mut chunk in chunks {
+        let mut disabled_ids = vec![0u32];
+        for set in std::mem::take(&mut chunk.local.disabled_sets)
+            .into_iter()
+            .skip(1)
+        {
+            let next = loaded.disabled_sets.len() as u32;
+            let id = *disabled_sets.entry(set.clone()).or_insert(next);
+            if id == next {
+                loaded.disabled_sets.push(set);
+            }
+            disabled_ids.push(id);
+        }
         let interned = chunk.local.users.is_interned();
         let base = loaded.users.append(chunk.local.users.users, interned);
         let spelling_ids: Vec<u32> = chunk
@@ -330,17 +348,19 @@ fn merge_licenses(
                 })
             })
             .collect();
-        rebased.push((chunk.items, base, spelling_ids));
+        rebased.push((chunk.items, base, spelling_ids, disabled_ids));
     }
     // Millions of rows: re-based in parallel.
     loaded.licenses = rebased
         .into_par_iter()
-        .map(|(mut licenses, base, spelling_ids)| {
+        .map(|(mut licenses, base, spelling_ids, disabled_ids)| {
             for license in &mut licenses {
                 license.user.0 += base;
                 if let Some(local) = license.offer.unknown_spelling() {
                     license.offer = LicenseOffer::unknown(spelling_ids[local as usize]);
                 }
+                let local = license.disabled.0 as usize;
+                license.disabled = DisabledIdx(disabled_ids.get(local).copied().unwrap_or(0));
             }
             licenses
         })

@@ -431,7 +431,7 @@ fn relationships_grant_services_roles_or_both() {
         .relationships
         .iter()
         .zip([2, 3, 4, 5, 9])
-        .map(|(r, line)| (line, r.services, r.roles.to_vec()))
+        .map(|(r, line)| (line, r.services.clone(), r.roles.to_vec()))
         .collect();
     let expected = vec![
         (2, None, vec![role("Exchange Administrator")]),

@@ -9,6 +9,7 @@ use super::records::{
     Customer, CustomerIdx, License, LicenseOffer, Relationship, Subscription, UserIdx,
 };
 use super::users::Users;
+use crate::catalog::ServiceSet;
 
 /// Accepted records, grouped by customer and in report order.
 #[derive(Debug, Default)]
@@ -19,6 +20,8 @@ pub struct Dataset {
     licenses: LicenseTable,
     /// Lower-case user principal names; `License::user` indexes this.
     pub users: Users,
+    /// The distinct sets of disabled services; `License::disabled` indexes this.
+    pub disabled_sets: Vec<ServiceSet>,
     /// For customer `i`, its records are `[starts[i], starts[i + 1])` of each list.
     subscription_starts: Vec<u32>,
     relationship_starts: Vec<u32>,
@@ -36,12 +39,22 @@ pub struct CustomerView<'d> {
     pub licenses: &'d [License],
     /// The names `License::user` indexes (the dataset's, shared by every customer).
     pub users: &'d Users,
+    /// The sets `License::disabled` indexes (the dataset's).
+    pub disabled_sets: &'d [ServiceSet],
 }
 
 impl<'d> CustomerView<'d> {
     /// A user's principal name, in lower case.
     pub fn user_name(&self, user: UserIdx) -> &'d str {
         self.users.name(user)
+    }
+
+    /// The services disabled in `license`.
+    pub fn disabled(&self, license: &License) -> &'d ServiceSet {
+        static NONE: ServiceSet = ServiceSet::EMPTY;
+        self.disabled_sets
+            .get(license.disabled.0 as usize)
+            .unwrap_or(&NONE)
     }
 }
 
@@ -116,6 +129,7 @@ impl Dataset {
             relationships,
             licenses,
             users,
+            disabled_sets: vec![ServiceSet::EMPTY],
             subscription_starts,
             relationship_starts,
         };
@@ -132,6 +146,7 @@ impl Dataset {
             relationships: &self.relationships[range(&self.relationship_starts)],
             licenses: self.licenses.of(i),
             users: &self.users,
+            disabled_sets: &self.disabled_sets,
         }
     }
 
@@ -171,7 +186,7 @@ fn starts(customers: usize, sorted: impl Iterator<Item = CustomerIdx>) -> Vec<u3
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::{OfferIdx, ServiceSet};
+    use crate::catalog::OfferIdx;
     use crate::model::{Channel, SubscriptionStatus, UserIdx};
 
     fn customer(id: &str) -> Customer {
@@ -196,7 +211,7 @@ mod tests {
             user: UserIdx(user),
             offer: LicenseOffer::known(OfferIdx(offer)),
             line,
-            disabled: ServiceSet::EMPTY,
+            disabled: crate::model::DisabledIdx::NONE,
         }
     }
 

@@ -242,7 +242,7 @@ fn order_customer_licenses(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::{OfferIdx, ServiceSet};
+    use crate::catalog::OfferIdx;
     use crate::model::UserIdx;
 
     fn license(user: u32, offer: u16, line: u32) -> License {
@@ -251,7 +251,7 @@ mod tests {
             user: UserIdx(user),
             offer: LicenseOffer::known(OfferIdx(offer)),
             line,
-            disabled: ServiceSet::EMPTY,
+            disabled: crate::model::DisabledIdx::NONE,
         }
     }
 

@@ -111,7 +111,7 @@ impl RelationshipStatus {
 }
 
 /// The services a delegated-admin relationship covers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Coverage {
     /// `*`: every service.
     All,
@@ -248,6 +248,17 @@ impl LicenseOffer {
     }
 }
 
+/// The services disabled in a license: an index into the dataset's table of the
+/// distinct sets (an export has a few hundred of them, for millions of rows), so
+/// that a license row stays small whatever the vocabulary's size.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DisabledIdx(pub u32);
+
+impl DisabledIdx {
+    /// No service disabled: the first entry of every table.
+    pub const NONE: DisabledIdx = DisabledIdx(0);
+}
+
 /// One user's license of one offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct License {
@@ -256,7 +267,7 @@ pub struct License {
     pub offer: LicenseOffer,
     /// Line of the row in its file, for duplicate reports.
     pub line: u32,
-    pub disabled: ServiceSet,
+    pub disabled: DisabledIdx,
 }
 
 #[cfg(test)]

@@ -199,7 +199,7 @@ impl PairRows<'_> {
                 sink.text(upn);
                 sink.token(finding.reason.code());
                 scratch.clear();
-                vocabulary.write_joined(scratch, finding.services, ";");
+                vocabulary.write_joined(scratch, &finding.services, ";");
                 sink.text(scratch);
                 scratch.clear();
                 self.texts.reassignment_details(

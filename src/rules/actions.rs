@@ -161,7 +161,7 @@ fn record_evidence(
 ) {
     match tally.action.kind {
         ActionKind::EstablishAdminRelationship => {
-            tally.services = tally.services.union(catalog.offer(pair.target).services);
+            tally.services = tally.services.union(&catalog.offer(pair.target).services);
         }
         ActionKind::ExtendAdminRelationship => {
             for failure in failures {
@@ -170,7 +170,7 @@ fn record_evidence(
                     missing_right,
                 } = failure
                 {
-                    tally.services = tally.services.union(*missing);
+                    tally.services = tally.services.union(missing);
                     tally.missing_right = tally.missing_right.max(*missing_right);
                 }
             }

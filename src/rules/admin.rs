@@ -17,7 +17,7 @@ use crate::decision::{Failure, UpgradeType};
 use crate::model::{Coverage, Relationship};
 
 /// What the customer's delegated-admin relationships grant on one day.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AdminAccess {
     /// No relationship is active that day.
     None,
@@ -25,7 +25,7 @@ pub enum AdminAccess {
 }
 
 /// The union of what the active relationships grant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Grant {
     pub services: Coverage,
     /// The strongest upgrade the relationships allow: `LicenseTransfer` as soon as
@@ -38,6 +38,7 @@ pub fn relationship_grant(catalog: &Catalog, relationship: &Relationship) -> Gra
     let mut grant = Grant {
         services: relationship
             .services
+            .clone()
             .unwrap_or(Coverage::Services(ServiceSet::EMPTY)),
         right: if relationship.services.is_some() {
             UpgradeRight::LicenseTransfer
@@ -47,20 +48,20 @@ pub fn relationship_grant(catalog: &Catalog, relationship: &Relationship) -> Gra
     };
     for &role in relationship.roles.iter() {
         let role = catalog.role(role);
-        grant.services = union(grant.services, role_coverage(role.services));
+        grant.services = union(&grant.services, &role_coverage(&role.services));
         grant.right = grant.right.max(role.upgrade);
     }
     grant
 }
 
-fn role_coverage(services: RoleServices) -> Coverage {
+fn role_coverage(services: &RoleServices) -> Coverage {
     match services {
         RoleServices::All => Coverage::All,
-        RoleServices::Set(set) => Coverage::Services(set),
+        RoleServices::Set(set) => Coverage::Services(set.clone()),
     }
 }
 
-fn union(a: Coverage, b: Coverage) -> Coverage {
+fn union(a: &Coverage, b: &Coverage) -> Coverage {
     match (a, b) {
         (Coverage::All, _) | (_, Coverage::All) => Coverage::All,
         (Coverage::Services(a), Coverage::Services(b)) => Coverage::Services(a.union(b)),
@@ -80,7 +81,7 @@ pub fn admin_access(
         .fold(AdminAccess::None, |access, grant| match access {
             AdminAccess::None => AdminAccess::Granted(grant),
             AdminAccess::Granted(so_far) => AdminAccess::Granted(Grant {
-                services: union(so_far.services, grant.services),
+                services: union(&so_far.services, &grant.services),
                 right: so_far.right.max(grant.right),
             }),
         })
@@ -95,15 +96,15 @@ pub fn needed_right(upgrade_type: UpgradeType) -> UpgradeRight {
 }
 
 pub fn check_admin_access(
-    access: AdminAccess,
-    target_services: ServiceSet,
+    access: &AdminAccess,
+    target_services: &ServiceSet,
     upgrade_type: UpgradeType,
 ) -> Option<Failure> {
     let grant = match access {
         AdminAccess::None => return Some(Failure::NoActiveAdminRelationship),
         AdminAccess::Granted(grant) => grant,
     };
-    let missing = match grant.services {
+    let missing = match &grant.services {
         Coverage::All => ServiceSet::EMPTY,
         Coverage::Services(granted) => target_services.minus(granted),
     };
@@ -117,10 +118,10 @@ pub fn check_admin_access(
 /// The roles to request for `missing` services: for each (in vocabulary order)
 /// the first role in `roles.csv` order, other than one granting `*`, that grants
 /// it; each role once.
-pub fn roles_for_services(catalog: &Catalog, missing: ServiceSet) -> SmallVec<[RoleIdx; 4]> {
+pub fn roles_for_services(catalog: &Catalog, missing: &ServiceSet) -> SmallVec<[RoleIdx; 4]> {
     let mut roles = SmallVec::new();
     for service in missing.iter() {
-        let granting = catalog.roles().find(|(_, role)| match role.services {
+        let granting = catalog.roles().find(|(_, role)| match &role.services {
             RoleServices::Set(set) => set.contains(service),
             RoleServices::All => false,
         });

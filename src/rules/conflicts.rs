@@ -15,7 +15,7 @@ use crate::model::Subscription;
 pub fn conflicting_subscriptions(
     catalog: &Catalog,
     subscriptions: &[Subscription],
-    additional: ServiceSet,
+    additional: &ServiceSet,
 ) -> Conflicts {
     if additional.is_empty() {
         return Conflicts::new();

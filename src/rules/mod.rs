@@ -42,7 +42,7 @@ pub struct UpgradePair<'a> {
     pub catalog: &'a Catalog,
     pub customer: CustomerView<'a>,
     /// The customer's delegated-admin access on the as-of date.
-    pub access: AdminAccess,
+    pub access: &'a AdminAccess,
     /// Position of the subscription in `customer.subscriptions`; its offer is known.
     pub subject: usize,
     pub source: OfferIdx,
@@ -55,7 +55,7 @@ pub struct UpgradePair<'a> {
 impl UpgradePair<'_> {
     /// Services of the target that the source lacks.
     pub fn additional_services(&self) -> ServiceSet {
-        let services = |offer| self.catalog.offer(offer).services;
+        let services = |offer| &self.catalog.offer(offer).services;
         services(self.target).minus(services(self.source))
     }
 }
@@ -93,12 +93,7 @@ impl CustomerMemo {
         if let Some(&(_, list)) = self.reassignments.iter().find(|(k, _)| *k == key) {
             return list;
         }
-        let mut found = reassignments(
-            pair.catalog,
-            pair.customer.licenses,
-            pair.source,
-            pair.target,
-        );
+        let mut found = reassignments(pair.catalog, pair.customer, pair.source, pair.target);
         found.sort_by_cached_key(|r| pair.customer.user_name(r.user));
         let list = push(&mut evidence.reassignments, found);
         self.reassignments.push((key, list));
@@ -121,7 +116,7 @@ impl CustomerMemo {
             return list;
         }
         let found =
-            conflicting_subscriptions(pair.catalog, pair.customer.subscriptions, additional);
+            conflicting_subscriptions(pair.catalog, pair.customer.subscriptions, &additional);
         let list = (!found.is_empty()).then(|| push(&mut evidence.conflicts, found));
         self.conflicts.push((additional, list));
         list
@@ -146,7 +141,7 @@ pub fn blocking_failures(
     failures.extend(check_status(subscription.status));
     failures.extend(check_admin_access(
         pair.access,
-        target.services,
+        &target.services,
         pair.upgrade_type,
     ));
     if let Some(held) = memo.held(pair, evidence) {

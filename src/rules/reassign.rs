@@ -4,7 +4,7 @@
 
 use crate::catalog::{Catalog, OfferIdx, ServiceSet};
 use crate::decision::{ReassignmentFinding, ReassignmentReason, UserReassignment};
-use crate::model::License;
+use crate::model::{CustomerView, License};
 
 /// How many users in `licenses` (one customer's) hold a license of `offer`.
 pub fn users_holding(licenses: &[License], offer: OfferIdx) -> usize {
@@ -15,15 +15,16 @@ pub fn users_holding(licenses: &[License], offer: OfferIdx) -> usize {
         .count()
 }
 
-/// For each user holding `source` (licenses ordered by user), the findings of an
-/// upgrade to `target`; users with no finding are left out.
+/// For each user of `customer` holding `source` (licenses ordered by user), the
+/// findings of an upgrade to `target`; users with no finding are left out.
 pub fn reassignments(
     catalog: &Catalog,
-    licenses: &[License],
+    customer: CustomerView<'_>,
     source: OfferIdx,
     target: OfferIdx,
 ) -> Vec<UserReassignment> {
-    licenses
+    customer
+        .licenses
         .chunk_by(|a, b| a.user == b.user)
         .filter_map(|user_licenses| {
             let held = user_licenses
@@ -33,7 +34,8 @@ pub fn reassignments(
                 .iter()
                 .filter_map(|l| l.offer.offer())
                 .filter(|&offer| offer != source && offer != target);
-            let findings = user_findings(catalog, source, target, held.disabled, others);
+            let disabled = customer.disabled(held);
+            let findings = user_findings(catalog, source, target, disabled, others);
             (!findings.is_empty()).then_some(UserReassignment {
                 user: held.user,
                 findings,
@@ -48,11 +50,11 @@ pub fn user_findings(
     catalog: &Catalog,
     source: OfferIdx,
     target: OfferIdx,
-    disabled: ServiceSet,
+    disabled: &ServiceSet,
     other_offers: impl Iterator<Item = OfferIdx>,
 ) -> Vec<ReassignmentFinding> {
-    let source_services = catalog.offer(source).services;
-    let target_services = catalog.offer(target).services;
+    let source_services = &catalog.offer(source).services;
+    let target_services = &catalog.offer(target).services;
     let additional = target_services.minus(source_services);
     let mut findings = Vec::new();
 
@@ -75,8 +77,8 @@ pub fn user_findings(
     let mut duplicated = ServiceSet::EMPTY;
     let mut offers: Vec<OfferIdx> = other_offers
         .filter(|&offer| {
-            let overlap = catalog.offer(offer).services.intersection(additional);
-            duplicated = duplicated.union(overlap);
+            let overlap = catalog.offer(offer).services.intersection(&additional);
+            duplicated = duplicated.union(&overlap);
             !overlap.is_empty()
         })
         .collect();

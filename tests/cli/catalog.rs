@@ -208,3 +208,74 @@ fn catalog_missing_a_column_is_exit_65() {
         )]
     );
 }
+
+/// A custom catalog may name far more than 32 services (there is no limit): an
+/// upgrade adding services 50 to 99 is checked against relationships covering 0
+/// to 79 and a held subscription providing 90 to 99.
+#[test]
+fn a_catalog_with_a_hundred_services_works() {
+    let names = |range: std::ops::Range<usize>| {
+        range
+            .map(|i| format!("S{i:03}"))
+            .collect::<Vec<_>>()
+            .join(";")
+    };
+    let ws = Workspace::with_inputs(&[
+        (
+            CUSTOMERS,
+            "customer_id,company_name\nc1,Viele Dienste GmbH\n",
+        ),
+        (
+            SUBSCRIPTIONS,
+            "subscription_id,customer_id,offer,status,quantity,channel\n\
+             s1,c1,small,active,5,this_partner\n\
+             s2,c1,extra,active,1,direct\n",
+        ),
+        (
+            RELATIONSHIPS,
+            &format!(
+                "customer_id,status,services\nc1,active,\"{}\"\n",
+                names(0..80)
+            ),
+        ),
+        (
+            LICENSES,
+            "customer_id,user_principal_name,offer,disabled_services\n",
+        ),
+    ]);
+    std::fs::create_dir(ws.catalog()).expect("catalog dir");
+    let offers = format!(
+        "offer_id,name,sku,region,max_quantity,services,aliases\n\
+         small,Small,,,,\"{}\",\n\
+         big,Big,,,,\"{}\",\n\
+         extra,Extra,,,,\"{}\",\n",
+        names(0..50),
+        names(0..100),
+        names(90..100)
+    );
+    std::fs::write(ws.catalog().join("offers.csv"), offers).expect("offers");
+    std::fs::write(
+        ws.catalog().join("upgrade_paths.csv"),
+        "from_offer,to_offer\nsmall,big\n",
+    )
+    .expect("paths");
+    ws.run_with_catalog(&[]).assert_code(0);
+    let blocked = csv_rows(&ws.report(BLOCKED));
+    assert_eq!(blocked.len(), 1, "{blocked:?}");
+    assert_eq!(
+        blocked[0][9],
+        "InsufficientGranularAdminPermissions;ConflictingServiceTypes"
+    );
+    let details = &blocked[0][10];
+    assert!(
+        details.contains(&format!(
+            "do not cover {}",
+            names(80..100).replace(';', ", ")
+        )),
+        "{details}"
+    );
+    assert!(
+        details.contains(&format!("provides {}", names(90..100).replace(';', ", "))),
+        "{details}"
+    );
+}

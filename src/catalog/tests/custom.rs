@@ -244,7 +244,7 @@ fn microsofts_header_with_a_byte_order_mark_is_read() {
     ]))
     .unwrap();
     let entry = catalog.resolve("PROD_P").unwrap();
-    assert_eq!(names(&catalog, catalog.offer(entry).services), "X");
+    assert_eq!(names(&catalog, &catalog.offer(entry).services), "X");
 }
 
 /// Entries are numbered by a `u16`: the offers and products that are no offer may

@@ -165,8 +165,8 @@ fn every_offer_in_microsofts_list_derives_exactly_its_services() {
         }
         let offer = catalog.offer(product.entry);
         assert_eq!(
-            names(&catalog, product.services),
-            names(&catalog, offer.services),
+            names(&catalog, &product.services),
+            names(&catalog, &offer.services),
             "product {} ({}) derives other services than offer {}",
             product.string_id,
             product.name,
@@ -314,7 +314,7 @@ fn keys_of_lower_precedence_never_override_higher_ones() {
     let services = |value: &str| {
         names(
             &catalog,
-            catalog.offer(catalog.resolve(value).unwrap()).services,
+            &catalog.offer(catalog.resolve(value).unwrap()).services,
         )
     };
     // Offers keep the services of offers.csv, whatever their products derive.
@@ -336,7 +336,7 @@ fn without_service_plans_every_product_has_no_service() {
     assert_eq!(
         names(
             &catalog,
-            catalog.offer(catalog.resolve("a").unwrap()).services
+            &catalog.offer(catalog.resolve("a").unwrap()).services
         ),
         "X"
     );

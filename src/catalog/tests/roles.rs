@@ -4,7 +4,7 @@ use super::*;
 
 /// The role's services, sorted by name and `;`-joined; `*` for all.
 fn role_services(catalog: &Catalog, role: RoleIdx) -> String {
-    match catalog.role(role).services {
+    match &catalog.role(role).services {
         RoleServices::All => "*".to_owned(),
         RoleServices::Set(set) => {
             let joined = names(catalog, set);

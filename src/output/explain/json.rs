@@ -18,7 +18,7 @@ use crate::text::Context;
 pub fn customer(
     cx: &Context<'_>,
     decisions: &CustomerDecisions,
-    access: AdminAccess,
+    access: &AdminAccess,
     positions: &[usize],
 ) -> Value {
     let record = cx.customer.customer;
@@ -42,15 +42,15 @@ fn relationship(cx: &Context<'_>, relationship: &Relationship) -> Value {
         "start_date": relationship.start.map(|d| d.to_string()),
         "end_date": relationship.end.map(|d| d.to_string()),
         "active_on_as_of": relationship.is_active_on(cx.as_of),
-        "services": relationship.services.map(|services| coverage(cx, services)),
+        "services": relationship.services.as_ref().map(|services| coverage(cx, services)),
         "roles": relationship.roles.iter().map(|&r| cx.catalog.role(r).name.as_ref()).collect::<Vec<_>>(),
-        "grants": grant(cx, relationship_grant(cx.catalog, relationship)),
+        "grants": grant(cx, &relationship_grant(cx.catalog, relationship)),
     })
 }
 
-fn grant(cx: &Context<'_>, grant: Grant) -> Value {
+fn grant(cx: &Context<'_>, grant: &Grant) -> Value {
     json!({
-        "services": coverage(cx, grant.services),
+        "services": coverage(cx, &grant.services),
         "upgrade": match grant.right {
             UpgradeRight::None => "none",
             UpgradeRight::UpgradeOnly => "upgrade_only",
@@ -59,14 +59,14 @@ fn grant(cx: &Context<'_>, grant: Grant) -> Value {
     })
 }
 
-fn coverage(cx: &Context<'_>, coverage: Coverage) -> Value {
+fn coverage(cx: &Context<'_>, coverage: &Coverage) -> Value {
     match coverage {
         Coverage::All => json!("*"),
         Coverage::Services(set) => services(cx, set),
     }
 }
 
-fn services(cx: &Context<'_>, set: ServiceSet) -> Value {
+fn services(cx: &Context<'_>, set: &ServiceSet) -> Value {
     let vocabulary = cx.catalog.vocabulary();
     Value::from(set.iter().map(|s| vocabulary.name(s)).collect::<Vec<_>>())
 }
@@ -74,7 +74,7 @@ fn services(cx: &Context<'_>, set: ServiceSet) -> Value {
 fn subscription(
     cx: &Context<'_>,
     decisions: &CustomerDecisions,
-    access: AdminAccess,
+    access: &AdminAccess,
     position: usize,
 ) -> Value {
     let s = &cx.customer.subscriptions[position];
@@ -112,7 +112,7 @@ fn subscription(
     value
 }
 
-fn upgrade(cx: &Context<'_>, s: &Subscription, access: AdminAccess, pair: &PairDecision) -> Value {
+fn upgrade(cx: &Context<'_>, s: &Subscription, access: &AdminAccess, pair: &PairDecision) -> Value {
     let target = cx.catalog.offer(pair.target);
     let (is_eligible, upgrade_type, errors) = match &pair.verdict {
         Verdict::Eligible(eligible) => (true, Some(eligible.upgrade_type.code()), Vec::new()),
@@ -145,7 +145,7 @@ fn upgrade(cx: &Context<'_>, s: &Subscription, access: AdminAccess, pair: &PairD
                     json!({
                         "user_principal_name": cx.customer.user_name(user.user),
                         "reason_code": finding.reason.code(),
-                        "services": services(cx, finding.services),
+                        "services": services(cx, &finding.services),
                         "conflicting_offers": finding.conflicting_offers.iter()
                             .map(|&o| cx.catalog.offer(o).id.as_ref()).collect::<Vec<_>>(),
                     })
@@ -174,7 +174,7 @@ fn named_subscription(cx: &Context<'_>, position: usize) -> Value {
 fn check(
     cx: &Context<'_>,
     s: &Subscription,
-    access: AdminAccess,
+    access: &AdminAccess,
     pair: &PairDecision,
     view: &CheckView<'_>,
 ) -> Value {
@@ -195,9 +195,9 @@ fn check(
                 missing_right,
             }),
         ) => json!({
-            "needed": services(cx, target.services),
-            "missing_services": services(cx, *missing),
-            "roles_to_request": roles_for_services(cx.catalog, *missing).iter()
+            "needed": services(cx, &target.services),
+            "missing_services": services(cx, missing),
+            "roles_to_request": roles_for_services(cx.catalog, missing).iter()
                 .map(|&r| cx.catalog.role(r).name.as_ref()).collect::<Vec<_>>(),
             "missing_upgrade_type": missing_right.map(|t| t.code()),
             "role_to_request_for_upgrade_type": missing_right
@@ -205,7 +205,7 @@ fn check(
                 .map(|r| cx.catalog.role(r).name.as_ref()),
         }),
         (3, _) => json!({
-            "needed": services(cx, target.services),
+            "needed": services(cx, &target.services),
             "granted": match access {
                 AdminAccess::None => Value::Null,
                 AdminAccess::Granted(granted) => grant(cx, granted),
@@ -218,7 +218,7 @@ fn check(
         (5, failure) => {
             let additional = target.services.minus(
                 s.offer
-                    .map_or(ServiceSet::EMPTY, |o| cx.catalog.offer(o).services),
+                    .map_or(&ServiceSet::EMPTY, |o| &cx.catalog.offer(o).services),
             );
             let conflicts: Vec<Value> = match failure {
                 Some(Failure::ConflictingServices { conflicts }) => cx
@@ -227,13 +227,13 @@ fn check(
                     .iter()
                     .map(|c| {
                         let mut named = named_subscription(cx, c.subscription);
-                        named["services"] = services(cx, c.services);
+                        named["services"] = services(cx, &c.services);
                         named
                     })
                     .collect(),
                 _ => Vec::new(),
             };
-            json!({ "additional_services": services(cx, additional), "conflicts": conflicts })
+            json!({ "additional_services": services(cx, &additional), "conflicts": conflicts })
         }
         (6, _) => json!({ "quantity": s.quantity, "limit": target.max_quantity }),
         _ => Value::Null,

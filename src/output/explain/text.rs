@@ -96,7 +96,7 @@ pub fn customer(
                             "{} {} ({}): ",
                             cx.customer.user_name(user.user),
                             finding.reason.code(),
-                            cx.catalog.vocabulary().join(finding.services, ", ")
+                            cx.catalog.vocabulary().join(&finding.services, ", ")
                         ));
                         if let Some(source) = source {
                             details.reassignment_details(

@@ -77,7 +77,7 @@ fn relationship_validity_on_the_as_of_date() {
 fn admin_checks_are_exclusive_and_use_the_union_of_active_relationships() {
     use RelationshipStatus as R;
     let c = catalog();
-    let e3 = c.offer(offer(&c, "o365-e3")).services;
+    let e3 = c.offer(offer(&c, "o365-e3")).services.clone();
     let rel = |status, scope: &'static str, end: Option<&'static str>| (status, scope, None, end);
     // (relationships, expected reason, expected missing services)
     let cases: Vec<(Vec<_>, Option<BlockReason>, &str)> = vec![
@@ -155,14 +155,14 @@ fn admin_checks_are_exclusive_and_use_the_union_of_active_relationships() {
             dataset.customer(CustomerIdx(0)).relationships,
             day(AS_OF),
         );
-        let failure = check_admin_access(access, e3, UpgradeType::UpgradeWithLicenseTransfer);
+        let failure = check_admin_access(&access, &e3, UpgradeType::UpgradeWithLicenseTransfer);
         assert_eq!(
             failure.as_ref().map(Failure::reason),
             expected,
             "{relationships:?}"
         );
         if let Some(Failure::MissingAdminServices { missing: got, .. }) = failure {
-            assert_eq!(c.vocabulary().join(got, ";"), missing);
+            assert_eq!(c.vocabulary().join(&got, ";"), missing);
         }
     }
 }
@@ -244,14 +244,14 @@ fn conflict_evidence_names_subscription_and_services() {
     let additional = c
         .offer(e5)
         .services
-        .minus(c.offer(offer(&c, "o365-business-essentials")).services);
-    let conflicts = conflicting_subscriptions(&c, view.subscriptions, additional);
+        .minus(&c.offer(offer(&c, "o365-business-essentials")).services);
+    let conflicts = conflicting_subscriptions(&c, view.subscriptions, &additional);
     let named: Vec<(&str, String)> = conflicts
         .iter()
         .map(|k| {
             (
                 &*view.subscriptions[k.subscription].id,
-                c.vocabulary().join(k.services, ";"),
+                c.vocabulary().join(&k.services, ";"),
             )
         })
         .collect();

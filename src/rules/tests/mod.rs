@@ -7,8 +7,8 @@ use super::*;
 use crate::catalog::Catalog;
 use crate::decision::{BlockReason, ReassignmentReason, UpgradeType};
 use crate::model::{
-    Channel, Coverage, Customer, CustomerIdx, Dataset, License, LicenseOffer, Relationship,
-    RelationshipStatus, Subscription, SubscriptionStatus, Users,
+    Channel, Coverage, Customer, CustomerIdx, Dataset, DisabledIdx, License, LicenseOffer,
+    Relationship, RelationshipStatus, Subscription, SubscriptionStatus, Users,
 };
 
 pub(super) fn day(text: &str) -> NaiveDate {
@@ -136,18 +136,23 @@ impl Customer1 {
             })
             .collect();
         let mut users = Users::default();
+        // The dataset's table of disabled sets: the empty one, then one per license.
+        let mut disabled_sets = vec![ServiceSet::EMPTY];
         let licenses = self
             .licenses
             .iter()
             .enumerate()
-            .map(|(line, &(user, offer, disabled))| License {
-                customer: c,
-                user: users.push(user),
-                offer: catalog
-                    .resolve(offer)
-                    .map_or(LicenseOffer::unknown(0), LicenseOffer::known),
-                line: line as u32 + 2,
-                disabled: services(catalog, disabled),
+            .map(|(line, &(user, offer, disabled))| {
+                disabled_sets.push(services(catalog, disabled));
+                License {
+                    customer: c,
+                    user: users.push(user),
+                    offer: catalog
+                        .resolve(offer)
+                        .map_or(LicenseOffer::unknown(0), LicenseOffer::known),
+                    line: line as u32 + 2,
+                    disabled: DisabledIdx(disabled_sets.len() as u32 - 1),
+                }
             })
             .collect();
         let customer = Customer::new("c1", "Müller GmbH", "", "Stefanie Groß");
@@ -160,6 +165,8 @@ impl Customer1 {
             &[0],
         );
         assert!(duplicates.is_empty());
+        let mut dataset = dataset;
+        dataset.disabled_sets = disabled_sets;
         dataset
     }
 
@@ -174,10 +181,11 @@ impl Customer1 {
             .position(|s| &*s.id == subject)
             .expect("subject exists");
         let source = customer.subscriptions[position].offer.expect("known offer");
+        let access = admin_access(&catalog, customer.relationships, day(AS_OF));
         let pair = UpgradePair {
             catalog: &catalog,
             customer,
-            access: admin_access(&catalog, customer.relationships, day(AS_OF)),
+            access: &access,
             subject: position,
             source,
             target: offer(&catalog, target),

@@ -11,14 +11,18 @@ fn findings(
     let c = catalog();
     let dataset = customer.dataset(&c);
     let view = dataset.customer(CustomerIdx(0));
-    reassignments(&c, view.licenses, offer(&c, source), offer(&c, target))
+    reassignments(&c, view, offer(&c, source), offer(&c, target))
         .into_iter()
         .flat_map(|u| {
             let user = dataset.user_name(u.user).to_string();
             let c = &c;
-            u.findings
-                .into_iter()
-                .map(move |f| (user.clone(), f.reason, c.vocabulary().join(f.services, ";")))
+            u.findings.into_iter().map(move |f| {
+                (
+                    user.clone(),
+                    f.reason,
+                    c.vocabulary().join(&f.services, ";"),
+                )
+            })
         })
         .collect()
 }
@@ -96,12 +100,12 @@ fn services_dropped_when_the_target_lacks_an_enabled_service() {
     // loses OfficeApps unless it was disabled for the user.
     let c = catalog();
     let (bp, e1) = (offer(&c, "o365-business-premium"), offer(&c, "o365-e1"));
-    let dropped = user_findings(&c, bp, e1, ServiceSet::EMPTY, std::iter::empty());
+    let dropped = user_findings(&c, bp, e1, &ServiceSet::EMPTY, std::iter::empty());
     assert_eq!(dropped.len(), 1);
     assert_eq!(dropped[0].reason, ReassignmentReason::ServicesDropped);
-    assert_eq!(c.vocabulary().join(dropped[0].services, ";"), "OfficeApps");
+    assert_eq!(c.vocabulary().join(&dropped[0].services, ";"), "OfficeApps");
     let disabled = services(&c, "OfficeApps");
-    assert!(user_findings(&c, bp, e1, disabled, std::iter::empty()).is_empty());
+    assert!(user_findings(&c, bp, e1, &disabled, std::iter::empty()).is_empty());
 }
 
 #[test]

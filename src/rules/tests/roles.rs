@@ -27,7 +27,7 @@ fn check3(scopes: &[&'static str], target: &str, transfer: bool) -> Option<Failu
     } else {
         UpgradeType::UpgradeOnly
     };
-    check_admin_access(access, c.offer(offer(&c, target)).services, upgrade_type)
+    check_admin_access(&access, &c.offer(offer(&c, target)).services, upgrade_type)
 }
 
 fn role_names(c: &Catalog, roles: &[crate::catalog::RoleIdx]) -> Vec<String> {
@@ -177,7 +177,7 @@ fn roles_to_request_are_the_first_granting_each_missing_service() {
         ("", vec![]),
     ];
     for (missing, expected) in cases {
-        let roles = roles_for_services(&c, services(&c, missing));
+        let roles = roles_for_services(&c, &services(&c, missing));
         // Vocabulary order of the missing services decides the order of the roles.
         let mut got = role_names(&c, &roles);
         let mut want: Vec<String> = expected.iter().map(|s| s.to_string()).collect();

@@ -50,7 +50,7 @@ impl ExplainTexts for English {
         if relationship.is_active_on(cx.as_of) {
             let grant = relationship_grant(cx.catalog, relationship);
             out.push_str(": grants ");
-            match grant.services {
+            match &grant.services {
                 Coverage::All => out.push_str("every service (*)"),
                 Coverage::Services(set) if set.is_empty() => out.push_str("no service"),
                 Coverage::Services(set) => sentences.services(out, set),
@@ -157,7 +157,7 @@ impl ExplainTexts for English {
         let target = cx.catalog.offer(pair.target);
         let source_services = s
             .offer
-            .map_or(ServiceSet::EMPTY, |o| cx.catalog.offer(o).services);
+            .map_or(ServiceSet::EMPTY, |o| cx.catalog.offer(o).services.clone());
         match check {
             1 => push_all(out, ["subscription is ", s.status.as_str()]),
             2 => {
@@ -175,7 +175,7 @@ impl ExplainTexts for English {
                 }
                 _ => {
                     out.push_str("the active relationships cover ");
-                    sentences.services(out, target.services);
+                    sentences.services(out, &target.services);
                     push_all(out, [", every service of ", &target.name]);
                 }
             },
@@ -184,7 +184,7 @@ impl ExplainTexts for English {
                 ["the customer holds no ", &target.name, " subscription"],
             ),
             5 => {
-                let additional = target.services.minus(source_services);
+                let additional = target.services.minus(&source_services);
                 if additional.is_empty() {
                     push_all(
                         out,
@@ -192,7 +192,7 @@ impl ExplainTexts for English {
                     );
                 } else {
                     out.push_str("no other held subscription provides ");
-                    sentences.services(out, additional);
+                    sentences.services(out, &additional);
                     push_all(out, [", which ", &target.name, " would add"]);
                 }
             }

@@ -114,7 +114,7 @@ impl<'a> std::ops::Deref for Sentences<'a> {
 }
 
 impl Sentences<'_> {
-    fn services(&self, out: &mut String, set: ServiceSet) {
+    fn services(&self, out: &mut String, set: &ServiceSet) {
         self.catalog.vocabulary().write_joined(out, set, ", ");
     }
 
@@ -177,9 +177,9 @@ impl Sentences<'_> {
             } => {
                 if !missing.is_empty() {
                     out.push_str("active delegated-admin relationships do not cover ");
-                    self.services(out, *missing);
+                    self.services(out, missing);
                     push_all(out, [" (needed by ", target_name, ")"]);
-                    let roles = roles_for_services(self.catalog, *missing);
+                    let roles = roles_for_services(self.catalog, missing);
                     if !roles.is_empty() {
                         out.push_str("; GDAP roles that grant them: ");
                         self.roles(out, &roles);
@@ -229,7 +229,7 @@ impl Sentences<'_> {
                     |out, conflict| {
                         self.subscription(out, conflict.subscription);
                         out.push_str(" provides ");
-                        self.services(out, conflict.services);
+                        self.services(out, &conflict.services);
                     },
                     |out, rest| Self::more(out, rest, "subscriptions"),
                 );
@@ -277,7 +277,7 @@ impl Sentences<'_> {
         };
         match finding.reason {
             ReassignmentReason::DisabledServicesReset => {
-                self.services(out, finding.services);
+                self.services(out, &finding.services);
                 push_all(
                     out,
                     [
@@ -296,7 +296,7 @@ impl Sentences<'_> {
                 );
             }
             ReassignmentReason::ServicesDropped => {
-                self.services(out, finding.services);
+                self.services(out, &finding.services);
                 push_all(
                     out,
                     [
@@ -317,7 +317,7 @@ impl Sentences<'_> {
                     out.push_str(self.offer_name(offer))
                 });
                 out.push_str(", which already provides ");
-                self.services(out, finding.services);
+                self.services(out, &finding.services);
                 push_all(
                     out,
                     [" that ", target, " adds; remove the duplicate license"],
@@ -362,7 +362,7 @@ impl Sentences<'_> {
                     |out, rest| Self::more(out, rest, "relationships"),
                 );
                 out.push_str("). Partner: request a GDAP relationship covering ");
-                self.services(out, tally.services);
+                self.services(out, &tally.services);
                 out.push_str("; the customer's Global Administrator must approve it");
             }
             (ActionKind::ExtendAdminRelationship, _, _) => {
@@ -377,7 +377,7 @@ impl Sentences<'_> {
                     out.push_str(relationship_name(r))
                 });
                 out.push_str(") do not cover ");
-                self.services(out, tally.services);
+                self.services(out, &tally.services);
                 out.push_str(". Partner: extend the relationship to cover them (the customer's Global Administrator must approve)");
             }
             (ActionKind::CancelSubscription, Some(p), Some(s)) => {
