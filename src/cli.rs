@@ -147,6 +147,10 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR", default_value = "reports")]
     pub out: PathBuf,
 
+    /// The report set changes.csv compares with [default: the set in --out].
+    #[arg(long, value_name = "DIR")]
+    pub previous: Option<PathBuf>,
+
     /// Report only on this customer (repeatable; with --account-manager, a customer
     /// matching any value is reported). Input is still read and validated whole.
     #[arg(long = "customer", value_name = "ID")]

@@ -1,7 +1,9 @@
 //! `upgrade-recon run`: one run of the batch job, end to end — catalog → input →
 //! model → engine → reports — and the exit code that tells cron how it went.
 
+use std::ops::Range;
 use std::path::Path;
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -15,7 +17,10 @@ use crate::decision::CustomerDecisions;
 use crate::engine;
 use crate::model::{CustomerIdx, Dataset};
 use crate::output::actions::{self, ActionRow};
-use crate::output::csv::{StreamedRows, actions_csv, rejects_csv, streamed_rows};
+use crate::output::changes::{self, Baseline, ChangeCounts, Comparison, Record, record};
+use crate::output::csv::{
+    BatchChanges, StreamedBatch, StreamedRows, actions_csv, rejects_csv, streamed_rows,
+};
 use crate::output::{
     ACTIONS_FILE, FilterSummary, OutcomeCounts, REJECTS_FILE, ReportInput, ReportWriter, Summary,
     SummaryInput,
@@ -73,18 +78,62 @@ impl RunOutcome {
 /// Runs the job described by `config`.
 pub fn run(config: &Config, progress: Progress) -> Result<RunOutcome, RunError> {
     let started = Instant::now();
+    let reading = read_baseline(config);
     let catalog = load::catalog(&config.input)?;
     let pool = load::thread_pool(&config.input)?;
     pool.install(|| {
         let loaded = load::load(&config.input, &catalog.catalog, progress, started)?;
-        write_reports(config, progress, &catalog.catalog, &catalog.name, loaded)
+        let baseline = reading.join();
+        write_reports(config, progress, &catalog.catalog, &catalog.name, loaded, baseline)
     })
+}
+
+/// The previous report set, being read on a thread of its own while the input
+/// loads (and before anything in `--out` is replaced).
+enum BaselineReading {
+    Thread(JoinHandle<Baseline>),
+    /// The thread could not start: read when needed.
+    Later { out: std::path::PathBuf, previous: Option<std::path::PathBuf> },
+}
+
+fn read_baseline(config: &Config) -> BaselineReading {
+    let (out, previous) = (config.out.clone(), config.previous.clone());
+    let (thread_out, thread_previous) = (out.clone(), previous.clone());
+    match std::thread::Builder::new()
+        .name("previous-set".to_owned())
+        .spawn(move || changes::baseline(&thread_out, thread_previous.as_deref()))
+    {
+        Ok(handle) => BaselineReading::Thread(handle),
+        Err(_) => BaselineReading::Later { out, previous },
+    }
+}
+
+impl BaselineReading {
+    fn join(self) -> Baseline {
+        match self {
+            BaselineReading::Thread(handle) => handle.join().unwrap_or_else(|_| Baseline {
+                set: None,
+                summary: changes::BaselineSummary {
+                    note: Some("reading the previous report set failed".to_owned()),
+                    ..Default::default()
+                },
+                warning: Some(
+                    "upgrade-recon: warning: reading the previous report set failed; \
+                     changes.csv lists no changes"
+                        .to_owned(),
+                ),
+            }),
+            BaselineReading::Later { out, previous } => {
+                changes::baseline(&out, previous.as_deref())
+            }
+        }
+    }
 }
 
 /// What one batch of customers gives.
 struct Batch {
     counts: OutcomeCounts,
-    rows: StreamedRows,
+    streamed: StreamedBatch,
     actions: Vec<ActionRow>,
 }
 
@@ -94,13 +143,14 @@ fn write_reports(
     catalog: &Catalog,
     catalog_name: &str,
     loaded: Loaded,
+    baseline: Baseline,
 ) -> Result<RunOutcome, RunError> {
     let Loaded {
         dataset,
         input: loaded,
         started,
     } = loaded;
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = baseline.warning.iter().cloned().collect();
     let (selected, filter) = select(config, &dataset, &mut warnings);
     let all: Vec<CustomerIdx>;
     let customers: &[CustomerIdx] = match &selected {
@@ -119,6 +169,24 @@ fn write_reports(
         texts: Lang::En.texts(),
     };
 
+    // The previous set's customers are merged with each batch's in report order:
+    // a batch takes those that sort from its first customer up to the next batch's.
+    let previous = baseline.set.as_ref().map(|set| &set.record);
+    let comparison = baseline.set.as_ref().map(|set| {
+        Comparison::new(
+            &set.record.codes,
+            &record::registry_codes(),
+            set.filter.as_ref(),
+            Some(&config.filter),
+        )
+    });
+    let mut batches: Vec<&[CustomerIdx]> = customers.chunks(CUSTOMERS_PER_BATCH).collect();
+    if batches.is_empty() {
+        // No customer to report on: the previous set's customers may still be removed.
+        batches.push(&[]);
+    }
+    let ranges = previous_ranges(&dataset, &batches, previous);
+
     // Customers are evaluated, counted and formatted in batches, in parallel; each
     // batch's decisions are dropped by the thread that made them as soon as its rows
     // are formatted. A window of batches is written in order before the next starts,
@@ -126,24 +194,43 @@ fn write_reports(
     let bar = progress.bar(customers.len() as u64, "evaluating");
     let mut writer = ReportWriter::create(&config.out)?;
     let mut outcomes = OutcomeCounts::default();
+    let mut record_counts = record::Counts::default();
+    let mut change_counts = ChangeCounts::default();
     let mut action_rows = Vec::new();
-    for window in customers.chunks(CUSTOMERS_PER_WINDOW) {
-        let batches: Vec<(&[CustomerIdx], StreamedRows)> = window
-            .chunks(CUSTOMERS_PER_BATCH)
-            .map(|batch| (batch, writer.spare_buffers()))
+    let window_batches = CUSTOMERS_PER_WINDOW / CUSTOMERS_PER_BATCH;
+    for (window, window_ranges) in batches
+        .chunks(window_batches)
+        .zip(ranges.chunks(window_batches))
+    {
+        let work: Vec<(&[CustomerIdx], Option<BatchChanges>, StreamedRows)> = window
+            .iter()
+            .zip(window_ranges)
+            .map(|(&batch, range)| {
+                let changes = comparison.as_ref().zip(previous).map(|(comparison, record)| {
+                    BatchChanges {
+                        comparison,
+                        previous: record.entries(range.clone()),
+                    }
+                });
+                (batch, changes, writer.spare_buffers())
+            })
             .collect();
-        let done: Vec<Batch> = batches
+        let done: Vec<Batch> = work
             .into_par_iter()
-            .map(|(batch, buffers)| emit_batch(input, batch, buffers))
+            .map(|(batch, changes, buffers)| emit_batch(input, batch, buffers, changes))
             .collect();
         for batch in done {
             outcomes.merge(&batch.counts);
+            record_counts.merge(&batch.streamed.record);
+            change_counts.merge(&batch.streamed.changes);
             action_rows.extend(batch.actions);
-            writer.write_rows(batch.rows)?;
+            writer.write_rows(batch.streamed.rows)?;
         }
-        bar.inc(window.len() as u64);
+        bar.inc(window.iter().map(|batch| batch.len() as u64).sum());
     }
+    writer.write_rows(StreamedRows::record_end(&record_counts))?;
     bar.finish_and_clear();
+    drop(baseline.set);
     actions::sort(&mut action_rows);
 
     let mut summary = Summary::compute(&SummaryInput {
@@ -157,6 +244,8 @@ fn write_reports(
         selected: selected.as_deref(),
         filter,
     });
+    summary.changes_baseline = baseline.summary;
+    summary.changes = change_counts;
     free_in_background(dataset);
     let rejects = rejects_csv(&loaded.rejected);
     let actions = actions_csv(&action_rows);
@@ -171,8 +260,40 @@ fn write_reports(
     })
 }
 
+/// For each batch, the previous set's customers it compares with: from where the
+/// batch's first customer sorts (the first batch: from the start) to where the
+/// next batch's does (the last batch: to the end). Empty without a previous set.
+fn previous_ranges(
+    dataset: &Dataset,
+    batches: &[&[CustomerIdx]],
+    previous: Option<&Record>,
+) -> Vec<Range<usize>> {
+    let Some(record) = previous else {
+        return vec![0..0; batches.len()];
+    };
+    let mut starts: Vec<usize> = Vec::with_capacity(batches.len() + 1);
+    for (i, batch) in batches.iter().enumerate() {
+        let start = match batch.first() {
+            Some(&first) if i > 0 => {
+                let id = dataset.customer(first).customer.id();
+                // Never backwards, so that every customer falls in exactly one batch.
+                record.lower_bound(id).max(starts[i - 1])
+            }
+            _ => 0,
+        };
+        starts.push(start);
+    }
+    starts.push(record.len());
+    starts.windows(2).map(|w| w[0]..w[1]).collect()
+}
+
 /// Evaluates, counts and formats one batch of customers.
-fn emit_batch(input: ReportInput<'_>, customers: &[CustomerIdx], buffers: StreamedRows) -> Batch {
+fn emit_batch(
+    input: ReportInput<'_>,
+    customers: &[CustomerIdx],
+    buffers: StreamedRows,
+    changes: Option<BatchChanges<'_>>,
+) -> Batch {
     let decisions: Vec<CustomerDecisions> =
         engine::evaluate(input.dataset, input.catalog, input.as_of, customers);
     let mut counts = OutcomeCounts::default();
@@ -185,10 +306,10 @@ fn emit_batch(input: ReportInput<'_>, customers: &[CustomerIdx], buffers: Stream
             actions::customer_rows(&input.context(customer, decisions), input.texts, decisions)
         })
         .collect();
-    let rows = streamed_rows(input, customers, &decisions, buffers);
+    let streamed = streamed_rows(input, customers, &decisions, buffers, changes);
     Batch {
         counts,
-        rows,
+        streamed,
         actions,
     }
 }

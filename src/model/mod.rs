@@ -15,5 +15,5 @@ pub use records::{
     Channel, Coverage, Customer, CustomerIdx, KnownValues, License, LicenseOffer, Relationship,
     RelationshipStatus, Subscription, SubscriptionStatus, UserIdx,
 };
-pub use select::{Filter, Selection};
+pub use select::{Filter, FilterMatcher, Selection};
 pub use users::Users;

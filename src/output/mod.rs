@@ -10,6 +10,7 @@
 //! thread, so output does not depend on threads.
 
 pub mod actions;
+pub mod changes;
 pub mod csv;
 pub mod decisions;
 pub mod explain;
@@ -27,6 +28,8 @@ pub use summary::{
 };
 
 use self::csv::{STREAMED_FILES, Sink, StreamedRows, streamed_headers};
+
+pub use changes::{CHANGES_FILE, RECORD_FILE};
 
 pub const ELIGIBLE_FILE: &str = "eligible_upgrades.csv";
 pub const BLOCKED_FILE: &str = "blocked_upgrades.csv";
@@ -92,6 +95,8 @@ impl ReportWriter {
             stage(out, STREAMED_FILES[1])?,
             stage(out, STREAMED_FILES[2])?,
             stage(out, STREAMED_FILES[3])?,
+            stage(out, STREAMED_FILES[4])?,
+            stage(out, STREAMED_FILES[5])?,
         ];
         let mut writer = ReportWriter {
             out: out.to_owned(),

@@ -14,17 +14,17 @@ use std::thread::JoinHandle;
 
 use xxhash_rust::xxh3::Xxh3;
 
-use super::StreamedRows;
+use super::{STREAMED_COUNT, StreamedRows};
 use super::direct::Appender;
 use crate::output::{ReportDigest, ReportError, Staged, failed};
 
 /// Formatted batches that may wait for the writer: two windows' worth.
 const QUEUED_BATCHES: usize = 16;
 
-type Files = [Staged; 4];
+type Files = [Staged; STREAMED_COUNT];
 
 /// What was written to each streamed report, in [`super::STREAMED_FILES`] order.
-pub type Digests = [ReportDigest; 4];
+pub type Digests = [ReportDigest; STREAMED_COUNT];
 
 pub struct Sink {
     rows: Option<SyncSender<StreamedRows>>,
@@ -114,7 +114,7 @@ fn write_batches(
     let mut appenders = files
         .each_ref()
         .map(|(_, temp)| Appender::new(temp.as_file()));
-    let mut hashers: [(Xxh3, u64); 4] = std::array::from_fn(|_| (Xxh3::new(), 0));
+    let mut hashers: [(Xxh3, u64); STREAMED_COUNT] = std::array::from_fn(|_| (Xxh3::new(), 0));
     for batch in queued {
         for (((file, temp), appender), (hasher, bytes)) in files
             .iter_mut()
@@ -158,9 +158,13 @@ mod tests {
     #[test]
     fn a_failed_write_is_reported_by_the_next_write_or_the_close() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let files = ["a", "b", "c", "d"].map(|name| full_disk(dir.path(), name));
+        let files = ["a", "b", "c", "d", "e", "f"].map(|name| full_disk(dir.path(), name));
         let mut sink = Sink::start(dir.path(), files).expect("thread");
-        let rows = || StreamedRows([b"x\n".to_vec(), Vec::new(), Vec::new(), Vec::new()]);
+        let rows = || {
+            let mut rows = StreamedRows::default();
+            rows.0[0] = b"x\n".to_vec();
+            rows
+        };
         // The first batch is queued; its failure surfaces on a later call.
         let mut outcome = sink.write(rows());
         for _ in 0..QUEUED_BATCHES * 2 {
