@@ -23,6 +23,7 @@ fn main() -> ExitCode {
     ExitCode::from(match cli.command {
         Command::Run(args) => run(args),
         Command::Explain(args) => explain(args),
+        Command::Diff(args) => diff(args),
         Command::Generate(args) => generate(args),
     })
 }
@@ -39,6 +40,23 @@ fn run(args: upgrade_recon::cli::RunArgs) -> u8 {
         }
         Err(error) => {
             print_stderr(error.problem_lines());
+            error.exit_code()
+        }
+    }
+}
+
+fn diff(args: upgrade_recon::cli::DiffArgs) -> u8 {
+    match cmd::diff::run(&args) {
+        Ok(Some(changes)) => {
+            if cmd::print_stdout(&String::from_utf8_lossy(&changes)) {
+                exit::SUCCESS
+            } else {
+                exit::CANT_WRITE
+            }
+        }
+        Ok(None) => exit::SUCCESS,
+        Err(error) => {
+            print_stderr([format!("upgrade-recon: {error}")]);
             error.exit_code()
         }
     }

@@ -1,6 +1,7 @@
-//! One module per command — `run`, `explain`, `generate` — each small: it turns the command
+//! One module per command — `run`, `explain`, `diff`, `generate` — each small: it turns the command
 //! line's options into calls of the library and its outcome into an exit code.
 
+pub mod diff;
 pub mod error;
 pub mod explain;
 pub mod generate;

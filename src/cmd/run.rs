@@ -84,7 +84,14 @@ pub fn run(config: &Config, progress: Progress) -> Result<RunOutcome, RunError> 
     pool.install(|| {
         let loaded = load::load(&config.input, &catalog.catalog, progress, started)?;
         let baseline = reading.join();
-        write_reports(config, progress, &catalog.catalog, &catalog.name, loaded, baseline)
+        write_reports(
+            config,
+            progress,
+            &catalog.catalog,
+            &catalog.name,
+            loaded,
+            baseline,
+        )
     })
 }
 
@@ -93,7 +100,10 @@ pub fn run(config: &Config, progress: Progress) -> Result<RunOutcome, RunError> 
 enum BaselineReading {
     Thread(JoinHandle<Baseline>),
     /// The thread could not start: read when needed.
-    Later { out: std::path::PathBuf, previous: Option<std::path::PathBuf> },
+    Later {
+        out: std::path::PathBuf,
+        previous: Option<std::path::PathBuf>,
+    },
 }
 
 fn read_baseline(config: &Config) -> BaselineReading {
@@ -206,12 +216,13 @@ fn write_reports(
             .iter()
             .zip(window_ranges)
             .map(|(&batch, range)| {
-                let changes = comparison.as_ref().zip(previous).map(|(comparison, record)| {
-                    BatchChanges {
+                let changes = comparison
+                    .as_ref()
+                    .zip(previous)
+                    .map(|(comparison, record)| BatchChanges {
                         comparison,
                         previous: record.entries(range.clone()),
-                    }
-                });
+                    });
                 (batch, changes, writer.spare_buffers())
             })
             .collect();
@@ -260,9 +271,8 @@ fn write_reports(
     })
 }
 
-/// For each batch, the previous set's customers it compares with: from where the
-/// batch's first customer sorts (the first batch: from the start) to where the
-/// next batch's does (the last batch: to the end). Empty without a previous set.
+/// For each batch, the previous set's customers it compares with (none without
+/// a previous set).
 fn previous_ranges(
     dataset: &Dataset,
     batches: &[&[CustomerIdx]],
@@ -271,20 +281,12 @@ fn previous_ranges(
     let Some(record) = previous else {
         return vec![0..0; batches.len()];
     };
-    let mut starts: Vec<usize> = Vec::with_capacity(batches.len() + 1);
-    for (i, batch) in batches.iter().enumerate() {
-        let start = match batch.first() {
-            Some(&first) if i > 0 => {
-                let id = dataset.customer(first).customer.id();
-                // Never backwards, so that every customer falls in exactly one batch.
-                record.lower_bound(id).max(starts[i - 1])
-            }
-            _ => 0,
-        };
-        starts.push(start);
-    }
-    starts.push(record.len());
-    starts.windows(2).map(|w| w[0]..w[1]).collect()
+    let later_firsts = batches
+        .iter()
+        .skip(1)
+        .filter_map(|batch| batch.first())
+        .map(|&first| dataset.customer(first).customer.id());
+    record.split(later_firsts)
 }
 
 /// Evaluates, counts and formats one batch of customers.

@@ -6,6 +6,7 @@
 mod active_users;
 mod audits;
 mod catalog;
+mod changes;
 mod determinism;
 mod errors;
 mod exit_codes;

@@ -162,7 +162,8 @@ impl Rows {
             .collect::<Vec<_>>();
         let find = |name: &str| headers.iter().position(|h| h == name);
         let required = |name: &str| {
-            find(name).ok_or_else(|| fail(format!("no column {name}: not a report of upgrade-recon")))
+            find(name)
+                .ok_or_else(|| fail(format!("no column {name}: not a report of upgrade-recon")))
         };
         let columns = Columns {
             customer_id: required("customer_id")?,
@@ -212,7 +213,10 @@ impl Rows {
         let c = &self.columns;
         let o = &other.columns;
         compare_keys(self.field(c.customer_id), other.field(o.customer_id)).then_with(|| {
-            compare_keys(self.field(c.subscription_id), other.field(o.subscription_id))
+            compare_keys(
+                self.field(c.subscription_id),
+                other.field(o.subscription_id),
+            )
         })
     }
 
@@ -237,7 +241,11 @@ impl Rows {
                 None if code.is_empty() || codes.len() == MAX_CODES => {
                     return Err(SetError::new(
                         &self.path,
-                        format!("line {}: reason_codes {} unusable", self.line(), shown(text)),
+                        format!(
+                            "line {}: reason_codes {} unusable",
+                            self.line(),
+                            shown(text)
+                        ),
                     ));
                 }
                 None => {

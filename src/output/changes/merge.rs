@@ -130,11 +130,8 @@ impl Comparison {
             })
             .collect::<Vec<u32>>();
         let old_bits_same = old_bits.iter().enumerate().all(|(i, &b)| i as u32 == b);
-        let scope = |filter: Option<&Filter>| {
-            filter
-                .filter(|f| !f.is_empty())
-                .map(FilterMatcher::new)
-        };
+        let scope =
+            |filter: Option<&Filter>| filter.filter(|f| !f.is_empty()).map(FilterMatcher::new);
         Comparison {
             codes,
             old_bits,

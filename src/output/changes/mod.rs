@@ -86,7 +86,11 @@ impl SetSummary {
     /// The size and checksum listed for `file`.
     fn listed(&self, file: &str) -> Option<Option<(u64, u64)>> {
         let report = self.reports.as_ref()?.iter().find(|r| r.file == file)?;
-        Some(u64::from_str_radix(&report.xxh3, 16).ok().map(|x| (report.bytes, x)))
+        Some(
+            u64::from_str_radix(&report.xxh3, 16)
+                .ok()
+                .map(|x| (report.bytes, x)),
+        )
     }
 }
 
@@ -96,9 +100,8 @@ impl SetSummary {
 pub fn read_set(dir: &Path) -> Result<ReportSet, SetError> {
     let path = dir.join(SUMMARY);
     let text = std::fs::read(&path).map_err(|e| SetError::new(&path, io_problem(&e)))?;
-    let summary: SetSummary = serde_json::from_slice(&text).map_err(|e| {
-        SetError::new(&path, format!("not the summary of a report set: {e}"))
-    })?;
+    let summary: SetSummary = serde_json::from_slice(&text)
+        .map_err(|e| SetError::new(&path, format!("not the summary of a report set: {e}")))?;
     let filter = summary.filter.as_ref().map(|f| Filter {
         customers: f.customers.clone(),
         account_managers: f.account_managers.clone(),
@@ -116,8 +119,7 @@ pub fn read_set(dir: &Path) -> Result<ReportSet, SetError> {
                     "differs from what summary.json lists (an incomplete or mixed set)".to_owned(),
                 ));
             }
-            let record =
-                Record::parse(content).map_err(|p| SetError::new(&path, p.to_string()))?;
+            let record = Record::parse(content).map_err(|p| SetError::new(&path, p.to_string()))?;
             (record, false)
         }
         None => {

@@ -33,7 +33,10 @@ pub type Mask = u64;
 
 /// The reason codes of this program, in bit (rule) order.
 pub fn registry_codes() -> Vec<String> {
-    BlockReason::ALL.iter().map(|r| r.code().to_owned()).collect()
+    BlockReason::ALL
+        .iter()
+        .map(|r| r.code().to_owned())
+        .collect()
 }
 
 fn bit(reason: BlockReason) -> Mask {
@@ -274,7 +277,10 @@ impl<'a> Entries<'a> {
             message,
         };
         if into.subscriptions.is_empty() {
-            return Err(problem(format!("customer {} without pairs", shown(into.id))));
+            return Err(problem(format!(
+                "customer {} without pairs",
+                shown(into.id)
+            )));
         }
         let mut previous: Option<&str> = None;
         for (id, range) in &into.subscriptions {
@@ -282,15 +288,15 @@ impl<'a> Entries<'a> {
                 return Err(problem(format!("subscription {} without pairs", shown(id))));
             }
             if previous.is_some_and(|p| compare_keys(p, id) != Ordering::Less) {
-                return Err(problem(format!(
-                    "subscription {} out of order",
-                    shown(id)
-                )));
+                return Err(problem(format!("subscription {} out of order", shown(id))));
             }
             previous = Some(id);
             let pairs = &mut into.pairs[range.clone()];
             pairs.sort_unstable_by(|a, b| compare_targets(a.0, b.0));
-            if let Some(w) = pairs.windows(2).find(|w| compare_targets(w[0].0, w[1].0).is_eq()) {
+            if let Some(w) = pairs
+                .windows(2)
+                .find(|w| compare_targets(w[0].0, w[1].0).is_eq())
+            {
                 return Err(problem(format!(
                     "subscription {} names target {} twice",
                     shown(id),
@@ -431,6 +437,20 @@ impl Record {
             }
         }
         low
+    }
+
+    /// Splits the customers among batches of another stream in report order, given
+    /// the first id of every batch but the first: each batch gets those that sort
+    /// from its first id up to the next batch's, the first batch also those before,
+    /// the last those after. Every customer falls in exactly one range.
+    pub fn split<'i>(&self, later_firsts: impl Iterator<Item = &'i str>) -> Vec<Range<usize>> {
+        let mut starts = vec![0];
+        for id in later_firsts {
+            let previous = starts.last().copied().unwrap_or(0);
+            starts.push(self.lower_bound(id).max(previous));
+        }
+        starts.push(self.len());
+        starts.windows(2).map(|w| w[0]..w[1]).collect()
     }
 
     /// The entries of customers `range`, to read with [`Entries`].

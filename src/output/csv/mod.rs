@@ -100,7 +100,14 @@ pub fn streamed_rows(
     buffers: StreamedRows,
     changes: Option<BatchChanges<'_>>,
 ) -> StreamedBatch {
-    let [eligible, blocked, reassignments, overview_rows, changed, mut entries] = buffers.0;
+    let [
+        eligible,
+        blocked,
+        reassignments,
+        overview_rows,
+        changed,
+        mut entries,
+    ] = buffers.0;
     let [eligible, blocked, reassignments, overview_rows, changed] =
         [eligible, blocked, reassignments, overview_rows, changed].map(CsvOut::new);
     let (mut eligible, mut blocked, mut reassignments, mut overview_rows, mut changed) =
@@ -123,7 +130,13 @@ pub fn streamed_rows(
             decisions,
             &mut scratch,
         );
-        record::encode_customer(&mut entries, &cx.customer, decisions, input.catalog, &mut counts);
+        record::encode_customer(
+            &mut entries,
+            &cx.customer,
+            decisions,
+            input.catalog,
+            &mut counts,
+        );
     }
     let mut change_counts = ChangeCounts::default();
     if let Some(batch) = changes {
@@ -134,7 +147,14 @@ pub fn streamed_rows(
     let [eligible, blocked, reassignments, overview_rows, changed] =
         [eligible, blocked, reassignments, overview_rows, changed].map(CsvOut::into_bytes);
     StreamedBatch {
-        rows: StreamedRows([eligible, blocked, reassignments, overview_rows, changed, entries]),
+        rows: StreamedRows([
+            eligible,
+            blocked,
+            reassignments,
+            overview_rows,
+            changed,
+            entries,
+        ]),
         record: counts,
         changes: change_counts,
     }

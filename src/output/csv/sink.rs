@@ -14,8 +14,8 @@ use std::thread::JoinHandle;
 
 use xxhash_rust::xxh3::Xxh3;
 
-use super::{STREAMED_COUNT, StreamedRows};
 use super::direct::Appender;
+use super::{STREAMED_COUNT, StreamedRows};
 use crate::output::{ReportDigest, ReportError, Staged, failed};
 
 /// Formatted batches that may wait for the writer: two windows' worth.
@@ -62,11 +62,15 @@ impl Sink {
 
     /// Queues one batch of rows, to be appended after the batches before it.
     pub fn write(&mut self, rows: StreamedRows) -> Result<(), ReportError> {
-        let sent = self.rows.as_ref().map(|sender| sender.send(rows));
-        match sent {
-            Some(Ok(())) => Ok(()),
+        let sent = self
+            .rows
+            .as_ref()
+            .is_some_and(|sender| sender.send(rows).is_ok());
+        if sent {
+            Ok(())
+        } else {
             // The thread stopped early: it failed, and says why when joined.
-            _ => Err(self.join().err().unwrap_or_else(stopped)),
+            Err(self.join().err().unwrap_or_else(stopped))
         }
     }
 
