@@ -1,6 +1,7 @@
 //! The emitters and the report set (contract §5): decision records rendered as
 //! rows ([`rows`], [`decisions`]) and written as CSV ([`csv`]) with `rejects.csv`
-//! and `summary.json`, all or nothing.
+//! and `summary.json`, all or nothing; the record of the set's decisions and the
+//! changes since the previous set ([`changes`], contract §7).
 //!
 //! Every file is first written completely to a temporary file in the output folder
 //! and synced; only then are they renamed into place, the previous set moved aside
