@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 
 use serde::Serialize;
 
-use super::neutral::{compare_keys, compare_targets, raw_form};
+use super::neutral::{compare_key_bytes, compare_targets, raw_form_bytes};
 use super::record::{Decoded, Entries, Mask};
 use crate::model::{Filter, FilterMatcher};
 use crate::output::rows::RowSink;
@@ -175,7 +175,7 @@ impl Comparison {
         let mut has_new = new_entries.next_customer(&mut n).unwrap_or(false);
         while has_old || has_new {
             let order = match (has_old, has_new) {
-                (true, true) => compare_keys(o.id, n.id),
+                (true, true) => compare_key_bytes(o.id, n.id),
                 (true, false) => Ordering::Less,
                 _ => Ordering::Greater,
             };
@@ -200,7 +200,8 @@ impl Comparison {
 
 fn admits(scope: &Option<FilterMatcher>, customer: &Decoded<'_>) -> bool {
     scope.as_ref().is_none_or(|matcher| {
-        matcher.matches(raw_form(customer.id), raw_form(customer.account_manager))
+        let text = |bytes| String::from_utf8_lossy(raw_form_bytes(bytes));
+        matcher.matches(&text(customer.id), &text(customer.account_manager))
     })
 }
 
@@ -227,7 +228,7 @@ impl<S: RowSink> Out<'_, '_, S> {
         let (olds, news) = (&old.subscriptions, &new.subscriptions);
         while i < olds.len() || j < news.len() {
             let order = match (olds.get(i), news.get(j)) {
-                (Some(o), Some(n)) => compare_keys(o.0, n.0),
+                (Some(o), Some(n)) => compare_key_bytes(o.0, n.0),
                 (Some(_), None) => Ordering::Less,
                 _ => Ordering::Greater,
             };
@@ -295,8 +296,8 @@ impl<S: RowSink> Out<'_, '_, S> {
     fn row(
         &mut self,
         customer: &Decoded<'_>,
-        subscription: &str,
-        target: &str,
+        subscription: &[u8],
+        target: &[u8],
         change: Change,
         mask: Mask,
     ) {
@@ -310,8 +311,8 @@ impl<S: RowSink> Out<'_, '_, S> {
     fn changed(
         &mut self,
         customer: &Decoded<'_>,
-        subscription: &str,
-        target: &str,
+        subscription: &[u8],
+        target: &[u8],
         change: Change,
         previous: Mask,
         current: Mask,
@@ -323,17 +324,19 @@ impl<S: RowSink> Out<'_, '_, S> {
     fn write(
         &mut self,
         customer: &Decoded<'_>,
-        subscription: &str,
-        target: &str,
+        subscription: &[u8],
+        target: &[u8],
         change: Change,
         verdicts: [Option<Mask>; 2],
     ) {
         self.counts.add(change);
+        // Texts come from a checked record or from this run: the conversion copies nothing.
+        let text = |bytes| String::from_utf8_lossy(bytes);
         let sink = &mut *self.sink;
-        sink.text(customer.id);
-        sink.text(customer.company_name);
-        sink.text(subscription);
-        sink.text(target);
+        sink.text(&text(customer.id));
+        sink.text(&text(customer.company_name));
+        sink.text(&text(subscription));
+        sink.text(&text(target));
         sink.token(change.code());
         for verdict in verdicts {
             self.scratch.clear();
@@ -342,7 +345,7 @@ impl<S: RowSink> Out<'_, '_, S> {
             }
             sink.text(&self.scratch);
         }
-        sink.text(customer.account_manager);
+        sink.text(&text(customer.account_manager));
         sink.end_row();
     }
 }

@@ -7,16 +7,16 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 
 /// The first characters a spreadsheet would take for the start of a formula.
-fn starts_formula(value: &str) -> bool {
+fn starts_formula(value: &[u8]) -> bool {
     matches!(
-        value.as_bytes().first(),
+        value.first(),
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
     )
 }
 
 /// `value` as a CSV report shows it: with a leading `'` when it would start a formula.
 pub fn neutralized(value: &str) -> Cow<'_, str> {
-    if starts_formula(value) {
+    if starts_formula(value.as_bytes()) {
         Cow::Owned(format!("'{value}"))
     } else {
         Cow::Borrowed(value)
@@ -29,6 +29,14 @@ pub fn neutralized(value: &str) -> Cow<'_, str> {
 /// value before neutralisation), so report sets are compared and merged on this.
 pub fn raw_form(value: &str) -> &str {
     match value.strip_prefix('\'') {
+        Some(rest) if starts_formula(rest.as_bytes()) => rest,
+        _ => value,
+    }
+}
+
+/// [`raw_form`] of text as the record stores it.
+pub fn raw_form_bytes(value: &[u8]) -> &[u8] {
+    match value.strip_prefix(b"'") {
         Some(rest) if starts_formula(rest) => rest,
         _ => value,
     }
@@ -38,15 +46,25 @@ pub fn raw_form(value: &str) -> &str {
 /// case-insensitive, as the contract compares ids (`C1` and `c1` are one customer),
 /// on the raw form.
 pub fn compare_keys(a: &str, b: &str) -> Ordering {
-    let (a, b) = (raw_form(a).as_bytes(), raw_form(b).as_bytes());
+    compare_key_bytes(a.as_bytes(), b.as_bytes())
+}
+
+/// [`compare_keys`] of text as the record stores it.
+pub fn compare_key_bytes(a: &[u8], b: &[u8]) -> Ordering {
+    let (a, b) = (raw_form_bytes(a), raw_form_bytes(b));
     a.iter()
         .map(u8::to_ascii_lowercase)
         .cmp(b.iter().map(u8::to_ascii_lowercase))
 }
 
 /// The order of target offer ids within a subscription: byte order of the raw form.
-pub fn compare_targets(a: &str, b: &str) -> Ordering {
-    raw_form(a).cmp(raw_form(b))
+pub fn compare_targets(a: &[u8], b: &[u8]) -> Ordering {
+    raw_form_bytes(a).cmp(raw_form_bytes(b))
+}
+
+/// Text as the record stores it, for a message: see [`shown`].
+pub fn shown_bytes(value: &[u8]) -> String {
+    shown(&String::from_utf8_lossy(value))
 }
 
 /// A value for a message: at most 60 characters, control characters escaped.
@@ -95,7 +113,9 @@ mod tests {
         }
         assert_eq!(compare_keys("C1", "c1"), Ordering::Equal);
         assert_ne!(compare_keys("'x", "x"), Ordering::Equal, "a plain ' stays");
-        assert_eq!(compare_targets("O365-E3", "o365-e3"), Ordering::Less);
+        assert_eq!(compare_targets(b"O365-E3", b"o365-e3"), Ordering::Less);
+        assert_eq!(compare_targets(b"'=t", b"=t"), Ordering::Equal);
+        assert_eq!(raw_form_bytes(b"'+49"), b"+49");
     }
 
     #[test]

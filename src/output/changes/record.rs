@@ -12,7 +12,7 @@
 use std::cmp::Ordering;
 use std::ops::Range;
 
-use super::neutral::{compare_keys, compare_targets, shown};
+use super::neutral::{compare_key_bytes, compare_targets, shown_bytes};
 use crate::catalog::Catalog;
 use crate::decision::{BlockReason, CustomerDecisions, SubscriptionDecision, Verdict};
 use crate::model::CustomerView;
@@ -198,40 +198,53 @@ impl<'a> Cursor<'a> {
         Err(self.problem("a number too long"))
     }
 
-    fn str(&mut self) -> Result<&'a str, Problem> {
+    /// A string's bytes, checked to be UTF-8 when `check` is set.
+    fn text(&mut self, check: bool) -> Result<&'a [u8], Problem> {
         let len = self.varint()?;
         let end = usize::try_from(len)
             .ok()
             .and_then(|len| self.pos.checked_add(len))
             .filter(|&end| end <= self.bytes.len())
             .ok_or_else(|| self.problem("cut short"))?;
-        let text = std::str::from_utf8(&self.bytes[self.pos..end])
-            .map_err(|_| self.problem("text that is not UTF-8"))?;
+        let text = &self.bytes[self.pos..end];
+        if check && std::str::from_utf8(text).is_err() {
+            return Err(self.problem("text that is not UTF-8"));
+        }
         self.pos = end;
         Ok(text)
+    }
+
+    fn str(&mut self) -> Result<&'a str, Problem> {
+        let text = self.text(false)?;
+        std::str::from_utf8(text).map_err(|_| self.problem("text that is not UTF-8"))
     }
 }
 
 /// One customer's entries, decoded; pairs sorted by target within each subscription.
+/// Texts stay bytes: the merge compares them as bytes and converts only what it writes.
 #[derive(Debug, Default)]
 pub struct Decoded<'a> {
-    pub id: &'a str,
-    pub company_name: &'a str,
-    pub account_manager: &'a str,
+    pub id: &'a [u8],
+    pub company_name: &'a [u8],
+    pub account_manager: &'a [u8],
     /// Subscription ids with their pairs' range in `pairs`, in record order.
-    pub subscriptions: Vec<(&'a str, Range<usize>)>,
-    pub pairs: Vec<(&'a str, Mask)>,
+    pub subscriptions: Vec<(&'a [u8], Range<usize>)>,
+    pub pairs: Vec<(&'a [u8], Mask)>,
 }
 
 /// Customer entries read one at a time (a record's, or one batch's).
 pub struct Entries<'a> {
     cursor: Cursor<'a>,
+    /// Check that texts are UTF-8 (when a record is parsed; entries read again
+    /// after that, or written by this run, are known to be).
+    check_text: bool,
 }
 
 impl<'a> Entries<'a> {
     pub fn new(bytes: &'a [u8]) -> Entries<'a> {
         Entries {
             cursor: Cursor { bytes, pos: 0 },
+            check_text: false,
         }
     }
 
@@ -244,22 +257,23 @@ impl<'a> Entries<'a> {
             Some(CUSTOMER) => c.pos += 1,
             Some(_) => return Err(c.problem("not a customer entry")),
         }
-        into.id = c.str()?;
-        into.company_name = c.str()?;
-        into.account_manager = c.str()?;
+        let check = self.check_text;
+        into.id = c.text(check)?;
+        into.company_name = c.text(check)?;
+        into.account_manager = c.text(check)?;
         into.subscriptions.clear();
         into.pairs.clear();
         loop {
             match c.peek() {
                 Some(SUBSCRIPTION) => {
                     c.pos += 1;
-                    let id = c.str()?;
+                    let id = c.text(check)?;
                     let at = into.pairs.len();
                     into.subscriptions.push((id, at..at));
                 }
                 Some(PAIR) => {
                     c.pos += 1;
-                    let target = c.str()?;
+                    let target = c.text(check)?;
                     let mask = c.varint()?;
                     let Some((_, range)) = into.subscriptions.last_mut() else {
                         return Err(c.problem("a pair before any subscription"));
@@ -279,16 +293,22 @@ impl<'a> Entries<'a> {
         if into.subscriptions.is_empty() {
             return Err(problem(format!(
                 "customer {} without pairs",
-                shown(into.id)
+                shown_bytes(into.id)
             )));
         }
-        let mut previous: Option<&str> = None;
-        for (id, range) in &into.subscriptions {
+        let mut previous: Option<&[u8]> = None;
+        for &(id, ref range) in &into.subscriptions {
             if range.is_empty() {
-                return Err(problem(format!("subscription {} without pairs", shown(id))));
+                return Err(problem(format!(
+                    "subscription {} without pairs",
+                    shown_bytes(id)
+                )));
             }
-            if previous.is_some_and(|p| compare_keys(p, id) != Ordering::Less) {
-                return Err(problem(format!("subscription {} out of order", shown(id))));
+            if previous.is_some_and(|p| compare_key_bytes(p, id) != Ordering::Less) {
+                return Err(problem(format!(
+                    "subscription {} out of order",
+                    shown_bytes(id)
+                )));
             }
             previous = Some(id);
             let pairs = &mut into.pairs[range.clone()];
@@ -299,8 +319,8 @@ impl<'a> Entries<'a> {
             {
                 return Err(problem(format!(
                     "subscription {} names target {} twice",
-                    shown(id),
-                    shown(w[0].0)
+                    shown_bytes(id),
+                    shown_bytes(w[0].0)
                 )));
             }
         }
@@ -353,18 +373,19 @@ impl Record {
                 bytes: &bytes,
                 pos: c.pos,
             },
+            check_text: true,
         };
         let mut decoded = Decoded::default();
-        let mut previous = String::new();
+        let mut previous: &[u8] = &[];
         loop {
             let start = entries.cursor.pos;
             if !entries.next_customer(&mut decoded)? {
                 break;
             }
-            if !starts.is_empty() && compare_keys(&previous, decoded.id) != Ordering::Less {
+            if !starts.is_empty() && compare_key_bytes(previous, decoded.id) != Ordering::Less {
                 return Err(Problem {
                     offset: start,
-                    message: format!("customer {} out of order", shown(decoded.id)),
+                    message: format!("customer {} out of order", shown_bytes(decoded.id)),
                 });
             }
             if let Some(&(_, mask)) = decoded.pairs.iter().find(|(_, m)| *m >> count != 0) {
@@ -373,8 +394,7 @@ impl Record {
                     message: format!("verdict {mask:#x} names codes the table lacks"),
                 });
             }
-            previous.clear();
-            previous.push_str(decoded.id);
+            previous = decoded.id;
             starts.push(start);
             counts.customers += 1;
             counts.subscriptions += decoded.subscriptions.len() as u64;
@@ -417,20 +437,20 @@ impl Record {
     }
 
     /// The id of customer `i` (checked when parsed).
-    fn id(&self, i: usize) -> &str {
+    fn id(&self, i: usize) -> &[u8] {
         let mut c = Cursor {
             bytes: &self.bytes,
             pos: self.starts[i] + 1,
         };
-        c.str().unwrap_or_default()
+        c.text(false).unwrap_or_default()
     }
 
-    /// The first customer whose id is not before `id` ([`compare_keys`]).
+    /// The first customer whose id is not before `id` ([`super::neutral::compare_keys`]).
     pub fn lower_bound(&self, id: &str) -> usize {
         let (mut low, mut high) = (0, self.len());
         while low < high {
             let mid = low + (high - low) / 2;
-            if compare_keys(self.id(mid), id) == Ordering::Less {
+            if compare_key_bytes(self.id(mid), id.as_bytes()) == Ordering::Less {
                 low = mid + 1;
             } else {
                 high = mid;

@@ -40,15 +40,21 @@ fn a_record_round_trips() {
     assert!(read.next_customer(&mut decoded).expect("entry"));
     assert_eq!(
         (decoded.id, decoded.company_name, decoded.account_manager),
-        ("a1", "Müller, \"Söhne\"\nGmbH", "")
+        (&b"a1"[..], "Müller, \"Söhne\"\nGmbH".as_bytes(), &b""[..])
     );
     // Pairs come back sorted by target.
-    assert_eq!(decoded.pairs, [("o365-e3", 0), ("o365-e5", STATUS)]);
+    assert_eq!(
+        decoded.pairs,
+        [(&b"o365-e3"[..], 0), (&b"o365-e5"[..], STATUS)]
+    );
     assert!(read.next_customer(&mut decoded).expect("entry"));
-    assert_eq!(decoded.company_name, long);
-    let subscriptions: Vec<&str> = decoded.subscriptions.iter().map(|s| s.0).collect();
-    assert_eq!(subscriptions, ["s2", "S3"]);
-    assert_eq!(decoded.pairs, [("t", NO_ADMIN | CONFLICT), ("t", 0)]);
+    assert_eq!(decoded.company_name, long.as_bytes());
+    let subscriptions: Vec<&[u8]> = decoded.subscriptions.iter().map(|s| s.0).collect();
+    assert_eq!(subscriptions, [b"s2", b"S3"]);
+    assert_eq!(
+        decoded.pairs,
+        [(&b"t"[..], NO_ADMIN | CONFLICT), (&b"t"[..], 0)]
+    );
     assert!(!read.next_customer(&mut decoded).expect("end"));
     assert_eq!(record.lower_bound("A1"), 0);
     assert_eq!(record.lower_bound("b"), 1);
@@ -66,7 +72,15 @@ fn damaged_or_foreign_records_are_refused() {
     let mut counted_wrong = record::header(&codes);
     counted_wrong.extend_from_slice(&entries(&one).0);
     counted_wrong.extend_from_slice(&record::end(&Counts::default()));
+    let mut not_utf8 = record::header(&codes);
+    not_utf8.extend_from_slice(&[b'C', 1, 0xFF, 0, 0, b'S', 1, b's', b'P', 1, b't', 0]);
+    not_utf8.extend_from_slice(&record::end(&Counts {
+        customers: 1,
+        subscriptions: 1,
+        pairs: 1,
+    }));
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("text that is not UTF-8", not_utf8, "text that is not UTF-8"),
         ("empty", Vec::new(), "not a decision record"),
         (
             "a CSV file",
