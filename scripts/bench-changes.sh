@@ -12,7 +12,9 @@
 #      previous set is the record in --out), and a run with --previous the copy
 #      without record (the CSV fallback);
 #   4. `diff` of two sets with records and of two without, once each;
-#   5. prints the median wall time and the highest peak RSS of each kind of run.
+#   5. prints the median wall time, the median CPU time (user + system: what the
+#      comparison adds, less sensitive than wall time to other load on the machine)
+#      and the highest peak RSS of each kind of run.
 
 set -euo pipefail
 export LC_ALL=C
@@ -36,12 +38,12 @@ if [[ ! -f $DATA/customers.csv ]]; then
 fi
 cat "$DATA"/*.csv >/dev/null
 
-# Runs "$@" and appends "<wall seconds> <peak RSS KiB>" to the file named by $1.
+# Runs "$@" and appends "<wall s> <peak RSS KiB> <user + system s>" to the file named by $1.
 measure() {
     local log=$1
     shift
-    /usr/bin/time -f "%e %M" -o "$WORK/time" "$@"
-    cat "$WORK/time" >>"$log"
+    /usr/bin/time -f "%e %M %U %S" -o "$WORK/time" "$@"
+    awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }' "$WORK/time" >>"$log"
 }
 
 median() {
@@ -76,7 +78,7 @@ grep -q '"source": "previous"' "$WORK/fallback/summary.json"
 measure "$WORK/diff-record" "$BIN" diff "$WORK/set" "$WORK/fresh" --out "$WORK/d1"
 measure "$WORK/diff-csv" "$BIN" diff "$WORK/older" "$WORK/older" --out "$WORK/d2"
 
-printf '%-44s %8s %10s\n' "$CUSTOMERS customers, $RUNS runs each" "median" "peak RSS"
+printf '%-44s %8s %9s %10s\n' "$CUSTOMERS customers, $RUNS runs each" "wall" "CPU" "peak RSS"
 for kind in none record csv diff-record diff-csv; do
     case $kind in
         none) label="run, no previous set" ;;
@@ -86,8 +88,9 @@ for kind in none record csv diff-record diff-csv; do
         diff-csv) label="diff, two sets without records" ;;
     esac
     time=$(cut -d' ' -f1 "$WORK/$kind" | median)
+    cpu=$(cut -d' ' -f3 "$WORK/$kind" | median)
     rss=$(cut -d' ' -f2 "$WORK/$kind" | sort -n | tail -n 1)
-    printf '%-44s %7ss %7s MiB\n' "$label" "$time" "$((rss / 1024))"
+    printf '%-44s %7ss %8ss %6s MiB\n' "$label" "$time" "$cpu" "$((rss / 1024))"
 done
 ls -l "$WORK/set/decisions.bin" "$WORK/set/blocked_upgrades.csv" "$WORK/set/eligible_upgrades.csv" |
     awk '{ printf "%12d bytes  %s\n", $5, $NF }' | sed "s|$WORK/set/||"
