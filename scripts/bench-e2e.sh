@@ -8,7 +8,9 @@
 #      unless that directory already holds the four input files;
 #   3. RUNS times, one after the other: the parse floor (examples/parse_floor.rs: the
 #      four files read once each with the csv crate, one thread per file), then
-#      `upgrade-recon run --as-of 2026-11-24 --quiet`, measuring its wall time and peak
+#      `upgrade-recon run --as-of 2026-11-24 --quiet --previous SET` (SET: a run of the
+#      same input made once before, so that changes.csv is computed as every night
+#      after the first), measuring its wall time and peak
 #      RSS (GNU /usr/bin/time, else a python3 getrusage wrapper); takes the medians;
 #   4. prints a table and whether the targets hold:
 #      run median ≤ 2.5 × floor median, and peak RSS ≤ total input size.
@@ -161,6 +163,17 @@ echo "    input total: $input_bytes bytes ($input_mib MiB)"
 
 # Floor and run alternate, so that both see the same machine: on a shared machine the
 # speed drifts by several percent from one minute to the next.
+# The nightly setting: each measured run compares with the previous night's set
+# (changes.csv), written once here and read back by every round.
+echo "==> the previous set for changes.csv (not measured)"
+"$BIN" run --input "$DATA" --out "$WORK/previous" --as-of "$AS_OF" --quiet 2>"$WORK/run.err" || {
+    rc=$?
+    if [[ $rc != 3 ]]; then
+        echo "bench-e2e: upgrade-recon run exited with $rc" >&2
+        head -n 50 "$WORK/run.err" >&2
+        exit 1
+    fi
+}
 echo "==> $RUNS round(s) of parse floor then upgrade-recon run (run measured with $MEASURE)"
 floor_times=()
 run_times=()
@@ -178,7 +191,7 @@ for ((i = 1; i <= RUNS; i++)); do
     out="$WORK/reports-$i"
     rc=0
     measure "$WORK/measure.txt" "$BIN" run --input "$DATA" --out "$out" --as-of "$AS_OF" --quiet \
-        2>"$WORK/run.err" || rc=$?
+        --previous "$WORK/previous" 2>"$WORK/run.err" || rc=$?
     if [[ $rc != 0 && $rc != 3 ]]; then
         echo "bench-e2e: upgrade-recon run exited with $rc" >&2
         head -n 50 "$WORK/run.err" >&2

@@ -31,7 +31,10 @@ Partner Center / admin center header names are recognised per file, see README):
 
 Reports, all written to --out on every successful run (header-only when empty):
   eligible_upgrades.csv, blocked_upgrades.csv, reassignments.csv, overview.csv,
-  actions.csv, rejects.csv, summary.json
+  actions.csv, rejects.csv, changes.csv, summary.json, and decisions.bin (the compact
+  record of the decisions that the next run compares with)
+changes.csv lists the upgrade pairs that changed since the set in --out (or --previous DIR);
+an unusable previous set is treated as none, with a warning.
 A failed run writes no report and leaves an existing set untouched. One run at a time per
 --out (lock file .upgrade-recon.lock); after a killed run, the next one first completes or
 undoes its replacement, so --out always holds one whole set.";
@@ -58,10 +61,38 @@ pub enum Command {
     /// check of every upgrade target with its evidence (reads input like `run`).
     #[command(after_help = EXPLAIN_HELP)]
     Explain(ExplainArgs),
+    /// Compare two report sets: the upgrade pairs whose verdict or reason codes
+    /// changed, appeared or disappeared, as changes.csv.
+    #[command(after_help = DIFF_HELP)]
+    Diff(DiffArgs),
     /// Write deterministic synthetic input files (for benchmarks and load tests).
     Generate(GenerateArgs),
     /// Export the built-in catalog, or show how a value resolves in a catalog.
     Catalog(CatalogArgs),
+}
+
+const DIFF_HELP: &str = "\
+Reads each set's decisions.bin when summary.json lists it (size and checksum must match),
+else its eligible_upgrades.csv and blocked_upgrades.csv (sets of older versions, v1 included).
+Exit codes:
+  0   success
+  2   usage error
+  66  a report set is missing, incomplete or unreadable (the file is named)
+  74  --out could not be written";
+
+#[derive(Debug, Clone, Args)]
+pub struct DiffArgs {
+    /// The earlier report set.
+    #[arg(value_name = "OLD_DIR")]
+    pub old: PathBuf,
+
+    /// The later report set.
+    #[arg(value_name = "NEW_DIR")]
+    pub new: PathBuf,
+
+    /// Write DIR/changes.csv (created if missing) instead of printing to stdout.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 const EXPLAIN_HELP: &str = "\
@@ -207,6 +238,10 @@ pub struct RunArgs {
     /// Folder to write the reports to (created if missing; locked while the run lasts).
     #[arg(long, value_name = "DIR", default_value = "reports")]
     pub out: PathBuf,
+
+    /// The report set changes.csv compares with [default: the set in --out].
+    #[arg(long, value_name = "DIR")]
+    pub previous: Option<PathBuf>,
 
     /// Report only on this customer (repeatable; with --account-manager, a customer
     /// matching any value is reported). Input is still read and validated whole.

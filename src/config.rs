@@ -58,6 +58,8 @@ impl InputConfig {
 pub struct Config {
     pub input: InputConfig,
     pub out: PathBuf,
+    /// The report set `changes.csv` compares with, instead of the one in `out`.
+    pub previous: Option<PathBuf>,
     pub filter: Filter,
     pub quiet: bool,
     pub log_format: LogFormat,
@@ -77,6 +79,7 @@ impl Config {
         Config {
             input: InputConfig::from_args(args.input),
             out: args.out,
+            previous: args.previous,
             filter: Filter {
                 customers: args.customers,
                 account_managers: args.account_managers,

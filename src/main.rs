@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run(args),
         Command::Explain(args) => explain(args),
         Command::Catalog(args) => catalog(args),
+        Command::Diff(args) => diff(args),
         Command::Generate(args) => generate(args),
     })
 }
@@ -75,6 +76,23 @@ fn run(args: upgrade_recon::cli::RunArgs) -> u8 {
         print_stderr([log::message(format, Level::Warning, &warning)]);
     }
     code
+}
+
+fn diff(args: upgrade_recon::cli::DiffArgs) -> u8 {
+    match cmd::diff::run(&args) {
+        Ok(Some(changes)) => {
+            if cmd::print_stdout(&String::from_utf8_lossy(&changes)) {
+                exit::SUCCESS
+            } else {
+                exit::CANT_WRITE
+            }
+        }
+        Ok(None) => exit::SUCCESS,
+        Err(error) => {
+            print_stderr([format!("upgrade-recon: {error}")]);
+            error.exit_code()
+        }
+    }
 }
 
 fn generate(args: upgrade_recon::cli::GenerateArgs) -> u8 {

@@ -1,7 +1,8 @@
-//! One module per command — `run`, `explain`, `catalog`, `generate` — each small: it turns the command
-//! line's options into calls of the library and its outcome into an exit code.
+//! One module per command — `run`, `explain`, `diff`, `catalog`, `generate` — each small: it
+//! turns the command line's options into calls of the library and its outcome into an exit code.
 
 pub mod catalog;
+pub mod diff;
 pub mod error;
 pub mod explain;
 pub mod generate;

@@ -2,7 +2,9 @@
 //! model → engine → reports — and the exit code that tells cron how it went.
 
 use std::io;
+use std::ops::Range;
 use std::path::Path;
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -16,7 +18,10 @@ use crate::decision::CustomerDecisions;
 use crate::engine;
 use crate::model::{CustomerIdx, Dataset};
 use crate::output::actions::{self, ActionRow};
-use crate::output::csv::{StreamedRows, actions_csv, rejects_csv, streamed_rows};
+use crate::output::changes::{self, Baseline, ChangeCounts, Comparison, Record, record};
+use crate::output::csv::{
+    BatchChanges, StreamedBatch, StreamedRows, actions_csv, rejects_csv, streamed_rows,
+};
 use crate::output::set::{self, OutLock, Recovered};
 use crate::output::{
     ACTIONS_FILE, FilterSummary, OutcomeCounts, REJECTS_FILE, ReportError, ReportInput,
@@ -79,10 +84,13 @@ pub fn run(config: &Config, progress: Progress) -> Result<RunOutcome, RunError> 
     // this returns; then whatever a killed run left there is completed or undone.
     let lock = OutLock::acquire(&config.out)?;
     let recovered = set::recover(&lock).map_err(ReportError::from)?;
+    // Read while the input loads; under the lock, so that no other run replaces it meanwhile.
+    let reading = read_baseline(config);
     let catalog = load::catalog(&config.input)?;
     let pool = load::thread_pool(&config.input)?;
     let outcome = pool.install(|| {
         let loaded = load::load(&config.input, &catalog.catalog, progress, started)?;
+        let baseline = reading.join();
         let run = RunContext {
             config,
             progress,
@@ -91,7 +99,7 @@ pub fn run(config: &Config, progress: Progress) -> Result<RunOutcome, RunError> 
             catalog_name: &catalog.name,
             started_at: started_at.clone(),
         };
-        write_reports(&run, loaded)
+        write_reports(&run, loaded, baseline)
     })?;
     Ok(RunOutcome {
         recovered,
@@ -99,10 +107,55 @@ pub fn run(config: &Config, progress: Progress) -> Result<RunOutcome, RunError> 
     })
 }
 
+/// The previous report set, being read on a thread of its own while the input
+/// loads (and before anything in `--out` is replaced).
+enum BaselineReading {
+    Thread(JoinHandle<Baseline>),
+    /// The thread could not start: read when needed.
+    Later {
+        out: std::path::PathBuf,
+        previous: Option<std::path::PathBuf>,
+    },
+}
+
+fn read_baseline(config: &Config) -> BaselineReading {
+    let (out, previous) = (config.out.clone(), config.previous.clone());
+    let (thread_out, thread_previous) = (out.clone(), previous.clone());
+    match std::thread::Builder::new()
+        .name("previous-set".to_owned())
+        .spawn(move || changes::baseline(&thread_out, thread_previous.as_deref()))
+    {
+        Ok(handle) => BaselineReading::Thread(handle),
+        Err(_) => BaselineReading::Later { out, previous },
+    }
+}
+
+impl BaselineReading {
+    fn join(self) -> Baseline {
+        match self {
+            BaselineReading::Thread(handle) => handle.join().unwrap_or_else(|_| Baseline {
+                set: None,
+                summary: changes::BaselineSummary {
+                    note: Some("reading the previous report set failed".to_owned()),
+                    ..Default::default()
+                },
+                warning: Some(
+                    "upgrade-recon: warning: reading the previous report set failed; \
+                     changes.csv lists no changes"
+                        .to_owned(),
+                ),
+            }),
+            BaselineReading::Later { out, previous } => {
+                changes::baseline(&out, previous.as_deref())
+            }
+        }
+    }
+}
+
 /// What one batch of customers gives.
 struct Batch {
     counts: OutcomeCounts,
-    rows: StreamedRows,
+    streamed: StreamedBatch,
     actions: Vec<ActionRow>,
 }
 
@@ -117,7 +170,11 @@ struct RunContext<'a> {
     started_at: String,
 }
 
-fn write_reports(run: &RunContext<'_>, loaded: Loaded) -> Result<RunOutcome, RunError> {
+fn write_reports(
+    run: &RunContext<'_>,
+    loaded: Loaded,
+    baseline: Baseline,
+) -> Result<RunOutcome, RunError> {
     let RunContext {
         config,
         progress,
@@ -132,7 +189,7 @@ fn write_reports(run: &RunContext<'_>, loaded: Loaded) -> Result<RunOutcome, Run
         started,
     } = loaded;
     check_guard(config, dataset.customers.len() as u64)?;
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = baseline.warning.iter().cloned().collect();
     // Informational (real exports carry dozens of custom roles): not under --quiet.
     if !loaded.unknown_roles.is_empty() && !config.quiet {
         let mentions: u64 = loaded.unknown_roles.values().sum();
@@ -160,6 +217,24 @@ fn write_reports(run: &RunContext<'_>, loaded: Loaded) -> Result<RunOutcome, Run
         texts: Lang::En.texts(),
     };
 
+    // The previous set's customers are merged with each batch's in report order:
+    // a batch takes those that sort from its first customer up to the next batch's.
+    let previous = baseline.set.as_ref().map(|set| &set.record);
+    let comparison = baseline.set.as_ref().map(|set| {
+        Comparison::new(
+            &set.record.codes,
+            &record::registry_codes(),
+            set.filter.as_ref(),
+            Some(&config.filter),
+        )
+    });
+    let mut batches: Vec<&[CustomerIdx]> = customers.chunks(CUSTOMERS_PER_BATCH).collect();
+    if batches.is_empty() {
+        // No customer to report on: the previous set's customers may still be removed.
+        batches.push(&[]);
+    }
+    let ranges = previous_ranges(&dataset, &batches, previous);
+
     // Customers are evaluated, counted and formatted in batches, in parallel; each
     // batch's decisions are dropped by the thread that made them as soon as its rows
     // are formatted. A window of batches is written in order before the next starts,
@@ -167,16 +242,32 @@ fn write_reports(run: &RunContext<'_>, loaded: Loaded) -> Result<RunOutcome, Run
     let bar = progress.bar(customers.len() as u64, "evaluating");
     let mut writer = ReportWriter::create(lock)?;
     let mut outcomes = OutcomeCounts::default();
+    let mut record_counts = record::Counts::default();
+    let mut change_counts = ChangeCounts::default();
     let mut action_rows = Vec::new();
-    for window in customers.chunks(CUSTOMERS_PER_WINDOW) {
-        let batches: Vec<(&[CustomerIdx], StreamedRows)> = window
-            .chunks(CUSTOMERS_PER_BATCH)
-            .map(|batch| (batch, writer.spare_buffers()))
+    let window_batches = CUSTOMERS_PER_WINDOW / CUSTOMERS_PER_BATCH;
+    for (window, window_ranges) in batches
+        .chunks(window_batches)
+        .zip(ranges.chunks(window_batches))
+    {
+        let work: Vec<(&[CustomerIdx], Option<BatchChanges>, StreamedRows)> = window
+            .iter()
+            .zip(window_ranges)
+            .map(|(&batch, range)| {
+                let changes = comparison
+                    .as_ref()
+                    .zip(previous)
+                    .map(|(comparison, record)| BatchChanges {
+                        comparison,
+                        previous: record.entries(range.clone()),
+                    });
+                (batch, changes, writer.spare_buffers())
+            })
             .collect();
         let spill_dir = writer.spill_dir();
-        let done: Vec<io::Result<Batch>> = batches
+        let done: Vec<io::Result<Batch>> = work
             .into_par_iter()
-            .map(|(batch, buffers)| emit_batch(input, batch, buffers, spill_dir))
+            .map(|(batch, changes, buffers)| emit_batch(input, batch, buffers, changes, spill_dir))
             .collect();
         for batch in done {
             let batch = batch.map_err(|source| ReportError {
@@ -184,12 +275,16 @@ fn write_reports(run: &RunContext<'_>, loaded: Loaded) -> Result<RunOutcome, Run
                 source,
             })?;
             outcomes.merge(&batch.counts);
+            record_counts.merge(&batch.streamed.record);
+            change_counts.merge(&batch.streamed.changes);
             action_rows.extend(batch.actions);
-            writer.write_rows(batch.rows)?;
+            writer.write_rows(batch.streamed.rows)?;
         }
-        bar.inc(window.len() as u64);
+        bar.inc(window.iter().map(|batch| batch.len() as u64).sum());
     }
+    writer.write_rows(StreamedRows::record_end(&record_counts))?;
     bar.finish_and_clear();
+    drop(baseline.set);
     actions::sort(&mut action_rows);
 
     let mut summary = Summary::compute(&SummaryInput {
@@ -206,6 +301,8 @@ fn write_reports(run: &RunContext<'_>, loaded: Loaded) -> Result<RunOutcome, Run
         selected: selected.as_deref(),
         filter,
     });
+    summary.changes_baseline = baseline.summary;
+    summary.changes = change_counts;
     free_in_background(dataset);
     // Within --max-errors every rejected row is kept (see `load::rejected_rows_kept`).
     let rejects = rejects_csv(loaded.rejected.kept());
@@ -223,11 +320,30 @@ fn write_reports(run: &RunContext<'_>, loaded: Loaded) -> Result<RunOutcome, Run
     })
 }
 
+/// For each batch, the previous set's customers it compares with (none without
+/// a previous set).
+fn previous_ranges(
+    dataset: &Dataset,
+    batches: &[&[CustomerIdx]],
+    previous: Option<&Record>,
+) -> Vec<Range<usize>> {
+    let Some(record) = previous else {
+        return vec![0..0; batches.len()];
+    };
+    let later_firsts = batches
+        .iter()
+        .skip(1)
+        .filter_map(|batch| batch.first())
+        .map(|&first| dataset.customer(first).customer.id());
+    record.split(later_firsts)
+}
+
 /// Evaluates, counts and formats one batch of customers.
 fn emit_batch(
     input: ReportInput<'_>,
     customers: &[CustomerIdx],
     buffers: StreamedRows,
+    changes: Option<BatchChanges<'_>>,
     spill_dir: &Path,
 ) -> io::Result<Batch> {
     let decisions: Vec<CustomerDecisions> =
@@ -242,10 +358,10 @@ fn emit_batch(
             actions::customer_rows(&input.context(customer, decisions), input.texts, decisions)
         })
         .collect();
-    let rows = streamed_rows(input, customers, &decisions, buffers, spill_dir)?;
+    let streamed = streamed_rows(input, customers, &decisions, buffers, changes, spill_dir)?;
     Ok(Batch {
         counts,
-        rows,
+        streamed,
         actions,
     })
 }

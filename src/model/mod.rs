@@ -16,5 +16,5 @@ pub use records::{
     Channel, Coverage, Customer, CustomerIdx, DisabledIdx, KnownValues, License, LicenseOffer,
     Relationship, RelationshipStatus, Subscription, SubscriptionStatus, UserIdx,
 };
-pub use select::{Filter, Selection};
+pub use select::{Filter, FilterMatcher, Selection};
 pub use users::Users;

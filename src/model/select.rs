@@ -31,30 +31,12 @@ impl Filter {
     /// ASCII-case-insensitively after trimming, as everywhere; account managers
     /// after Unicode lower-casing, NFC and collapsing white space (`GROß` finds `Groß`).
     pub fn select(&self, dataset: &Dataset) -> Selection {
-        let ids: Vec<String> = self
-            .customers
-            .iter()
-            .map(|id| id.trim().to_ascii_lowercase())
-            .collect();
-        let managers: Vec<String> = self
-            .account_managers
-            .iter()
-            .map(|name| manager_key(name))
-            .collect();
-        let mut id_found = vec![false; ids.len()];
-        let mut manager_found = vec![false; managers.len()];
+        let matcher = FilterMatcher::new(self);
+        let mut id_found = vec![false; matcher.ids.len()];
+        let mut manager_found = vec![false; matcher.managers.len()];
         let mut customers = Vec::new();
         for (i, customer) in dataset.customers.iter().enumerate() {
-            let id = customer.id();
-            let by_id = ids
-                .iter()
-                .position(|wanted| wanted.eq_ignore_ascii_case(id));
-            let by_manager = if managers.is_empty() || customer.account_manager().is_empty() {
-                None
-            } else {
-                let key = manager_key(customer.account_manager());
-                managers.iter().position(|wanted| *wanted == key)
-            };
+            let (by_id, by_manager) = matcher.positions(customer.id(), customer.account_manager());
             if let Some(found) = by_id {
                 id_found[found] = true;
             }
@@ -78,6 +60,52 @@ impl Filter {
             unmatched_customers: unmatched(&self.customers, &id_found),
             unmatched_account_managers: unmatched(&self.account_managers, &manager_found),
         }
+    }
+}
+
+/// A filter's values prepared for matching customers one at a time (also
+/// customers that are not in a dataset, such as those of an earlier report set).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterMatcher {
+    ids: Vec<String>,
+    managers: Vec<String>,
+}
+
+impl FilterMatcher {
+    pub fn new(filter: &Filter) -> FilterMatcher {
+        FilterMatcher {
+            ids: filter
+                .customers
+                .iter()
+                .map(|id| id.trim().to_ascii_lowercase())
+                .collect(),
+            managers: filter
+                .account_managers
+                .iter()
+                .map(|name| manager_key(name))
+                .collect(),
+        }
+    }
+
+    /// Whether the filter selects a customer with this id and account manager.
+    pub fn matches(&self, id: &str, account_manager: &str) -> bool {
+        let (by_id, by_manager) = self.positions(id, account_manager);
+        by_id.is_some() || by_manager.is_some()
+    }
+
+    /// The first id value and the first account-manager value that match.
+    fn positions(&self, id: &str, account_manager: &str) -> (Option<usize>, Option<usize>) {
+        let by_id = self
+            .ids
+            .iter()
+            .position(|wanted| wanted.eq_ignore_ascii_case(id));
+        let by_manager = if self.managers.is_empty() || account_manager.is_empty() {
+            None
+        } else {
+            let key = manager_key(account_manager);
+            self.managers.iter().position(|wanted| *wanted == key)
+        };
+        (by_id, by_manager)
     }
 }
 

@@ -1,7 +1,8 @@
 //! The emitters and the report set (contract §5): decision records rendered as
 //! rows ([`rows`], [`decisions`]) and written as CSV ([`csv`]) with `rejects.csv`
 //! and `summary.json`, all or nothing ([`set`]: the lock on `--out`, the staging
-//! folder, the journaled commit and the recovery after a kill).
+//! folder, the journaled commit and the recovery after a kill); the record of the
+//! set's decisions and the changes since the previous set ([`changes`], contract §7).
 //!
 //! Every file is first written completely to a temporary file in the output folder
 //! and synced; only then are they renamed into place, the previous set moved aside
@@ -11,6 +12,7 @@
 //! thread, so output does not depend on threads.
 
 pub mod actions;
+pub mod changes;
 pub mod csv;
 pub mod decisions;
 pub mod explain;
@@ -31,6 +33,8 @@ pub use summary::{
 
 use self::csv::{STREAMED_FILES, Sink, StreamedRows, streamed_headers};
 use self::set::{OutLock, SetError, Staging};
+
+pub use changes::{CHANGES_FILE, RECORD_FILE};
 
 pub const ELIGIBLE_FILE: &str = "eligible_upgrades.csv";
 pub const BLOCKED_FILE: &str = "blocked_upgrades.csv";
@@ -129,6 +133,8 @@ impl<'lock> ReportWriter<'lock> {
             stage(&staging, out, STREAMED_FILES[1])?,
             stage(&staging, out, STREAMED_FILES[2])?,
             stage(&staging, out, STREAMED_FILES[3])?,
+            stage(&staging, out, STREAMED_FILES[4])?,
+            stage(&staging, out, STREAMED_FILES[5])?,
         ];
         let mut writer = ReportWriter {
             out: out.to_owned(),

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
+use super::changes::{BaselineSummary, ChangeCounts};
 use crate::decision::{
     BlockReason, CustomerDecisions, ReassignmentReason, SubscriptionDecision, Verdict,
 };
@@ -36,6 +37,10 @@ pub struct Summary {
     /// nothing), by the value as written.
     pub unknown_roles: BTreeMap<String, u64>,
     pub rejected_rows: u64,
+    /// The report set `changes.csv` compares with.
+    pub changes_baseline: BaselineSummary,
+    /// Pairs in `changes.csv`, by kind of change.
+    pub changes: ChangeCounts,
     pub inputs: Vec<InputSummary>,
     /// Every report file of the set but this one, by name, with its size and
     /// checksum (XXH3-64, hex).
@@ -348,6 +353,8 @@ impl Summary {
             unknown_license_offers: count_unknown_license_offers(input),
             unknown_roles: input.unknown_roles.clone(),
             rejected_rows: input.rejected_rows,
+            changes_baseline: BaselineSummary::default(),
+            changes: ChangeCounts::default(),
             inputs: input
                 .files
                 .iter()

@@ -350,7 +350,7 @@ fn worker_threads_that_cannot_start_exit_71() {
     let binary = assert_cmd::cargo::cargo_bin("upgrade-recon");
     let mut cmd = assert_cmd::Command::new("sh");
     cmd.arg("-c")
-        .arg("ulimit -v 120000; exec \"$0\" \"$@\"")
+        .arg("ulimit -v 300000; exec \"$0\" \"$@\"")
         .arg(&binary)
         .args([
             "run",

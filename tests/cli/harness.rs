@@ -25,15 +25,28 @@ pub const REASSIGNMENTS: &str = "reassignments.csv";
 pub const REJECTS: &str = "rejects.csv";
 pub const OVERVIEW: &str = "overview.csv";
 pub const ACTIONS: &str = "actions.csv";
+pub const CHANGES: &str = "changes.csv";
+pub const RECORD: &str = "decisions.bin";
 pub const SUMMARY: &str = "summary.json";
-pub const REPORT_CSVS: [&str; 6] = [ELIGIBLE, BLOCKED, REASSIGNMENTS, REJECTS, OVERVIEW, ACTIONS];
-pub const REPORT_FILES: [&str; 7] = [
+pub const REPORT_CSVS: [&str; 7] = [
     ELIGIBLE,
     BLOCKED,
     REASSIGNMENTS,
     REJECTS,
     OVERVIEW,
     ACTIONS,
+    CHANGES,
+];
+/// Every file of a report set (`decisions.bin` is binary).
+pub const REPORT_FILES: [&str; 9] = [
+    ELIGIBLE,
+    BLOCKED,
+    REASSIGNMENTS,
+    REJECTS,
+    OVERVIEW,
+    ACTIONS,
+    CHANGES,
+    RECORD,
     SUMMARY,
 ];
 

@@ -7,6 +7,7 @@ mod active_users;
 mod audits;
 mod catalog;
 mod catalog_commands;
+mod changes;
 mod determinism;
 mod echoed_values;
 mod errors;

@@ -36,7 +36,8 @@ fn a_nul_byte_in_a_value_rejects_the_row_and_reaches_no_report() {
             "c-2,eve\\0@beta.example,Office 365 Business Premium,",
         ]
     );
-    for file in REPORT_FILES {
+    // decisions.bin is binary: its lengths may hold a zero byte.
+    for file in REPORT_FILES.iter().filter(|file| !file.ends_with(".bin")) {
         let bytes = std::fs::read(ws.out().join(file)).expect("read report");
         assert!(!bytes.contains(&0), "{file} holds a NUL byte");
     }

@@ -62,9 +62,25 @@ fn assert_whole_set(out: &Path, expected: &Set, what: &str) {
     let listed: Vec<String> = snapshot_with_lock(out).into_keys().collect();
     assert_eq!(listed, names, "{what}: the files in --out");
     assert!(
-        snapshot(out) == *expected,
+        comparable(snapshot(out)) == comparable(expected.clone()),
         "{what}: a report is not the expected set's"
     );
+}
+
+/// A set without what depends on the set it replaced: `changes.csv` and the
+/// summary's account of it (the reference sets were written into empty folders).
+fn comparable(mut set: Set) -> Set {
+    set.remove(CHANGES);
+    if let Some(Some(bytes)) = set.get_mut(SUMMARY) {
+        let mut summary: serde_json::Value = serde_json::from_slice(bytes).expect("summary");
+        if let Some(fields) = summary.as_object_mut() {
+            fields.remove("changes_baseline");
+            fields.remove("changes");
+            fields.remove("reports");
+        }
+        *bytes = summary.to_string().into_bytes();
+    }
+    set
 }
 
 /// A run that recovers `out` and then fails (exit 66: its input folder is empty),

@@ -1,7 +1,7 @@
 //! The writer thread of the streamed reports.
 //!
 //! Formatted rows arrive in order over a bounded channel and are appended to the
-//! temporary files while the rayon workers evaluate and format the next window;
+//! staged files while the rayon workers evaluate and format the next window;
 //! the emptied buffers go back for reuse. Each file is appended to by an
 //! [`Appender`], which writes past the page cache where it can, so that the final
 //! fsync finds little left to do. Closing the sink hands the files back; dropping
@@ -13,17 +13,17 @@ use std::thread::JoinHandle;
 
 use xxhash_rust::xxh3::Xxh3;
 
-use super::StreamedRows;
 use super::direct::Appender;
+use super::{STREAMED_COUNT, StreamedRows};
 use crate::output::{ReportDigest, ReportError, Staged, ThreadStartError, failed};
 
 /// Formatted batches that may wait for the writer: two windows' worth.
 const QUEUED_BATCHES: usize = 16;
 
-type Files = [Staged; 4];
+type Files = [Staged; STREAMED_COUNT];
 
 /// What was written to each streamed report, in [`super::STREAMED_FILES`] order.
-pub type Digests = [ReportDigest; 4];
+pub type Digests = [ReportDigest; STREAMED_COUNT];
 
 pub struct Sink {
     rows: Option<SyncSender<StreamedRows>>,
@@ -61,11 +61,12 @@ impl Sink {
         let sent = self
             .rows
             .as_ref()
-            .map(|sender| sender.send(rows).map_err(drop));
-        match sent {
-            Some(Ok(())) => Ok(()),
+            .is_some_and(|sender| sender.send(rows).is_ok());
+        if sent {
+            Ok(())
+        } else {
             // The thread stopped early: it failed, and says why when joined.
-            _ => Err(self.join().err().unwrap_or_else(stopped)),
+            Err(self.join().err().unwrap_or_else(stopped))
         }
     }
 
@@ -111,7 +112,7 @@ fn write_batches(
     emptied: Sender<StreamedRows>,
 ) -> Result<(Files, Digests), ReportError> {
     let mut appenders = files.each_ref().map(|(_, file)| Appender::new(file));
-    let mut hashers: [(Xxh3, u64); 4] = std::array::from_fn(|_| (Xxh3::new(), 0));
+    let mut hashers: [(Xxh3, u64); STREAMED_COUNT] = std::array::from_fn(|_| (Xxh3::new(), 0));
     let mut read_buffer = Vec::new();
     for mut batch in queued {
         for (((name, file), appender), (hasher, part)) in files
@@ -154,15 +155,12 @@ mod tests {
     #[test]
     fn a_failed_write_is_reported_by_the_next_write_or_the_close() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let files = ["a", "b", "c", "d"].map(full_disk);
+        let files = ["a", "b", "c", "d", "e", "f"].map(full_disk);
         let mut sink = Sink::start(dir.path(), files).expect("thread");
         let rows = || {
-            StreamedRows([
-                crate::output::csv::Part::in_memory(b"x\n".to_vec()),
-                Default::default(),
-                Default::default(),
-                Default::default(),
-            ])
+            let mut rows = StreamedRows::default();
+            rows.0[0] = crate::output::csv::Part::in_memory(b"x\n".to_vec());
+            rows
         };
         // The first batch is queued; its failure surfaces on a later call.
         let mut outcome = sink.write(rows());
