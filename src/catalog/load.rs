@@ -42,6 +42,7 @@ pub(super) fn parse(files: Arc<CatalogFiles>) -> Result<Catalog, CatalogError> {
         paths: Vec::new(),
         products: Vec::new(),
         entry_products: Vec::new(),
+        microsoft_names: Vec::new(),
         keys: FxHashMap::default(),
         roles: Vec::new(),
         role_keys: FxHashMap::default(),
@@ -73,7 +74,30 @@ pub(super) fn parse(files: Arc<CatalogFiles>) -> Result<Catalog, CatalogError> {
     if let Some((label, bytes)) = content(files::ROLES) {
         roles::read_roles(&mut catalog, label, bytes)?;
     }
+    catalog.microsoft_names = microsoft_names(&catalog);
     Ok(catalog)
+}
+
+/// Per offer, the first product sold as it whose name has a word the offer's
+/// name lacks (words compared ignoring case).
+fn microsoft_names(catalog: &Catalog) -> Vec<Option<super::ProductIdx>> {
+    let words =
+        |name: &str| -> Vec<String> { name.split_whitespace().map(str::to_lowercase).collect() };
+    let mut names = vec![None; catalog.offer_count()];
+    for (idx, product) in catalog.products() {
+        let offer = usize::from(product.entry.0);
+        if offer >= names.len() || names[offer].is_some() {
+            continue;
+        }
+        let offer_words = words(&catalog.offer(product.entry).name);
+        if words(&product.name)
+            .iter()
+            .any(|w| !offer_words.contains(w))
+        {
+            names[offer] = Some(idx);
+        }
+    }
+    names
 }
 
 fn read_offers(catalog: &mut Catalog, file: &str, csv: &[u8]) -> Result<(), CatalogError> {

@@ -110,6 +110,9 @@ pub struct Catalog {
     products: Vec<Product>,
     /// Per product entry (`entries[offer_count..]`), its product.
     entry_products: Vec<ProductIdx>,
+    /// Per offer, the product whose name Microsoft uses for it today, when the
+    /// offer's name does not already say it (see [`Catalog::microsoft_name`]).
+    microsoft_names: Vec<Option<ProductIdx>>,
     /// Normalised key (see [`lookup_key`]) → entry.
     keys: FxHashMap<String, Key>,
     roles: Vec<Role>,
@@ -156,6 +159,14 @@ impl Catalog {
             .iter()
             .enumerate()
             .map(|(i, offer)| (OfferIdx(i as u16), offer))
+    }
+
+    /// The name Microsoft's product list gives `offer` today, when the offer's
+    /// own name does not contain its words: `Microsoft 365 Business Standard` for
+    /// `Office 365 Business Premium`, none for `Office 365 Enterprise E3` (`Office 365 E3`).
+    pub fn microsoft_name(&self, offer: OfferIdx) -> Option<&str> {
+        let product = (*self.microsoft_names.get(usize::from(offer.0))?)?;
+        Some(&self.product(product).name)
     }
 
     /// The number of offers of `offers.csv`: entries `0..offer_count()`.

@@ -6,6 +6,7 @@
 //! not here: they stay English for whoever fixes the export (contract §5).
 
 mod en;
+mod services;
 
 use chrono::NaiveDate;
 
@@ -20,18 +21,19 @@ pub use en::English;
 pub enum Lang {
     #[default]
     En,
+    De,
 }
 
 impl Lang {
     pub fn texts(self) -> &'static dyn Texts {
         match self {
-            Lang::En => &English,
+            Lang::En | Lang::De => &English,
         }
     }
 
     pub fn explain_texts(self) -> &'static dyn ExplainTexts {
         match self {
-            Lang::En => &English,
+            Lang::En | Lang::De => &English,
         }
     }
 }
@@ -108,6 +110,15 @@ pub trait Texts: Sync {
 pub(crate) fn push_all<const N: usize>(out: &mut String, parts: [&str; N]) {
     for part in parts {
         out.push_str(part);
+    }
+}
+
+/// Appends `sentence` with its first letter upper-cased.
+pub(crate) fn capitalized(out: &mut String, sentence: &str) {
+    let mut chars = sentence.chars();
+    if let Some(first) = chars.next() {
+        out.extend(first.to_uppercase());
+        out.push_str(chars.as_str());
     }
 }
 

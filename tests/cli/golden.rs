@@ -192,8 +192,8 @@ fn as_of_date_decides_which_relationships_count() {
     );
     // The date appears in the details of DelegatedAdminPermissionsDisabled rows.
     let expected_blocked = without_bluemel.replace(
-        "no delegated-admin relationship active on 2026-11-24",
-        "no delegated-admin relationship active on 2027-01-15",
+        "relationship is active on 2026-11-24",
+        "relationship is active on 2027-01-15",
     );
     assert_text_eq(
         &ws.report(BLOCKED),

@@ -350,3 +350,28 @@ fn without_products_only_offers_resolve() {
     assert_eq!(catalog.resolve("Alpha Product"), None);
     assert!(catalog.resolve("SKU_A").is_some());
 }
+
+#[test]
+fn microsoft_names_are_given_where_the_offer_name_does_not_say_them() {
+    let catalog = Catalog::builtin().unwrap();
+    let by_id = |id: &str| {
+        let offer = catalog.resolve(id).unwrap();
+        catalog.microsoft_name(offer).map(str::to_owned)
+    };
+    let cases: &[(&str, Option<&str>)] = &[
+        (
+            "o365-business-premium",
+            Some("Microsoft 365 Business Standard"),
+        ),
+        (
+            "o365-business-essentials",
+            Some("Microsoft 365 Business Basic"),
+        ),
+        ("o365-business", Some("Microsoft 365 Apps for Business")),
+        // "Office 365 E3": every word is in "Office 365 Enterprise E3".
+        ("o365-e3", None),
+    ];
+    for (id, expected) in cases {
+        assert_eq!(by_id(id).as_deref(), *expected, "{id}");
+    }
+}

@@ -2,11 +2,11 @@
 
 use std::fmt::Write;
 
-use super::{English, Sentences, relationship_name};
+use super::{English, Sentences, channel, relationship_name};
 use crate::catalog::ServiceSet;
 use crate::catalog::UpgradeRight;
 use crate::decision::{Failure, PairDecision, Verdict};
-use crate::model::{Channel, Coverage, KnownValues, Relationship};
+use crate::model::{Coverage, KnownValues, Relationship};
 use crate::rules::{AdminAccess, admin_access, relationship_grant};
 use crate::text::{Context, ExplainTexts, IdKind, push_all};
 
@@ -31,7 +31,7 @@ impl ExplainTexts for English {
 
     fn relationship(&self, out: &mut String, cx: &Context<'_>, relationship: &Relationship) {
         let sentences = Sentences::whole(cx);
-        out.push_str(relationship_name(relationship));
+        relationship_name(out, relationship);
         push_all(out, [" ", relationship.status.as_str()]);
         match (relationship.start, relationship.end) {
             (None, None) => {}
@@ -44,7 +44,7 @@ impl ExplainTexts for English {
         if !relationship.roles.is_empty() {
             out.push_str(" (roles: ");
             let roles: Vec<_> = relationship.roles.to_vec();
-            sentences.roles(out, &roles);
+            sentences.role_names(out, &roles);
             out.push(')');
         }
         if relationship.is_active_on(cx.as_of) {
@@ -73,12 +73,9 @@ impl ExplainTexts for English {
         if let Some(offer) = s.offer {
             push_all(out, [" (", &cx.catalog.offer(offer).id, ")"]);
         }
-        let _ = write!(out, ", {}, {} seats, ", s.status.as_str(), s.quantity);
-        out.push_str(match s.channel {
-            Channel::ThisPartner => "sold by this partner",
-            Channel::OtherPartner => "sold by another partner",
-            Channel::Direct => "bought directly from Microsoft",
-        });
+        let seats = if s.quantity == 1 { "seat" } else { "seats" };
+        let _ = write!(out, ", {}, {} {seats}, ", s.status.as_str(), s.quantity);
+        out.push_str(channel(s.channel));
     }
 
     fn not_evaluated(
@@ -121,10 +118,16 @@ impl ExplainTexts for English {
                 let users = cx.evidence.reassignments(eligible.reassignments).len();
                 let _ = write!(
                     out,
-                    "ELIGIBLE, {}; {} users hold the license, {} need attention",
+                    "ELIGIBLE, {}; {} {} the license, {} {} attention",
                     eligible.upgrade_type.code(),
                     eligible.assigned_users,
-                    users
+                    if eligible.assigned_users == 1 {
+                        "user holds"
+                    } else {
+                        "users hold"
+                    },
+                    users,
+                    if users == 1 { "needs" } else { "need" },
                 );
             }
             Verdict::Blocked(failures) => {
@@ -167,7 +170,10 @@ impl ExplainTexts for English {
                     .iter()
                     .filter(|r| r.is_active_on(cx.as_of))
                     .count();
-                let _ = write!(out, "{active} relationship(s) active on {}", cx.as_of);
+                let _ = match active {
+                    1 => write!(out, "1 relationship active on {}", cx.as_of),
+                    n => write!(out, "{n} relationships active on {}", cx.as_of),
+                };
             }
             3 => match admin_access(cx.catalog, cx.customer.relationships, cx.as_of) {
                 AdminAccess::Granted(grant) if grant.services == Coverage::All => {

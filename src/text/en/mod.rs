@@ -4,7 +4,11 @@ mod explain;
 
 use std::fmt::Write;
 
-use super::{Context, LIST_CAP, RunLine, Texts, grouped, push_all, push_capped, push_joined};
+use super::services::push_services;
+use super::{
+    Context, LIST_CAP, Lang, RunLine, Texts, capitalized, grouped, push_all, push_capped,
+    push_joined,
+};
 use crate::catalog::{OfferIdx, RoleIdx, ServiceSet};
 use crate::decision::{
     ActionKind, ActionTally, Failure, ReassignmentFinding, ReassignmentReason, Subject, UpgradeType,
@@ -115,26 +119,43 @@ impl<'a> std::ops::Deref for Sentences<'a> {
 
 impl Sentences<'_> {
     fn services(&self, out: &mut String, set: &ServiceSet) {
-        self.catalog.vocabulary().write_joined(out, set, ", ");
+        push_services(out, Lang::En, self.catalog.vocabulary(), set);
+    }
+
+    /// `role Exchange Administrator` or `roles Exchange Administrator, Teams Administrator`.
+    fn roles(&self, out: &mut String, roles: &[RoleIdx]) {
+        out.push_str(if roles.len() == 1 { "role " } else { "roles " });
+        self.role_names(out, roles);
     }
 
     /// Role names, by their canonical name.
-    fn roles(&self, out: &mut String, roles: &[RoleIdx]) {
+    fn role_names(&self, out: &mut String, roles: &[RoleIdx]) {
         push_joined(out, roles, ", ", |out, &role| {
             out.push_str(&self.catalog.role(role).name)
         });
     }
 
-    fn offer_name(&self, offer: OfferIdx) -> &str {
-        &self.catalog.offer(offer).name
+    /// An offer as people know it: `Office 365 Business Premium (Microsoft 365
+    /// Business Standard)` when Microsoft's product list names it otherwise today.
+    fn offer_name(&self, out: &mut String, offer: OfferIdx) {
+        out.push_str(&self.catalog.offer(offer).name);
+        if let Some(name) = self.catalog.microsoft_name(offer) {
+            push_all(out, [" (", name, ")"]);
+        }
     }
 
-    /// `SUB-1 (Power BI Pro, active, direct)`.
+    /// `SUB-1 (Power BI Pro, active, sold by another partner)`.
     fn subscription(&self, out: &mut String, position: usize) {
         let s = &self.customer.subscriptions[position];
-        let offer = s.offer.map_or(&*s.offer_text, |o| self.offer_name(o));
-        let (status, channel) = (s.status.as_str(), s.channel.as_str());
-        push_all(out, [&s.id, " (", offer, ", ", status, ", ", channel, ")"]);
+        push_all(out, [&s.id, " ("]);
+        match s.offer {
+            Some(offer) => out.push_str(&self.catalog.offer(offer).name),
+            None => out.push_str(&s.offer_text),
+        }
+        push_all(
+            out,
+            [", ", s.status.as_str(), ", ", channel(s.channel), ")"],
+        );
     }
 
     /// A failure's clause with every subscription it names (for `explain`).
@@ -143,45 +164,38 @@ impl Sentences<'_> {
     }
 
     fn failure(&self, out: &mut String, failure: &Failure, target: OfferIdx) {
-        let target_name = self.offer_name(target);
         match failure {
             Failure::StatusNotActive(status) => {
-                out.push_str("subscription is ");
-                out.push_str(status.as_str());
+                push_all(
+                    out,
+                    [
+                        "the subscription is ",
+                        status.as_str(),
+                        " and only an active one can be upgraded; partner: reactivate it in Partner Center",
+                    ],
+                );
             }
-            Failure::NotProvisioned => {
-                out.push_str("subscription is pending (not yet provisioned)")
-            }
+            Failure::NotProvisioned => out.push_str(
+                "the subscription is still being provisioned (pending); wait until Partner Center shows it active",
+            ),
             Failure::NoActiveAdminRelationship => {
-                let _ = write!(
-                    out,
-                    "no delegated-admin relationship active on {} (",
-                    self.as_of
-                );
-                if self.customer.relationships.is_empty() {
-                    out.push_str("none on record");
-                }
-                push_capped(
-                    out,
-                    self.customer.relationships,
-                    "; ",
-                    self.cap,
-                    |out, r| self.inactive_relationship(out, r),
-                    |out, rest| Self::more(out, rest, "relationships"),
-                );
-                out.push(')');
+                self.no_active_relationship(out);
+                out.push_str("; partner: request a GDAP relationship, which the customer's Global Administrator approves");
             }
             Failure::MissingAdminServices {
                 missing,
                 missing_right,
             } => {
                 if !missing.is_empty() {
-                    out.push_str("active delegated-admin relationships do not cover ");
+                    out.push_str("the active GDAP relationships (");
+                    self.active_relationships(out);
+                    out.push_str(") do not cover ");
                     self.services(out, missing);
-                    push_all(out, [" (needed by ", target_name, ")"]);
+                    out.push_str(", needed by ");
+                    self.offer_name(out, target);
                     let roles = roles_for_services(self.catalog, missing);
                     if !roles.is_empty() {
-                        out.push_str("; GDAP roles that grant them: ");
+                        out.push_str("; partner: request the GDAP ");
                         self.roles(out, &roles);
                     }
                 }
@@ -196,12 +210,14 @@ impl Sentences<'_> {
                         }
                     });
                     if let Some(role) = role_for_right(self.catalog, *upgrade_type) {
-                        push_all(out, ["; request the role ", &self.catalog.role(role).name]);
+                        push_all(out, ["; partner: request the role ", &self.catalog.role(role).name]);
                     }
                 }
             }
             Failure::TargetAlreadyOwned { held } => {
-                push_all(out, ["customer already holds ", target_name, ": "]);
+                out.push_str("the customer already holds ");
+                self.offer_name(out, target);
+                out.push_str(": ");
                 push_capped(
                     out,
                     self.evidence.held(*held),
@@ -213,14 +229,9 @@ impl Sentences<'_> {
             }
             Failure::ConflictingServices { conflicts } => {
                 let conflicts = self.evidence.conflicts(*conflicts);
-                push_all(
-                    out,
-                    [
-                        "services that ",
-                        target_name,
-                        " would add are already held: ",
-                    ],
-                );
+                out.push_str("services that ");
+                self.offer_name(out, target);
+                out.push_str(" would add are already held: ");
                 push_capped(
                     out,
                     conflicts,
@@ -235,29 +246,63 @@ impl Sentences<'_> {
                 );
             }
             Failure::QuantityExceedsLimit { quantity, limit } => {
-                let _ = write!(
-                    out,
-                    "quantity {quantity} exceeds the {limit}-seat limit of {target_name}"
-                );
+                let _ = write!(out, "{quantity} seats exceed the {limit}-seat limit of ");
+                self.offer_name(out, target);
+                let _ = write!(out, "; partner: reduce the seats to {limit}");
             }
         }
     }
 
+    /// `no delegated-admin (GDAP) relationship is active on 2026-11-24 (GDAP-7 expired; …)`.
+    fn no_active_relationship(&self, out: &mut String) {
+        let _ = write!(
+            out,
+            "no delegated-admin (GDAP) relationship is active on {} (",
+            self.as_of
+        );
+        if self.customer.relationships.is_empty() {
+            out.push_str("none on record");
+        }
+        push_capped(
+            out,
+            self.customer.relationships,
+            "; ",
+            self.cap,
+            |out, r| self.inactive_relationship(out, r),
+            |out, rest| Self::more(out, rest, "relationships"),
+        );
+        out.push(')');
+    }
+
+    /// The relationships active on the as-of date, by name.
+    fn active_relationships(&self, out: &mut String) {
+        let active: Vec<&Relationship> = self
+            .customer
+            .relationships
+            .iter()
+            .filter(|r| r.is_active_on(self.as_of))
+            .collect();
+        push_capped(
+            out,
+            &active,
+            ", ",
+            self.cap,
+            |out, r| relationship_name(out, r),
+            |out, rest| Self::more(out, rest, "relationships"),
+        );
+    }
+
     /// Why a relationship does not count on the as-of date: `GDAP-7 expired`,
-    /// `GDAP-8 ended 2025-06-30`, `GDAP-9 starts 2027-01-01`.
+    /// `GDAP-8 "Standard" ended 2025-06-30`, `GDAP-9 starts 2027-01-01`.
     fn inactive_relationship(&self, out: &mut String, relationship: &Relationship) {
-        let id = if relationship.id.is_empty() {
-            "relationship without id"
-        } else {
-            &relationship.id
-        };
+        relationship_name(out, relationship);
         let _ = match (relationship.start, relationship.end) {
             _ if !relationship.status.grants_access() => {
-                write!(out, "{id} {}", relationship.status.as_str())
+                write!(out, " {}", relationship.status.as_str())
             }
-            (Some(start), _) if start > self.as_of => write!(out, "{id} starts {start}"),
-            (_, Some(end)) if end < self.as_of => write!(out, "{id} ended {end}"),
-            _ => write!(out, "{id} {}", relationship.status.as_str()),
+            (Some(start), _) if start > self.as_of => write!(out, " starts {start}"),
+            (_, Some(end)) if end < self.as_of => write!(out, " ended {end}"),
+            _ => write!(out, " {}", relationship.status.as_str()),
         };
     }
 
@@ -269,7 +314,6 @@ impl Sentences<'_> {
         source: OfferIdx,
         target: OfferIdx,
     ) {
-        let (source, target) = (self.offer_name(source), self.offer_name(target));
         let (is, it) = if finding.services.len() == 1 {
             ("is", "it")
         } else {
@@ -278,50 +322,47 @@ impl Sentences<'_> {
         match finding.reason {
             ReassignmentReason::DisabledServicesReset => {
                 self.services(out, &finding.services);
+                push_all(out, [" ", is, " switched off in the user's "]);
+                self.offer_name(out, source);
+                out.push_str(" license and the upgrade to ");
+                self.offer_name(out, target);
                 push_all(
                     out,
                     [
-                        " ",
-                        is,
-                        " disabled in the user's ",
-                        source,
-                        " license; the upgrade to ",
-                        target,
                         " switches ",
                         it,
-                        " on, so disable ",
+                        " on; admin: switch ",
                         it,
-                        " again",
+                        " off again after the upgrade",
                     ],
                 );
             }
             ReassignmentReason::ServicesDropped => {
                 self.services(out, &finding.services);
+                push_all(out, [" ", is, " in use with "]);
+                self.offer_name(out, source);
+                out.push_str(" but not part of ");
+                self.offer_name(out, target);
                 push_all(
                     out,
                     [
-                        " ",
-                        is,
-                        " enabled in ",
-                        source,
-                        " but not part of ",
-                        target,
                         "; the user loses ",
+                        it,
+                        " unless the admin assigns a license that includes ",
                         it,
                     ],
                 );
             }
             ReassignmentReason::ConflictingLicense => {
-                out.push_str("also licensed for ");
+                out.push_str("the user also holds ");
                 push_joined(out, &finding.conflicting_offers, ", ", |out, &offer| {
-                    out.push_str(self.offer_name(offer))
+                    self.offer_name(out, offer)
                 });
                 out.push_str(", which already provides ");
                 self.services(out, &finding.services);
-                push_all(
-                    out,
-                    [" that ", target, " adds; remove the duplicate license"],
-                );
+                out.push_str(" that ");
+                self.offer_name(out, target);
+                out.push_str(" adds; admin: remove the duplicate license after the upgrade");
             }
         }
     }
@@ -334,68 +375,82 @@ impl Sentences<'_> {
         };
         let subscription = position.map(|p| &self.customer.subscriptions[p]);
         match (tally.action.kind, position, subscription) {
-            (ActionKind::ReactivateSubscription, Some(p), _) => {
+            (ActionKind::ReactivateSubscription, Some(p), Some(s)) => {
                 out.push_str("Partner: reactivate subscription ");
                 self.subscription(out, p);
-                out.push_str(" in Partner Center; it is suspended, and a suspended subscription cannot be upgraded");
+                push_all(
+                    out,
+                    [
+                        " in Partner Center; it is ",
+                        s.status.as_str(),
+                        ", and only an active subscription can be upgraded",
+                    ],
+                );
             }
             (ActionKind::AwaitProvisioning, Some(p), _) => {
                 out.push_str("Wait until subscription ");
                 self.subscription(out, p);
-                out.push_str(" is provisioned (Partner Center shows it active), then order the upgrade; if it stays pending, open a Partner Center support request");
+                out.push_str(" is provisioned (Partner Center shows it active), then order the upgrade; if it stays pending, partner: open a Partner Center support request");
             }
             (ActionKind::EstablishAdminRelationship, _, _) => {
-                let _ = write!(
-                    out,
-                    "No delegated-admin relationship is active on {} (",
-                    self.as_of
-                );
-                if self.customer.relationships.is_empty() {
-                    out.push_str("none on record");
-                }
-                push_capped(
-                    out,
-                    self.customer.relationships,
-                    "; ",
-                    self.cap,
-                    |out, r| self.inactive_relationship(out, r),
-                    |out, rest| Self::more(out, rest, "relationships"),
-                );
-                out.push_str("). Partner: request a GDAP relationship covering ");
+                let mut sentence = String::new();
+                self.no_active_relationship(&mut sentence);
+                capitalized(out, &sentence);
+                out.push_str(". Partner: request a GDAP relationship covering ");
                 self.services(out, &tally.services);
+                let roles = roles_for_services(self.catalog, &tally.services);
+                if !roles.is_empty() {
+                    out.push_str(" (GDAP ");
+                    self.roles(out, &roles);
+                    out.push(')');
+                }
                 out.push_str("; the customer's Global Administrator must approve it");
             }
             (ActionKind::ExtendAdminRelationship, _, _) => {
-                out.push_str("The active delegated-admin relationships (");
-                let active: Vec<&Relationship> = self
-                    .customer
-                    .relationships
-                    .iter()
-                    .filter(|r| r.is_active_on(self.as_of))
-                    .collect();
-                push_joined(out, &active, ", ", |out, r| {
-                    out.push_str(relationship_name(r))
-                });
-                out.push_str(") do not cover ");
-                self.services(out, &tally.services);
-                out.push_str(". Partner: extend the relationship to cover them (the customer's Global Administrator must approve)");
+                out.push_str("The active GDAP relationships (");
+                self.active_relationships(out);
+                out.push(')');
+                if !tally.services.is_empty() {
+                    out.push_str(" do not cover ");
+                    self.services(out, &tally.services);
+                    let roles = roles_for_services(self.catalog, &tally.services);
+                    if !roles.is_empty() {
+                        out.push_str(". Partner: add the GDAP ");
+                        self.roles(out, &roles);
+                    } else {
+                        out.push_str(". Partner: extend a relationship to cover them");
+                    }
+                } else {
+                    out.push_str(" do not allow the upgrade");
+                }
+                if let Some(upgrade_type) = tally.missing_right {
+                    let role = role_for_right(self.catalog, upgrade_type);
+                    if let Some(role) = role {
+                        out.push_str(if tally.services.is_empty() {
+                            ". Partner: add the GDAP role "
+                        } else {
+                            " and the role "
+                        });
+                        out.push_str(&self.catalog.role(role).name);
+                    }
+                }
+                out.push_str(" (the customer's Global Administrator must approve)");
             }
             (ActionKind::CancelSubscription, Some(p), Some(s)) => {
-                let who = match s.channel {
+                out.push_str(match s.channel {
                     Channel::ThisPartner => "Partner: cancel subscription ",
                     Channel::OtherPartner => {
-                        "Ask the customer to cancel, with the other partner who sold it, subscription "
+                        "Customer: ask the partner who sold it to cancel subscription "
                     }
                     Channel::Direct => {
-                        "Ask the customer to cancel, in the Microsoft 365 admin center (bought directly from Microsoft), subscription "
+                        "Customer: cancel in the Microsoft 365 admin center subscription "
                     }
-                };
-                out.push_str(who);
+                });
                 self.subscription(out, p);
                 out.push_str(if s.channel == Channel::ThisPartner {
-                    " in Partner Center; it holds the target or services the upgrade would add"
+                    " in Partner Center; it already holds the target or services the upgrade would add"
                 } else {
-                    "; it holds the target or services the upgrade would add"
+                    "; it already holds the target or services the upgrade would add"
                 });
             }
             (ActionKind::ReduceQuantity, Some(p), Some(s)) => {
@@ -421,11 +476,23 @@ impl Sentences<'_> {
     }
 }
 
-/// A relationship as details name it: its id, or that it has none.
-fn relationship_name(relationship: &Relationship) -> &str {
-    if relationship.id.is_empty() {
-        "relationship without id"
-    } else {
-        &relationship.id
+/// How reports name the channel a subscription was bought through.
+fn channel(channel: Channel) -> &'static str {
+    match channel {
+        Channel::ThisPartner => "sold by us",
+        Channel::OtherPartner => "sold by another partner",
+        Channel::Direct => "bought directly from Microsoft",
+    }
+}
+
+/// A relationship as details name it: `GDAP-7 "Standard access"`, its display
+/// name alone when it has no id.
+fn relationship_name(out: &mut String, relationship: &Relationship) {
+    let (id, name) = (&*relationship.id, &*relationship.display_name);
+    match (id.is_empty(), name.is_empty() || name == id) {
+        (true, true) => out.push_str("a relationship without id"),
+        (true, false) => push_all(out, ["\"", name, "\""]),
+        (false, true) => out.push_str(id),
+        (false, false) => push_all(out, [id, " \"", name, "\""]),
     }
 }
