@@ -30,7 +30,8 @@ Partner Center / admin center header names are recognised per file, see README):
 
 Reports, all written to --out on every successful run (header-only when empty):
   eligible_upgrades.csv, blocked_upgrades.csv, reassignments.csv, overview.csv,
-  actions.csv, rejects.csv, summary.json
+  actions.csv, rejects.csv, summary.json, and upgrade-recon.xlsx with --xlsx
+  (a cell that would start a formula in a spreadsheet is written with a leading ')
 A failed run writes no report and leaves an existing set untouched. One run at a time per
 --out (lock file .upgrade-recon.lock); after a killed run, the next one first completes or
 undoes its replacement, so --out always holds one whole set.";
@@ -164,6 +165,17 @@ pub struct RunArgs {
     /// No progress bars and no summary line on stderr (errors are still printed).
     #[arg(long)]
     pub quiet: bool,
+
+    /// Also write upgrade-recon.xlsx: a Summary sheet, then every report as a sheet,
+    /// ids and names as text cells (so 00042 stays 00042 in Excel).
+    #[arg(long)]
+    pub xlsx: bool,
+
+    /// Layout of the CSV reports: plain (UTF-8, comma, LF), excel (UTF-8 with BOM,
+    /// comma, CRLF) or excel-de (UTF-8 with BOM, semicolon, CRLF: German Excel opens
+    /// it by double-click).
+    #[arg(long, value_name = "STYLE", default_value = "plain")]
+    pub csv_style: crate::output::csv::CsvStyle,
 }
 
 /// The most worker threads `--threads` accepts: far more than any machine this

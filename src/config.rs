@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use crate::cli::{InputArgs, RunArgs};
 use crate::input::{InputFormat, ReadOptions};
 use crate::model::Filter;
+use crate::output::Formats;
 
 /// Where the catalog comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +60,8 @@ pub struct Config {
     pub out: PathBuf,
     pub filter: Filter,
     pub quiet: bool,
+    /// `--csv-style` and `--xlsx`.
+    pub formats: Formats,
 }
 
 impl Config {
@@ -71,6 +74,10 @@ impl Config {
                 account_managers: args.account_managers,
             },
             quiet: args.quiet,
+            formats: Formats {
+                csv: args.csv_style,
+                workbook: args.xlsx,
+            },
         }
     }
 }

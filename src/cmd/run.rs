@@ -15,12 +15,13 @@ use crate::config::Config;
 use crate::decision::CustomerDecisions;
 use crate::engine;
 use crate::model::{CustomerIdx, Dataset};
-use crate::output::actions::{self, ActionRow};
-use crate::output::csv::{StreamedRows, actions_csv, rejects_csv, streamed_rows};
+use crate::output::actions::{self, ACTIONS_HEADER, ActionRow};
+use crate::output::rejects::{self, REJECTS_HEADER};
+use crate::output::render::streamed_rows;
 use crate::output::set::{self, OutLock, Recovered};
 use crate::output::{
-    ACTIONS_FILE, FilterSummary, OutcomeCounts, REJECTS_FILE, ReportError, ReportInput,
-    ReportWriter, Summary, SummaryInput,
+    ACTIONS_FILE, FilterSummary, Formats, OutcomeCounts, REJECTS_FILE, ReportError, ReportInput,
+    ReportWriter, StreamedRows, Summary, SummaryInput, WORKBOOK_FILE,
 };
 use crate::progress::Progress;
 use crate::sys::release_free_memory;
@@ -144,18 +145,19 @@ fn write_reports(
     // are formatted. A window of batches is written in order before the next starts,
     // so that formatted rows waiting to be written take little memory.
     let bar = progress.bar(customers.len() as u64, "evaluating");
-    let mut writer = ReportWriter::create(lock)?;
+    let formats = config.formats;
+    let mut writer = ReportWriter::create(lock, formats)?;
     let mut outcomes = OutcomeCounts::default();
     let mut action_rows = Vec::new();
     for window in customers.chunks(CUSTOMERS_PER_WINDOW) {
-        let batches: Vec<(&[CustomerIdx], StreamedRows)> = window
+        let batches: Vec<(&[CustomerIdx], [Vec<u8>; 4])> = window
             .chunks(CUSTOMERS_PER_BATCH)
             .map(|batch| (batch, writer.spare_buffers()))
             .collect();
         let spill_dir = writer.spill_dir();
         let done: Vec<io::Result<Batch>> = batches
             .into_par_iter()
-            .map(|(batch, buffers)| emit_batch(input, batch, buffers, spill_dir))
+            .map(|(batch, buffers)| emit_batch(input, batch, buffers, formats, spill_dir))
             .collect();
         for batch in done {
             let batch = batch.map_err(|source| ReportError {
@@ -183,13 +185,19 @@ fn write_reports(
         filter,
     });
     free_in_background(dataset);
-    let rejects = rejects_csv(&loaded.rejected);
-    let actions = actions_csv(&action_rows);
-    writer.finish(
-        &[(REJECTS_FILE, &rejects), (ACTIONS_FILE, &actions)],
-        &mut summary,
-        &[],
-    )?;
+    let rejects = writer.render_whole(REJECTS_FILE, &REJECTS_HEADER, |rows| {
+        rejects::render(rows, &loaded.rejected);
+    })?;
+    let actions = writer.render_whole(ACTIONS_FILE, &ACTIONS_HEADER, |rows| {
+        actions::render(rows, &action_rows);
+    })?;
+    // Without --xlsx, an earlier run's workbook would describe another set.
+    let absent: &[&str] = if formats.workbook {
+        &[]
+    } else {
+        &[WORKBOOK_FILE]
+    };
+    writer.finish(vec![rejects, actions], &mut summary, absent)?;
     Ok(RunOutcome {
         summary,
         elapsed: started.elapsed(),
@@ -202,7 +210,8 @@ fn write_reports(
 fn emit_batch(
     input: ReportInput<'_>,
     customers: &[CustomerIdx],
-    buffers: StreamedRows,
+    buffers: [Vec<u8>; 4],
+    formats: Formats,
     spill_dir: &Path,
 ) -> io::Result<Batch> {
     let decisions: Vec<CustomerDecisions> =
@@ -217,7 +226,7 @@ fn emit_batch(
             actions::customer_rows(&input.context(customer, decisions), input.texts, decisions)
         })
         .collect();
-    let rows = streamed_rows(input, customers, &decisions, buffers, spill_dir)?;
+    let rows = streamed_rows(input, customers, &decisions, buffers, formats, spill_dir)?;
     Ok(Batch {
         counts,
         rows,

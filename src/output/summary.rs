@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
+use super::csv::CsvStyle;
 use crate::decision::{
     BlockReason, CustomerDecisions, ReassignmentReason, SubscriptionDecision, Verdict,
 };
@@ -27,6 +28,11 @@ pub struct Summary {
     /// License rows whose offer the catalog does not know (ignored by the rules).
     pub unknown_license_offers: BTreeMap<String, u64>,
     pub rejected_rows: u64,
+    /// CSV cells written with a leading `'` because they started like a formula,
+    /// over every CSV report of the set.
+    pub neutralized_cells: u64,
+    /// The layout of the CSV reports (`--csv-style`).
+    pub csv_style: &'static str,
     pub inputs: Vec<InputSummary>,
     /// Every report file of the set but this one, by name, with its size and
     /// checksum (XXH3-64, hex).
@@ -298,6 +304,8 @@ impl Summary {
             unknown_offers: owned_keys(unknown_offers),
             unknown_license_offers: count_unknown_license_offers(input),
             rejected_rows: input.rejected_rows,
+            neutralized_cells: 0,
+            csv_style: CsvStyle::default().name(),
             inputs: input
                 .files
                 .iter()

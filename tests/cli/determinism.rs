@@ -43,6 +43,7 @@ fn run_library(
         out: out.to_owned(),
         filter: Default::default(),
         quiet: true,
+        formats: Default::default(),
     };
     let outcome = upgrade_recon::cmd::run::run(&config, Progress::hidden())
         .unwrap_or_else(|e| panic!("run failed: {:?}", e.problem_lines()));

@@ -13,8 +13,8 @@ use std::thread::JoinHandle;
 
 use xxhash_rust::xxh3::Xxh3;
 
-use super::StreamedRows;
 use super::direct::Appender;
+use crate::output::spill::Part;
 use crate::output::{ReportDigest, ReportError, Staged, failed};
 
 /// Formatted batches that may wait for the writer: two windows' worth.
@@ -22,12 +22,19 @@ const QUEUED_BATCHES: usize = 16;
 
 type Files = [Staged; 4];
 
-/// What was written to each streamed report, in [`super::STREAMED_FILES`] order.
+/// One batch's CSV rows of each streamed report, in [`STREAMED_FILES`] order.
+///
+/// [`STREAMED_FILES`]: crate::output::render::STREAMED_FILES
+pub type CsvParts = [Part; 4];
+
+/// What was written to each streamed report, in [`STREAMED_FILES`] order.
+///
+/// [`STREAMED_FILES`]: crate::output::render::STREAMED_FILES
 pub type Digests = [ReportDigest; 4];
 
 pub struct Sink {
-    rows: Option<SyncSender<StreamedRows>>,
-    spare: Receiver<StreamedRows>,
+    rows: Option<SyncSender<CsvParts>>,
+    spare: Receiver<CsvParts>,
     thread: Option<JoinHandle<Result<(Files, Digests), ReportError>>>,
 }
 
@@ -55,12 +62,12 @@ impl Sink {
     }
 
     /// Buffers the writer has emptied, or new ones.
-    pub fn spare_buffers(&self) -> StreamedRows {
+    pub fn spare_buffers(&self) -> CsvParts {
         self.spare.try_recv().unwrap_or_default()
     }
 
     /// Queues one batch of rows, to be appended after the batches before it.
-    pub fn write(&mut self, rows: StreamedRows) -> Result<(), ReportError> {
+    pub fn write(&mut self, rows: CsvParts) -> Result<(), ReportError> {
         let sent = self
             .rows
             .as_ref()
@@ -110,8 +117,8 @@ fn stopped() -> ReportError {
 fn write_batches(
     out: &Path,
     mut files: Files,
-    queued: Receiver<StreamedRows>,
-    emptied: Sender<StreamedRows>,
+    queued: Receiver<CsvParts>,
+    emptied: Sender<CsvParts>,
 ) -> Result<(Files, Digests), ReportError> {
     let mut appenders = files.each_ref().map(|(_, file)| Appender::new(file));
     let mut hashers: [(Xxh3, u64); 4] = std::array::from_fn(|_| (Xxh3::new(), 0));
@@ -120,7 +127,7 @@ fn write_batches(
         for (((name, file), appender), (hasher, part)) in files
             .iter_mut()
             .zip(appenders.iter_mut())
-            .zip(hashers.iter_mut().zip(&mut batch.0))
+            .zip(hashers.iter_mut().zip(&mut batch))
         {
             part.for_each_piece(&mut read_buffer, |bytes| {
                 hasher.0.update(bytes);
@@ -160,12 +167,12 @@ mod tests {
         let files = ["a", "b", "c", "d"].map(full_disk);
         let mut sink = Sink::start(dir.path(), files).expect("thread");
         let rows = || {
-            StreamedRows([
-                crate::output::csv::Part::in_memory(b"x\n".to_vec()),
-                Default::default(),
-                Default::default(),
-                Default::default(),
-            ])
+            [
+                Part::in_memory(b"x\n".to_vec()),
+                Part::default(),
+                Part::default(),
+                Part::default(),
+            ]
         };
         // The first batch is queued; its failure surfaces on a later call.
         let mut outcome = sink.write(rows());

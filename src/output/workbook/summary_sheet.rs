@@ -1,0 +1,204 @@
+//! The Summary sheet, the one a manager reads first: the counts of
+//! `summary.json`, the blocked pairs by reason and the top rows of the fix list.
+
+use std::io;
+
+use rust_xlsxwriter::{ColNum, Format, FormatAlign, RowNum, Worksheet};
+
+use super::sheet::{MAX_WIDTH, OwnedCell, xlsx_error};
+use crate::output::Summary;
+
+/// The sheet's name and its words (English; `--lang de` will give them in German).
+pub const SUMMARY_SHEET: &str = "Summary";
+const TITLE: &str = "Upgrade reconciliation";
+const AS_OF: &str = "As of";
+const CATALOG: &str = "Catalog";
+const FILTER: &str = "Filtered to";
+const SUBSCRIPTIONS: &str = "Subscriptions";
+const SUBSCRIPTION_COUNTS: [&str; 6] = [
+    "total",
+    "evaluated",
+    "eligible",
+    "blocked",
+    "not upgradable",
+    "other channel",
+];
+const PAIRS: &str = "Upgrade pairs (subscription, target offer)";
+const PAIR_COUNTS: [&str; 2] = ["eligible", "blocked"];
+const BY_REASON: &str = "Blocked pairs by reason (first failing code)";
+const REASSIGNMENTS: &str = "Users whose licenses need attention (reassignment rows)";
+const TOTAL: &str = "total";
+const NONE: &str = "none";
+const REJECTED: &str = "Rejected input rows (see Rejects)";
+const NEUTRALIZED: &str = "CSV cells written with a leading ' (formula guard)";
+const TOP_ACTIONS: &str = "Top actions (the first rows of the Actions sheet)";
+
+/// Widths of the columns: labels, then the action list's columns.
+const WIDTHS: [f64; 8] = [50.0, 32.0, 28.0, 38.0, 15.0, 15.0, MAX_WIDTH as f64, 24.0];
+/// The action list's column that holds sentences.
+const WRAPPED_COLUMN: &str = "details";
+
+struct Writer {
+    sheet: Worksheet,
+    row: RowNum,
+    bold: Format,
+    title: Format,
+    top: Format,
+    wrapped: Format,
+}
+
+impl Writer {
+    fn label(&mut self, text: &str, format: Option<&Format>) -> io::Result<()> {
+        match format {
+            Some(format) => self
+                .sheet
+                .write_string_with_format(self.row, 0, text, format),
+            None => self
+                .sheet
+                .write_string_with_format(self.row, 0, text, &self.top),
+        }
+        .map_err(xlsx_error)?;
+        Ok(())
+    }
+
+    fn section(&mut self, heading: &str) -> io::Result<()> {
+        self.row += 1;
+        let bold = self.bold.clone();
+        self.label(heading, Some(&bold))?;
+        self.row += 1;
+        Ok(())
+    }
+
+    fn count(&mut self, label: &str, value: u64) -> io::Result<()> {
+        self.label(label, None)?;
+        self.sheet
+            .write_number_with_format(self.row, 1, value as f64, &self.top)
+            .map_err(xlsx_error)?;
+        self.row += 1;
+        Ok(())
+    }
+
+    fn text(&mut self, label: &str, value: &str) -> io::Result<()> {
+        self.label(label, None)?;
+        self.sheet
+            .write_string_with_format(self.row, 1, value, &self.top)
+            .map_err(xlsx_error)?;
+        self.row += 1;
+        Ok(())
+    }
+
+    /// The counts above zero; whether there was one.
+    fn counts<'a>(&mut self, counts: impl IntoIterator<Item = (&'a str, u64)>) -> io::Result<bool> {
+        let mut any = false;
+        for (label, count) in counts.into_iter().filter(|(_, count)| *count > 0) {
+            any = true;
+            self.count(label, count)?;
+        }
+        Ok(any)
+    }
+
+    fn table(&mut self, header: &[String], rows: &[Vec<OwnedCell>]) -> io::Result<()> {
+        for (col, name) in header.iter().enumerate() {
+            let col = ColNum::try_from(col).map_err(io::Error::other)?;
+            self.sheet
+                .write_string_with_format(self.row, col, name, &self.bold)
+                .map_err(xlsx_error)?;
+        }
+        self.row += 1;
+        for cells in rows {
+            for (col, cell) in cells.iter().enumerate() {
+                let format = match header.get(col) {
+                    Some(name) if name == WRAPPED_COLUMN => &self.wrapped,
+                    _ => &self.top,
+                };
+                let col = ColNum::try_from(col).map_err(io::Error::other)?;
+                match cell {
+                    OwnedCell::Text(text) if text.is_empty() => Ok(&mut self.sheet),
+                    OwnedCell::Text(text) => self
+                        .sheet
+                        .write_string_with_format(self.row, col, text, format),
+                    OwnedCell::Number(n) => self
+                        .sheet
+                        .write_number_with_format(self.row, col, *n as f64, format),
+                }
+                .map_err(xlsx_error)?;
+            }
+            self.row += 1;
+        }
+        Ok(())
+    }
+}
+
+/// The Summary sheet of `summary`, with the action list's header and first rows
+/// when the workbook has them.
+pub fn summary_sheet(
+    summary: &Summary,
+    actions: Option<(&[String], &[Vec<OwnedCell>])>,
+) -> io::Result<Worksheet> {
+    let top = Format::new().set_align(FormatAlign::Top);
+    let mut writer = Writer {
+        sheet: Worksheet::new(),
+        row: 0,
+        bold: Format::new().set_bold(),
+        title: Format::new().set_bold().set_font_size(14),
+        wrapped: top.clone().set_text_wrap(),
+        top,
+    };
+    writer.sheet.set_name(SUMMARY_SHEET).map_err(xlsx_error)?;
+    for (col, width) in WIDTHS.iter().enumerate() {
+        let col = ColNum::try_from(col).map_err(io::Error::other)?;
+        writer
+            .sheet
+            .set_column_width(col, *width)
+            .map_err(xlsx_error)?;
+    }
+    let title = writer.title.clone();
+    writer.label(TITLE, Some(&title))?;
+    writer.row += 1;
+    writer.text(AS_OF, &summary.as_of)?;
+    writer.text(CATALOG, &summary.catalog)?;
+    if let Some(filter) = &summary.filter {
+        let mut selected = filter.customers.clone();
+        selected.extend(filter.account_managers.iter().cloned());
+        writer.text(FILTER, &selected.join("; "))?;
+    }
+
+    let s = &summary.subscriptions;
+    writer.section(SUBSCRIPTIONS)?;
+    let values = [
+        s.total,
+        s.evaluated,
+        s.eligible,
+        s.blocked,
+        s.not_upgradable,
+        s.other_channel,
+    ];
+    for (label, value) in SUBSCRIPTION_COUNTS.iter().zip(values) {
+        writer.count(label, value)?;
+    }
+    writer.section(PAIRS)?;
+    let pairs = [
+        summary.upgrade_pairs.eligible,
+        summary.upgrade_pairs.blocked,
+    ];
+    for (label, value) in PAIR_COUNTS.iter().zip(pairs) {
+        writer.count(label, value)?;
+    }
+    writer.section(BY_REASON)?;
+    if !writer.counts(summary.blocked_by_reason.0.iter().copied())? {
+        writer.label(NONE, None)?;
+        writer.row += 1;
+    }
+    writer.section(REASSIGNMENTS)?;
+    writer.count(TOTAL, summary.reassignments.total)?;
+    writer.counts(summary.reassignments.by_reason.0.iter().copied())?;
+    writer.row += 1;
+    writer.count(REJECTED, summary.rejected_rows)?;
+    writer.count(NEUTRALIZED, summary.neutralized_cells)?;
+
+    if let Some((header, rows)) = actions {
+        writer.section(TOP_ACTIONS)?;
+        writer.table(header, rows)?;
+    }
+    Ok(writer.sheet)
+}
