@@ -16,4 +16,5 @@ mod real_exports;
 #[cfg(unix)]
 mod report_set;
 mod robustness;
+mod spreadsheets;
 mod synthetic;
