@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 use std::io;
+use std::sync::{Arc, Mutex};
 
 use rust_xlsxwriter::{ColNum, Format, FormatAlign, RowNum, Workbook, Worksheet, XlsxError};
 
@@ -81,6 +82,9 @@ impl From<Cell<'_>> for OwnedCell {
 /// The sheets of one report.
 pub struct SheetGroup {
     name: &'static str,
+    /// The workbook the sheets belong to (which makes them), shared by every report.
+    book: Arc<Mutex<Workbook>>,
+    styles: Styles,
     limits: Limits,
     /// The column names: the first row recorded.
     header: Option<Vec<String>>,
@@ -98,9 +102,16 @@ pub struct SheetGroup {
 }
 
 impl SheetGroup {
-    pub fn new(name: &'static str, limits: Limits, keep_rows: usize) -> SheetGroup {
+    pub fn new(
+        name: &'static str,
+        book: Arc<Mutex<Workbook>>,
+        limits: Limits,
+        keep_rows: usize,
+    ) -> SheetGroup {
         SheetGroup {
             name,
+            book,
+            styles: Styles::new(),
             limits,
             header: None,
             widths: Vec::new(),
@@ -124,22 +135,17 @@ impl SheetGroup {
     }
 
     /// Adds the rows of `part` (the first part starts with the header row).
-    pub fn append(
-        &mut self,
-        book: &mut Workbook,
-        styles: &Styles,
-        mut part: Part,
-    ) -> io::Result<()> {
+    pub fn append(&mut self, mut part: Part) -> io::Result<()> {
         if part.is_empty() {
             return Ok(());
         }
         if self.current.is_some() {
-            return self.write_part(book, styles, &mut part);
+            return self.write_part(&mut part);
         }
         self.sample(&mut part)?;
         self.pending.push(part);
         if self.sampled_rows >= self.limits.sample_rows {
-            self.open(book, styles)?;
+            self.open()?;
         }
         Ok(())
     }
@@ -172,8 +178,8 @@ impl SheetGroup {
     }
 
     /// Decides the widths, starts the first sheet and writes the rows held back.
-    fn open(&mut self, book: &mut Workbook, styles: &Styles) -> io::Result<()> {
-        self.start_sheet(book, styles)?;
+    fn open(&mut self) -> io::Result<()> {
+        self.start_sheet()?;
         let mut pending = std::mem::take(&mut self.pending);
         let mut header_skipped = false;
         for part in &mut pending {
@@ -183,30 +189,29 @@ impl SheetGroup {
                     header_skipped = true;
                     continue;
                 }
-                self.write_row(book, styles, row.cells())?;
+                self.write_row(row.cells())?;
             }
         }
         Ok(())
     }
 
-    fn write_part(
-        &mut self,
-        book: &mut Workbook,
-        styles: &Styles,
-        part: &mut Part,
-    ) -> io::Result<()> {
+    fn write_part(&mut self, part: &mut Part) -> io::Result<()> {
         let mut rows = RowReader::new(part.reader()?);
         while let Some(row) = rows.next_row()? {
-            self.write_row(book, styles, row.cells())?;
+            self.write_row(row.cells())?;
         }
         Ok(())
     }
 
     /// A new worksheet of this report, its columns set and its header written.
-    fn start_sheet(&mut self, book: &mut Workbook, styles: &Styles) -> io::Result<()> {
-        let mut sheet = book
+    fn start_sheet(&mut self) -> io::Result<()> {
+        let mut sheet = self
+            .book
+            .lock()
+            .map_err(|_| io::Error::other("the workbook's lock is poisoned"))?
             .new_worksheet_with_constant_memory()
             .map_err(xlsx_error)?;
+        let styles = &self.styles;
         let name = match self.done.len() {
             0 => self.name.to_owned(),
             n => format!("{} ({})", self.name, n + 1),
@@ -244,11 +249,11 @@ impl SheetGroup {
     }
 
     /// Closes the full sheet and starts the next ("Blocked (2)").
-    fn continue_sheet(&mut self, book: &mut Workbook, styles: &Styles) -> io::Result<()> {
+    fn continue_sheet(&mut self) -> io::Result<()> {
         if let Some(full) = self.close_current()? {
             self.done.push(full);
         }
-        self.start_sheet(book, styles)
+        self.start_sheet()
     }
 
     /// The current sheet, its autofilter over the rows written.
@@ -266,12 +271,12 @@ impl SheetGroup {
     }
 
     /// Every sheet of the report, in order; none when no row of it ever came.
-    pub fn finish(&mut self, book: &mut Workbook, styles: &Styles) -> io::Result<Vec<Worksheet>> {
+    pub fn finish(&mut self) -> io::Result<Vec<Worksheet>> {
         if self.header.is_none() {
             return Ok(Vec::new());
         }
         if self.current.is_none() {
-            self.open(book, styles)?;
+            self.open()?;
         }
         let last = self.close_current()?;
         let mut sheets = std::mem::take(&mut self.done);
@@ -279,18 +284,13 @@ impl SheetGroup {
         Ok(sheets)
     }
 
-    fn write_row<'c>(
-        &mut self,
-        book: &mut Workbook,
-        styles: &Styles,
-        cells: impl Iterator<Item = Cell<'c>>,
-    ) -> io::Result<()> {
+    fn write_row<'c>(&mut self, cells: impl Iterator<Item = Cell<'c>>) -> io::Result<()> {
         if self
             .current
             .as_ref()
             .is_some_and(|(_, row)| *row >= self.limits.rows_per_sheet)
         {
-            self.continue_sheet(book, styles)?;
+            self.continue_sheet()?;
         }
         let Some((sheet, row)) = &mut self.current else {
             return Err(io::Error::other("a workbook row came before its sheet"));
