@@ -145,8 +145,7 @@ impl<'lock> ReportWriter<'lock> {
             workbook,
             staging,
         };
-        let headers = streamed_headers(formats, writer.staging.dir())
-            .map_err(|e| failed(out, STREAMED_FILES[0], e))?;
+        let headers = streamed_headers(formats).map_err(|e| failed(out, STREAMED_FILES[0], e))?;
         writer.write_rows(headers)?;
         Ok(writer)
     }
@@ -194,8 +193,7 @@ impl<'lock> ReportWriter<'lock> {
         header: &[&str],
         render: impl FnOnce(&mut ReportRows<'_>),
     ) -> Result<WholeReport, ReportError> {
-        whole_report(file, header, self.formats, self.staging.dir(), render)
-            .map_err(|e| failed(&self.out, file, e))
+        whole_report(file, header, self.formats, render).map_err(|e| failed(&self.out, file, e))
     }
 
     /// Writes the reports given whole, the workbook and `summary.json` (listing

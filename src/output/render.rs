@@ -74,8 +74,13 @@ pub struct ReportRows<'d> {
 }
 
 impl<'d> ReportRows<'d> {
-    /// Renders into `csv_buffer` (emptied; its memory reused); spills go to `spill_dir`.
-    pub fn new(csv_buffer: Vec<u8>, formats: Formats, spill_dir: &'d Path) -> ReportRows<'d> {
+    /// Renders into `csv_buffer` (emptied; its memory reused); spills go to
+    /// `spill_dir` (or none: the rows stay in memory).
+    pub fn new(
+        csv_buffer: Vec<u8>,
+        formats: Formats,
+        spill_dir: Option<&'d Path>,
+    ) -> ReportRows<'d> {
         ReportRows {
             csv: Spilling::new(CsvOut::with_style(csv_buffer, formats.csv), spill_dir),
             cells: formats
@@ -133,15 +138,15 @@ impl RowSink for ReportRows<'_> {
     }
 }
 
-/// Renders a report written whole: its header, then what `render` writes.
+/// Renders a report written whole: its header, then what `render` writes. Its
+/// rows stay in memory, like the records they are rendered from.
 pub fn whole_report(
     file: &'static str,
     header: &[&str],
     formats: Formats,
-    spill_dir: &Path,
     render: impl FnOnce(&mut ReportRows<'_>),
 ) -> io::Result<WholeReport> {
-    let mut rows = ReportRows::new(Vec::new(), formats, spill_dir);
+    let mut rows = ReportRows::new(Vec::new(), formats, None);
     rows.start_report(formats.csv, header);
     render(&mut rows);
     Ok(WholeReport {
@@ -151,10 +156,10 @@ pub fn whole_report(
 }
 
 /// The header rows of the streamed reports (after the style's preamble).
-pub fn streamed_headers(formats: Formats, spill_dir: &Path) -> io::Result<StreamedRows> {
+pub fn streamed_headers(formats: Formats) -> io::Result<StreamedRows> {
     let mut rendered = StreamedRows::default();
     for (slot, header) in rendered.0.iter_mut().zip(STREAMED_HEADERS) {
-        let mut rows = ReportRows::new(Vec::new(), formats, spill_dir);
+        let mut rows = ReportRows::new(Vec::new(), formats, None);
         rows.start_report(formats.csv, header);
         *slot = rows.finish()?;
     }
@@ -174,7 +179,7 @@ pub fn streamed_rows(
     spill_dir: &Path,
 ) -> io::Result<StreamedRows> {
     let [eligible, blocked, reassignments, overview_rows] =
-        buffers.map(|buffer| ReportRows::new(buffer, formats, spill_dir));
+        buffers.map(|buffer| ReportRows::new(buffer, formats, Some(spill_dir)));
     let (mut eligible, mut blocked, mut reassignments, mut overview_rows) =
         (eligible, blocked, reassignments, overview_rows);
     let mut scratch = String::new();

@@ -101,17 +101,18 @@ impl Read for PartReader<'_> {
     }
 }
 
-/// A row sink that spills its bytes to a temporary file in `dir` past [`SPILL_BYTES`].
+/// A row sink that spills its bytes to a temporary file in `dir` past
+/// [`SPILL_BYTES`] (or keeps them all, without a `dir`).
 pub struct Spilling<'d, W> {
     out: W,
     spilled: Option<File>,
-    dir: &'d Path,
+    dir: Option<&'d Path>,
     /// The first failure to spill; reported by [`Spilling::finish`].
     error: Option<io::Error>,
 }
 
 impl<'d, W: RowBytes> Spilling<'d, W> {
-    pub fn new(out: W, dir: &'d Path) -> Spilling<'d, W> {
+    pub fn new(out: W, dir: Option<&'d Path>) -> Spilling<'d, W> {
         Spilling {
             out,
             spilled: None,
@@ -129,10 +130,10 @@ impl<'d, W: RowBytes> Spilling<'d, W> {
         &mut self.out
     }
 
-    fn spill(&mut self) -> io::Result<()> {
+    fn spill(&mut self, dir: &Path) -> io::Result<()> {
         let file = match &mut self.spilled {
             Some(file) => file,
-            None => self.spilled.insert(tempfile::tempfile_in(self.dir)?),
+            None => self.spilled.insert(tempfile::tempfile_in(dir)?),
         };
         file.write_all(self.out.as_bytes())?;
         self.out.clear_bytes();
@@ -167,7 +168,8 @@ impl<W: RowBytes> RowSink for Spilling<'_, W> {
         self.out.end_row();
         if self.out.as_bytes().len() >= SPILL_BYTES
             && self.error.is_none()
-            && let Err(error) = self.spill()
+            && let Some(dir) = self.dir
+            && let Err(error) = self.spill(dir)
         {
             self.error = Some(error);
         }
@@ -182,7 +184,7 @@ mod tests {
     #[test]
     fn spilled_rows_come_back_in_order() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut rows = Spilling::new(CsvOut::default(), dir.path());
+        let mut rows = Spilling::new(CsvOut::default(), Some(dir.path()));
         let mut expected = Vec::new();
         let mut n = 0u64;
         while expected.len() < 3 * SPILL_BYTES {
