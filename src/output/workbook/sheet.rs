@@ -59,6 +59,13 @@ impl Styles {
     }
 }
 
+/// Printed, a sheet fills A4 landscape pages (a manager prints the Summary, a
+/// reviewer a filtered list).
+pub fn set_up_pages(sheet: &mut Worksheet) {
+    const A4: u8 = 9;
+    sheet.set_paper_size(A4).set_landscape();
+}
+
 pub(crate) fn xlsx_error(error: XlsxError) -> io::Error {
     io::Error::other(format!("cannot write the workbook: {error}"))
 }
@@ -239,6 +246,9 @@ impl SheetGroup {
                 .map_err(xlsx_error)?;
         }
         sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
+        set_up_pages(&mut sheet);
+        sheet.set_print_gridlines(true);
+        sheet.set_repeat_rows(0, 0).map_err(xlsx_error)?;
         for (col, name) in header.iter().enumerate() {
             sheet
                 .write_string_with_format(0, column(col)?, name, &styles.header)

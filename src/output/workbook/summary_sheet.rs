@@ -5,7 +5,7 @@ use std::io;
 
 use rust_xlsxwriter::{ColNum, Format, FormatAlign, RowNum, Worksheet};
 
-use super::sheet::{MAX_WIDTH, OwnedCell, xlsx_error};
+use super::sheet::{MAX_WIDTH, OwnedCell, set_up_pages, xlsx_error};
 use crate::output::Summary;
 
 /// The sheet's name and its words (English; `--lang de` will give them in German).
@@ -37,6 +37,11 @@ const TOP_ACTIONS: &str = "Top actions (the first rows of the Actions sheet)";
 const WIDTHS: [f64; 8] = [50.0, 32.0, 28.0, 38.0, 15.0, 15.0, MAX_WIDTH as f64, 24.0];
 /// The action list's column that holds sentences.
 const WRAPPED_COLUMN: &str = "details";
+/// Characters of a sentence on one line of the wrapped column (a width unit is
+/// the width of a digit; text averages narrower letters, less the ends of lines
+/// that words wrap from), and a line's height in points.
+const WRAPPED_CHARS_PER_LINE: usize = MAX_WIDTH + 6;
+const LINE_HEIGHT: f64 = 15.0;
 
 struct Writer {
     sheet: Worksheet,
@@ -106,6 +111,22 @@ impl Writer {
         }
         self.row += 1;
         for cells in rows {
+            // A row as high as its wrapped sentence (the sheet is small, so its
+            // height is set rather than left to the reader, which not all compute).
+            let longest = header
+                .iter()
+                .zip(cells)
+                .filter(|(name, _)| *name == WRAPPED_COLUMN)
+                .map(|(_, cell)| match cell {
+                    OwnedCell::Text(text) => text.chars().count(),
+                    OwnedCell::Number(_) => 0,
+                })
+                .max()
+                .unwrap_or(0);
+            let lines = longest.div_ceil(WRAPPED_CHARS_PER_LINE).max(1);
+            self.sheet
+                .set_row_height(self.row, LINE_HEIGHT * lines as f64)
+                .map_err(xlsx_error)?;
             for (col, cell) in cells.iter().enumerate() {
                 let format = match header.get(col) {
                     Some(name) if name == WRAPPED_COLUMN => &self.wrapped,
@@ -145,6 +166,8 @@ pub fn summary_sheet(
         top,
     };
     writer.sheet.set_name(SUMMARY_SHEET).map_err(xlsx_error)?;
+    set_up_pages(&mut writer.sheet);
+    writer.sheet.set_print_fit_to_pages(1, 0);
     for (col, width) in WIDTHS.iter().enumerate() {
         let col = ColNum::try_from(col).map_err(io::Error::other)?;
         writer
