@@ -119,6 +119,14 @@ fn cells_that_would_start_a_formula_get_a_leading_quote_in_every_csv_report() {
     assert!(guarded >= 10, "{guarded}");
     assert_eq!(number(&ws.summary(), "/neutralized_cells"), guarded as u64);
     assert_eq!(ws.summary()["csv_style"], "plain");
+    for threads in ["1", "2"] {
+        let again = run_tricky(&["--threads", threads]);
+        assert_eq!(
+            number(&again.summary(), "/neutralized_cells"),
+            guarded as u64,
+            "{threads} threads"
+        );
+    }
 }
 
 #[test]
