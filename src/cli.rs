@@ -31,8 +31,9 @@ Partner Center / admin center header names are recognised per file, see README):
 
 Reports, all written to --out on every successful run (header-only when empty):
   eligible_upgrades.csv, blocked_upgrades.csv, reassignments.csv, overview.csv,
-  actions.csv, rejects.csv, changes.csv, summary.json, and decisions.bin (the compact
-  record of the decisions that the next run compares with)
+  actions.csv, rejects.csv, changes.csv, summary.json, decisions.bin (the compact record
+  of the decisions that the next run compares with), and upgrade-recon.xlsx with --xlsx.
+A cell that would start a formula in a spreadsheet is written with a leading '.
 changes.csv lists the upgrade pairs that changed since the set in --out (or --previous DIR);
 an unusable previous set is treated as none, with a warning.
 A failed run writes no report and leaves an existing set untouched. One run at a time per
@@ -118,6 +119,10 @@ pub struct ExplainArgs {
     /// One JSON document instead of text.
     #[arg(long)]
     pub json: bool,
+
+    /// The language of the text: en or de (JSON keys and codes stay English).
+    #[arg(long, value_name = "LANG", default_value = "en")]
+    pub lang: crate::text::Lang,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -271,6 +276,22 @@ pub struct RunArgs {
     /// fewer customers than the previous report set counted.
     #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
     pub max_drop: Option<f64>,
+
+    /// Also write upgrade-recon.xlsx: a Summary sheet, then every report as a sheet,
+    /// ids and names as text cells (so 00042 stays 00042 in Excel).
+    #[arg(long)]
+    pub xlsx: bool,
+
+    /// Layout of the CSV reports: plain (UTF-8, comma, LF), excel (UTF-8 with BOM,
+    /// comma, CRLF) or excel-de (UTF-8 with BOM, semicolon, CRLF: German Excel opens
+    /// it by double-click).
+    #[arg(long, value_name = "STYLE", default_value = "plain")]
+    pub csv_style: crate::output::csv::CsvStyle,
+
+    /// The language of the details, the run line and the workbook's sheet names
+    /// and headings: en or de. Codes, CSV column names and input errors stay English.
+    #[arg(long, value_name = "LANG", default_value = "en")]
+    pub lang: crate::text::Lang,
 }
 
 fn parse_percent(value: &str) -> Result<f64, String> {

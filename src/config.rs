@@ -9,6 +9,7 @@ use crate::cli::{InputArgs, RunArgs};
 use crate::cmd::log::LogFormat;
 use crate::input::{InputFormat, ReadOptions};
 use crate::model::Filter;
+use crate::output::Formats;
 
 /// Where the catalog comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +65,8 @@ pub struct Config {
     pub quiet: bool,
     pub log_format: LogFormat,
     pub guard: Guard,
+    /// `--csv-style`, `--xlsx` and `--lang`.
+    pub formats: Formats,
 }
 
 /// Guards against a broken export (both off by default).
@@ -89,6 +92,11 @@ impl Config {
             guard: Guard {
                 min_customers: args.min_customers,
                 max_drop: args.max_drop,
+            },
+            formats: Formats {
+                csv: args.csv_style,
+                workbook: args.xlsx,
+                lang: args.lang,
             },
         }
     }

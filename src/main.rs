@@ -11,7 +11,7 @@ use upgrade_recon::cmd::log::{self, Level};
 use upgrade_recon::cmd::{self, exit, print_stderr};
 use upgrade_recon::config::Config;
 use upgrade_recon::progress::Progress;
-use upgrade_recon::text::{Lang, RunLine};
+use upgrade_recon::text::RunLine;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -34,7 +34,7 @@ fn main() -> ExitCode {
 fn run(args: upgrade_recon::cli::RunArgs) -> u8 {
     let started = Instant::now();
     let config = Config::from_args(args);
-    let (format, lang) = (config.log_format, Lang::En);
+    let (format, lang) = (config.log_format, config.formats.lang);
     let result = cmd::run::run(&config, Progress::new(config.quiet));
     let (code, counts) = match &result {
         Ok(outcome) => (outcome.exit_code(), Some(outcome.counts())),

@@ -17,7 +17,7 @@ use crate::output::explain::{json, text};
 use crate::progress::Progress;
 use crate::rules::admin_access;
 use crate::suggest::closest;
-use crate::text::{IdKind, Lang};
+use crate::text::IdKind;
 
 /// What `explain` prints and how it exits.
 #[derive(Debug)]
@@ -43,7 +43,7 @@ pub fn run(args: ExplainArgs) -> Result<Explained, RunError> {
         )
     })?;
     let dataset = &loaded.dataset;
-    let lang = Lang::En;
+    let lang = args.lang;
     let rejected = loaded.input.rejected.rows();
     let mut stderr = Vec::new();
     if rejected > 0 {

@@ -17,19 +17,18 @@ use crate::config::Config;
 use crate::decision::CustomerDecisions;
 use crate::engine;
 use crate::model::{CustomerIdx, Dataset};
-use crate::output::actions::{self, ActionRow};
+use crate::output::actions::{self, ACTIONS_HEADER, ActionRow};
 use crate::output::changes::{self, Baseline, ChangeCounts, Comparison, Record, record};
-use crate::output::csv::{
-    BatchChanges, StreamedBatch, StreamedRows, actions_csv, rejects_csv, streamed_rows,
-};
+use crate::output::rejects::{self, REJECTS_HEADER};
+use crate::output::render::{BatchChanges, STREAMED_COUNT, StreamedBatch, streamed_rows};
 use crate::output::set::{self, OutLock, Recovered};
 use crate::output::{
-    ACTIONS_FILE, FilterSummary, OutcomeCounts, REJECTS_FILE, ReportError, ReportInput,
-    ReportWriter, Summary, SummaryInput,
+    ACTIONS_FILE, FilterSummary, Formats, OutcomeCounts, REJECTS_FILE, ReportError, ReportInput,
+    ReportWriter, StreamedRows, Summary, SummaryInput, WORKBOOK_FILE,
 };
 use crate::progress::Progress;
 use crate::sys::release_free_memory;
-use crate::text::{Lang, RunCounts};
+use crate::text::RunCounts;
 
 /// Customers evaluated and written together: large enough to keep both cores busy,
 /// small enough that a window's report rows take little memory.
@@ -214,7 +213,7 @@ fn write_reports(
         catalog,
         dataset: &dataset,
         as_of: config.input.as_of,
-        texts: Lang::En.texts(),
+        texts: config.formats.lang.texts(),
     };
 
     // The previous set's customers are merged with each batch's in report order:
@@ -240,7 +239,8 @@ fn write_reports(
     // are formatted. A window of batches is written in order before the next starts,
     // so that formatted rows waiting to be written take little memory.
     let bar = progress.bar(customers.len() as u64, "evaluating");
-    let mut writer = ReportWriter::create(lock)?;
+    let formats = config.formats;
+    let mut writer = ReportWriter::create(lock, formats)?;
     let mut outcomes = OutcomeCounts::default();
     let mut record_counts = record::Counts::default();
     let mut change_counts = ChangeCounts::default();
@@ -250,7 +250,7 @@ fn write_reports(
         .chunks(window_batches)
         .zip(ranges.chunks(window_batches))
     {
-        let work: Vec<(&[CustomerIdx], Option<BatchChanges>, StreamedRows)> = window
+        let work: Vec<BatchWork> = window
             .iter()
             .zip(window_ranges)
             .map(|(&batch, range)| {
@@ -267,7 +267,9 @@ fn write_reports(
         let spill_dir = writer.spill_dir();
         let done: Vec<io::Result<Batch>> = work
             .into_par_iter()
-            .map(|(batch, changes, buffers)| emit_batch(input, batch, buffers, changes, spill_dir))
+            .map(|(batch, changes, buffers)| {
+                emit_batch(input, batch, buffers, formats, changes, spill_dir)
+            })
             .collect();
         for batch in done {
             let batch = batch.map_err(|source| ReportError {
@@ -305,13 +307,19 @@ fn write_reports(
     summary.changes = change_counts;
     free_in_background(dataset);
     // Within --max-errors every rejected row is kept (see `load::rejected_rows_kept`).
-    let rejects = rejects_csv(loaded.rejected.kept());
-    let actions = actions_csv(&action_rows);
-    writer.finish(
-        &[(REJECTS_FILE, &rejects), (ACTIONS_FILE, &actions)],
-        &mut summary,
-        &[],
-    )?;
+    let rejects = writer.render_whole(REJECTS_FILE, &REJECTS_HEADER, |rows| {
+        rejects::render(rows, loaded.rejected.kept());
+    })?;
+    let actions = writer.render_whole(ACTIONS_FILE, &ACTIONS_HEADER, |rows| {
+        actions::render(rows, &action_rows);
+    })?;
+    // Without --xlsx, an earlier run's workbook would describe another set.
+    let absent: &[&str] = if formats.workbook {
+        &[]
+    } else {
+        &[WORKBOOK_FILE]
+    };
+    writer.finish(vec![rejects, actions], &mut summary, absent)?;
     Ok(RunOutcome {
         summary,
         elapsed: started.elapsed(),
@@ -339,10 +347,19 @@ fn previous_ranges(
 }
 
 /// Evaluates, counts and formats one batch of customers.
+/// One batch to evaluate: its customers, its part of the comparison with the
+/// previous set, and the buffers to render into.
+type BatchWork<'a> = (
+    &'a [CustomerIdx],
+    Option<BatchChanges<'a>>,
+    [Vec<u8>; STREAMED_COUNT],
+);
+
 fn emit_batch(
     input: ReportInput<'_>,
     customers: &[CustomerIdx],
-    buffers: StreamedRows,
+    buffers: [Vec<u8>; STREAMED_COUNT],
+    formats: Formats,
     changes: Option<BatchChanges<'_>>,
     spill_dir: &Path,
 ) -> io::Result<Batch> {
@@ -358,7 +375,9 @@ fn emit_batch(
             actions::customer_rows(&input.context(customer, decisions), input.texts, decisions)
         })
         .collect();
-    let streamed = streamed_rows(input, customers, &decisions, buffers, changes, spill_dir)?;
+    let streamed = streamed_rows(
+        input, customers, &decisions, buffers, formats, changes, spill_dir,
+    )?;
     Ok(Batch {
         counts,
         streamed,

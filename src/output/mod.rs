@@ -1,8 +1,10 @@
 //! The emitters and the report set (contract §5): decision records rendered as
-//! rows ([`rows`], [`decisions`]) and written as CSV ([`csv`]) with `rejects.csv`
-//! and `summary.json`, all or nothing ([`set`]: the lock on `--out`, the staging
-//! folder, the journaled commit and the recovery after a kill); the record of the
-//! set's decisions and the changes since the previous set ([`changes`], contract §7).
+//! rows ([`rows`], [`decisions`]) once for every format ([`render`]) and written
+//! as CSV ([`csv`]) and, with `--xlsx`, as a workbook ([`workbook`]), with
+//! `rejects.csv` and `summary.json`, all or nothing ([`set`]: the lock on
+//! `--out`, the staging folder, the journaled commit and the recovery after a kill);
+//! the record of the set's decisions and the changes since the previous set
+//! ([`changes`], contract §7).
 //!
 //! Every file is first written completely to a temporary file in the output folder
 //! and synced; only then are they renamed into place, the previous set moved aside
@@ -12,17 +14,23 @@
 //! thread, so output does not depend on threads.
 
 pub mod actions;
+pub mod cells;
 pub mod changes;
 pub mod csv;
 pub mod decisions;
 pub mod explain;
+pub mod neutralize;
 pub mod overview;
+pub mod rejects;
+pub mod render;
 pub mod rows;
 pub mod set;
+pub mod spill;
 mod summary;
+pub mod workbook;
 
 use std::fs::File;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 pub use decisions::{BLOCKED_HEADER, ELIGIBLE_HEADER, REASSIGNMENTS_HEADER, ReportInput};
@@ -31,10 +39,16 @@ pub use summary::{
     SubscriptionCounts, Summary, SummaryInput,
 };
 
-use self::csv::{STREAMED_FILES, Sink, StreamedRows, streamed_headers};
-use self::set::{OutLock, SetError, Staging};
-
 pub use changes::{CHANGES_FILE, RECORD_FILE};
+pub use neutralize::neutralize;
+pub use render::{Formats, ReportRows, StreamedRows, WholeReport};
+pub use workbook::WORKBOOK_FILE;
+
+use self::csv::{CsvParts, Sink};
+use self::render::{STREAMED_COUNT, STREAMED_FILES, streamed_headers, whole_report};
+use self::set::{OutLock, SetError, Staging};
+use self::spill::Part;
+use self::workbook::{EXCEL_LIMITS, WorkbookWriter};
 
 pub const ELIGIBLE_FILE: &str = "eligible_upgrades.csv";
 pub const BLOCKED_FILE: &str = "blocked_upgrades.csv";
@@ -104,15 +118,20 @@ impl ThreadStartError {
 
 /// The report set being written: the streamed reports grow batch by batch in the
 /// staging folder of the locked `--out`; [`ReportWriter::finish`] adds the
-/// reports written whole (`rejects.csv`, `actions.csv`) and `summary.json` and
-/// commits them all, or none.
+/// reports written whole (`rejects.csv`, `actions.csv`), the workbook and
+/// `summary.json` and commits them all, or none.
 ///
 /// A writer thread (`sink`) appends the formatted rows while the next ones are
-/// evaluated. Dropping the writer without `finish` removes the staging folder.
+/// evaluated; with `--xlsx`, another replays them into the workbook. Dropping the
+/// writer without `finish` removes the staging folder.
 pub struct ReportWriter<'lock> {
     out: PathBuf,
-    /// Declared before `staging`: the writer thread is joined before the folder goes.
+    formats: Formats,
+    /// CSV cells written with the formula guard so far.
+    neutralized: u64,
+    /// Declared before `staging`: the writer threads are joined before the folder goes.
     sink: Sink,
+    workbook: Option<WorkbookWriter>,
     staging: Staging<'lock>,
 }
 
@@ -124,8 +143,12 @@ impl From<SetError> for ReportError {
 }
 
 impl<'lock> ReportWriter<'lock> {
-    /// Starts the streamed reports with their headers in the locked folder.
-    pub fn create(lock: &'lock OutLock) -> Result<ReportWriter<'lock>, ReportError> {
+    /// Starts the streamed reports (and the workbook) with their headers in the
+    /// locked folder.
+    pub fn create(
+        lock: &'lock OutLock,
+        formats: Formats,
+    ) -> Result<ReportWriter<'lock>, ReportError> {
         let out = lock.out();
         let staging = Staging::create(lock)?;
         let staged = [
@@ -136,13 +159,32 @@ impl<'lock> ReportWriter<'lock> {
             stage(&staging, out, STREAMED_FILES[4])?,
             stage(&staging, out, STREAMED_FILES[5])?,
         ];
+        let workbook = match formats.workbook {
+            true => Some(WorkbookWriter::start(
+                staging.dir(),
+                staging.path(WORKBOOK_FILE),
+                out.join(WORKBOOK_FILE),
+                EXCEL_LIMITS,
+                formats.lang.workbook_words(),
+            )?),
+            false => None,
+        };
         let mut writer = ReportWriter {
             out: out.to_owned(),
+            formats,
+            neutralized: 0,
             sink: Sink::start(out, staged)?,
+            workbook,
             staging,
         };
-        writer.sink.write(streamed_headers())?;
+        let headers = streamed_headers(formats).map_err(|e| failed(out, STREAMED_FILES[0], e))?;
+        writer.write_rows(headers)?;
         Ok(writer)
+    }
+
+    /// The formats the reports are written in.
+    pub fn formats(&self) -> Formats {
+        self.formats
     }
 
     /// Where rows that pass the memory limit of a batch spill: the staging folder.
@@ -150,53 +192,130 @@ impl<'lock> ReportWriter<'lock> {
         self.staging.dir()
     }
 
-    /// Emptied buffers to format a batch of rows into (reused from written batches).
-    pub fn spare_buffers(&self) -> StreamedRows {
-        self.sink.spare_buffers()
+    /// Emptied CSV buffers to format a batch of rows into (reused from written
+    /// batches), in [`STREAMED_FILES`] order.
+    pub fn spare_buffers(&self) -> [Vec<u8>; STREAMED_COUNT] {
+        self.sink.spare_buffers().map(|part| part.bytes)
     }
 
-    /// Appends one batch of formatted rows; batches must come in customer order.
+    /// Appends one batch of rendered rows; batches must come in customer order.
     pub fn write_rows(&mut self, rows: StreamedRows) -> Result<(), ReportError> {
-        self.sink.write(rows)
+        let mut cells = Vec::new();
+        let [eligible, blocked, reassignments, overview, changes] = rows.reports.map(|rendered| {
+            self.neutralized += rendered.neutralized;
+            cells.push(rendered.cells);
+            rendered.csv
+        });
+        let csv: CsvParts = [
+            eligible,
+            blocked,
+            reassignments,
+            overview,
+            changes,
+            rows.record,
+        ];
+        if let Some(workbook) = &mut self.workbook {
+            let reports = STREAMED_FILES
+                .iter()
+                .zip(cells)
+                .filter_map(|(file, part)| Some((*file, part?)))
+                .collect();
+            workbook.write(reports)?;
+        }
+        self.sink.write(csv)
     }
 
-    /// Writes the reports given whole and `summary.json` (listing every report
-    /// with its size and checksum), and commits the whole set. `absent` names
-    /// reports of earlier runs this set does not have (they are removed).
+    /// Renders a report written whole (`header`, then what `render` writes) in
+    /// every format of the run, for [`ReportWriter::finish`].
+    pub fn render_whole(
+        &self,
+        file: &'static str,
+        header: &[&str],
+        render: impl FnOnce(&mut ReportRows<'_>),
+    ) -> Result<WholeReport, ReportError> {
+        whole_report(file, header, self.formats, render).map_err(|e| failed(&self.out, file, e))
+    }
+
+    /// Writes the reports given whole, the workbook and `summary.json` (listing
+    /// every report with its size and checksum), and commits the whole set.
+    /// `absent` names reports of earlier runs this set does not have (they are removed).
     pub fn finish(
         mut self,
-        whole: &[(&'static str, &[u8])],
+        whole: Vec<WholeReport>,
         summary: &mut Summary,
         absent: &[&str],
     ) -> Result<(), ReportError> {
         // Closed before the commit, which syncs every report by name.
         let (streamed, digests) = self.sink.close()?;
         drop(streamed);
-        summary.reports = STREAMED_FILES
-            .iter()
-            .zip(digests)
-            .chain(
-                whole
-                    .iter()
-                    .map(|(file, bytes)| (file, ReportDigest::of(bytes))),
-            )
-            .map(|(file, digest)| ReportFile::new(file, digest))
-            .collect();
-        summary.reports.sort_by(|a, b| a.file.cmp(&b.file));
+        let out = self.out.clone();
+        let mut written: Vec<(&'static str, ReportDigest)> =
+            STREAMED_FILES.into_iter().zip(digests).collect();
+        let mut workbook_rows = Vec::new();
+        for WholeReport { file, rows } in whole {
+            self.neutralized += rows.neutralized;
+            let (_, mut staged) = stage(&self.staging, &out, file)?;
+            let digest = write_part(&mut staged, rows.csv).map_err(|e| failed(&out, file, e))?;
+            written.push((file, digest));
+            workbook_rows.extend(rows.cells.map(|cells| (file, cells)));
+        }
+        summary.neutralized_cells = self.neutralized;
+        summary.csv_style = self.formats.csv.name();
+        summary.lang = self.formats.lang.code();
         summary.finished_at =
             chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
-        let out = &self.out;
-        let mut json = serde_json::to_vec_pretty(summary)
-            .map_err(|e| failed(out, SUMMARY_FILE, io::Error::from(e)))?;
-        json.push(b'\n');
-        let mut names: Vec<&str> = STREAMED_FILES.to_vec();
-        for &(file, bytes) in whole.iter().chain([&(SUMMARY_FILE, json.as_slice())]) {
-            let (_, mut staged) = stage(&self.staging, out, file)?;
-            staged.write_all(bytes).map_err(|e| failed(out, file, e))?;
-            names.push(file);
+        if let Some(mut workbook) = self.workbook.take() {
+            workbook.write(workbook_rows)?;
+            workbook.finish(summary)?;
+            let digest = digest_file(&self.staging.path(WORKBOOK_FILE))
+                .map_err(|e| failed(&out, WORKBOOK_FILE, e))?;
+            written.push((WORKBOOK_FILE, digest));
         }
+        summary.reports = written
+            .iter()
+            .map(|(file, digest)| ReportFile::new(file, *digest))
+            .collect();
+        summary.reports.sort_by(|a, b| a.file.cmp(&b.file));
+        let mut json = serde_json::to_vec_pretty(summary)
+            .map_err(|e| failed(&out, SUMMARY_FILE, io::Error::from(e)))?;
+        json.push(b'\n');
+        let (_, mut staged) = stage(&self.staging, &out, SUMMARY_FILE)?;
+        staged
+            .write_all(&json)
+            .map_err(|e| failed(&out, SUMMARY_FILE, e))?;
+        let mut names: Vec<&str> = written.iter().map(|(file, _)| *file).collect();
         // The summary last: a reader that finds it finds the set it describes.
+        names.push(SUMMARY_FILE);
         Ok(self.staging.commit(&names, absent)?)
+    }
+}
+
+/// Writes every byte of `part` to `file`; what was written.
+fn write_part(file: &mut File, mut part: Part) -> io::Result<ReportDigest> {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut len = 0u64;
+    let mut buffer = Vec::new();
+    part.for_each_piece(&mut buffer, |bytes| {
+        hasher.update(bytes);
+        len += bytes.len() as u64;
+        file.write_all(bytes)
+    })?;
+    Ok(ReportDigest::of_hasher(&hasher, len))
+}
+
+/// The size and checksum of a file written by another hand (the workbook).
+fn digest_file(path: &Path) -> io::Result<ReportDigest> {
+    let mut file = File::open(path)?;
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut len = 0u64;
+    let mut buffer = vec![0u8; 1 << 20];
+    loop {
+        let read = file.read(&mut buffer)?;
+        if read == 0 {
+            return Ok(ReportDigest::of_hasher(&hasher, len));
+        }
+        hasher.update(&buffer[..read]);
+        len += read as u64;
     }
 }
 

@@ -8,13 +8,14 @@ use serde::Serialize;
 use serde::ser::SerializeMap;
 
 use super::changes::{BaselineSummary, ChangeCounts};
+use super::csv::CsvStyle;
 use crate::decision::{
     BlockReason, CustomerDecisions, ReassignmentReason, SubscriptionDecision, Verdict,
 };
 use crate::input::InputFileReport;
 use crate::model::{Channel, CustomerIdx, Dataset, Subscription};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
     pub tool: Tool,
     pub started_at: String,
@@ -41,6 +42,13 @@ pub struct Summary {
     pub changes_baseline: BaselineSummary,
     /// Pairs in `changes.csv`, by kind of change.
     pub changes: ChangeCounts,
+    /// CSV cells written with a leading `'` because they started like a formula,
+    /// over every CSV report of the set.
+    pub neutralized_cells: u64,
+    /// The layout of the CSV reports (`--csv-style`).
+    pub csv_style: &'static str,
+    /// The language of `details` and of the workbook's words (`--lang`).
+    pub lang: &'static str,
     pub inputs: Vec<InputSummary>,
     /// Every report file of the set but this one, by name, with its size and
     /// checksum (XXH3-64, hex).
@@ -115,7 +123,7 @@ pub struct PairCounts {
     pub blocked: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ReassignmentCounts {
     pub total: u64,
     pub by_reason: Counts,
@@ -137,7 +145,7 @@ pub struct InputSummary {
 }
 
 /// Counts by code, serialised as a JSON object in a fixed (rule) order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts(pub Vec<(&'static str, u64)>);
 
 impl Counts {
@@ -355,6 +363,9 @@ impl Summary {
             rejected_rows: input.rejected_rows,
             changes_baseline: BaselineSummary::default(),
             changes: ChangeCounts::default(),
+            neutralized_cells: 0,
+            csv_style: CsvStyle::default().name(),
+            lang: crate::text::Lang::default().code(),
             inputs: input
                 .files
                 .iter()

@@ -5,8 +5,10 @@
 //! build a sentence themselves. Codes, column names and input error messages are
 //! not here: they stay English for whoever fixes the export (contract §5).
 
+mod de;
 mod en;
 mod services;
+pub mod workbook;
 
 use chrono::NaiveDate;
 
@@ -14,10 +16,11 @@ use crate::catalog::{Catalog, OfferIdx};
 use crate::decision::{ActionTally, Evidence, Failure, PairDecision, ReassignmentFinding};
 use crate::model::{CustomerView, Relationship};
 
+pub use de::German;
 pub use en::English;
 
 /// The language of the texts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Lang {
     #[default]
     En,
@@ -25,15 +28,25 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The value `--lang` takes.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::De => "de",
+        }
+    }
+
     pub fn texts(self) -> &'static dyn Texts {
         match self {
-            Lang::En | Lang::De => &English,
+            Lang::En => &English,
+            Lang::De => &German,
         }
     }
 
     pub fn explain_texts(self) -> &'static dyn ExplainTexts {
         match self {
-            Lang::En | Lang::De => &English,
+            Lang::En => &English,
+            Lang::De => &German,
         }
     }
 }

@@ -47,6 +47,7 @@ fn run_library(
         quiet: true,
         log_format: Default::default(),
         guard: Default::default(),
+        formats: Default::default(),
     };
     let outcome = upgrade_recon::cmd::run::run(&config, Progress::hidden())
         .unwrap_or_else(|e| panic!("run failed: {:?}", e.problem_lines()));

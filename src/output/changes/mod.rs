@@ -18,7 +18,6 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 pub use merge::{CHANGES_HEADER, Change, ChangeCounts, Comparison, write_header};
-pub use neutral::neutralized;
 pub use record::{RECORD_FILE, Record};
 
 use self::csv_set::{CsvReport, exists, io_problem};

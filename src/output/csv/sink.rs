@@ -14,7 +14,8 @@ use std::thread::JoinHandle;
 use xxhash_rust::xxh3::Xxh3;
 
 use super::direct::Appender;
-use super::{STREAMED_COUNT, StreamedRows};
+use crate::output::render::STREAMED_COUNT;
+use crate::output::spill::Part;
 use crate::output::{ReportDigest, ReportError, Staged, ThreadStartError, failed};
 
 /// Formatted batches that may wait for the writer: two windows' worth.
@@ -22,12 +23,19 @@ const QUEUED_BATCHES: usize = 16;
 
 type Files = [Staged; STREAMED_COUNT];
 
-/// What was written to each streamed report, in [`super::STREAMED_FILES`] order.
+/// One batch's bytes of each streamed file, in [`STREAMED_FILES`] order.
+///
+/// [`STREAMED_FILES`]: crate::output::render::STREAMED_FILES
+pub type CsvParts = [Part; STREAMED_COUNT];
+
+/// What was written to each streamed file, in [`STREAMED_FILES`] order.
+///
+/// [`STREAMED_FILES`]: crate::output::render::STREAMED_FILES
 pub type Digests = [ReportDigest; STREAMED_COUNT];
 
 pub struct Sink {
-    rows: Option<SyncSender<StreamedRows>>,
-    spare: Receiver<StreamedRows>,
+    rows: Option<SyncSender<CsvParts>>,
+    spare: Receiver<CsvParts>,
     thread: Option<JoinHandle<Result<(Files, Digests), ReportError>>>,
 }
 
@@ -52,12 +60,12 @@ impl Sink {
     }
 
     /// Buffers the writer has emptied, or new ones.
-    pub fn spare_buffers(&self) -> StreamedRows {
+    pub fn spare_buffers(&self) -> CsvParts {
         self.spare.try_recv().unwrap_or_default()
     }
 
     /// Queues one batch of rows, to be appended after the batches before it.
-    pub fn write(&mut self, rows: StreamedRows) -> Result<(), ReportError> {
+    pub fn write(&mut self, rows: CsvParts) -> Result<(), ReportError> {
         let sent = self
             .rows
             .as_ref()
@@ -108,8 +116,8 @@ fn stopped() -> ReportError {
 fn write_batches(
     out: &Path,
     mut files: Files,
-    queued: Receiver<StreamedRows>,
-    emptied: Sender<StreamedRows>,
+    queued: Receiver<CsvParts>,
+    emptied: Sender<CsvParts>,
 ) -> Result<(Files, Digests), ReportError> {
     let mut appenders = files.each_ref().map(|(_, file)| Appender::new(file));
     let mut hashers: [(Xxh3, u64); STREAMED_COUNT] = std::array::from_fn(|_| (Xxh3::new(), 0));
@@ -118,7 +126,7 @@ fn write_batches(
         for (((name, file), appender), (hasher, part)) in files
             .iter_mut()
             .zip(appenders.iter_mut())
-            .zip(hashers.iter_mut().zip(&mut batch.0))
+            .zip(hashers.iter_mut().zip(&mut batch))
         {
             part.for_each_piece(&mut read_buffer, |bytes| {
                 hasher.0.update(bytes);
@@ -158,8 +166,8 @@ mod tests {
         let files = ["a", "b", "c", "d", "e", "f"].map(full_disk);
         let mut sink = Sink::start(dir.path(), files).expect("thread");
         let rows = || {
-            let mut rows = StreamedRows::default();
-            rows.0[0] = crate::output::csv::Part::in_memory(b"x\n".to_vec());
+            let mut rows = CsvParts::default();
+            rows[0] = Part::in_memory(b"x\n".to_vec());
             rows
         };
         // The first batch is queued; its failure surfaces on a later call.

@@ -1,17 +1,25 @@
-//! CSV rows appended to a byte buffer, exactly as the csv crate writes them with
-//! its defaults (comma, `QuoteStyle::Necessary`, doubled quotes) and `\n` line ends.
+//! CSV rows appended to a byte buffer, exactly as the csv crate writes them
+//! (`QuoteStyle::Necessary`, doubled quotes) with the delimiter and line end of a
+//! [`CsvStyle`], every text cell guarded against formulas ([`neutralize`]).
 //!
 //! The decision reports are hundreds of megabytes of short fields; going through
 //! `csv::Writer` copied every byte twice and inspected it one at a time. Here a
 //! field that needs no quotes (almost all) is found with one vectorised search and
-//! copied once. A property test holds the output to the csv crate's.
+//! copied once, and the formula guard looks at its first byte only. A property
+//! test holds the output to the csv crate's.
+//!
+//! [`neutralize`]: crate::output::neutralize
 
+use super::CsvStyle;
+use crate::output::neutralize::{TEXT_PREFIX, needs_neutralizing};
 use crate::output::rows::RowSink;
+use crate::output::spill::RowBytes;
 
 /// Bytes that make a field quoted: the delimiter, the quote and line breaks
 /// (`\r` too, because readers take it for a line end).
-fn needs_quotes(field: &[u8]) -> bool {
-    memchr::memchr3(b',', b'"', b'\n', field).is_some() || memchr::memchr(b'\r', field).is_some()
+fn needs_quotes(field: &[u8], delimiter: u8) -> bool {
+    memchr::memchr3(delimiter, b'"', b'\n', field).is_some()
+        || memchr::memchr(b'\r', field).is_some()
 }
 
 /// Appends rows to a buffer.
@@ -22,6 +30,10 @@ pub struct CsvOut {
     row_empty: bool,
     /// Where the current row starts in `bytes`.
     row_start: usize,
+    delimiter: u8,
+    terminator: &'static [u8],
+    /// Text cells written with the formula guard.
+    neutralized: u64,
 }
 
 impl Default for CsvOut {
@@ -31,27 +43,44 @@ impl Default for CsvOut {
 }
 
 impl CsvOut {
-    /// Rows are appended to `bytes` after clearing it (its memory is reused).
-    pub fn new(mut bytes: Vec<u8>) -> CsvOut {
+    /// Rows in the plain style are appended to `bytes` after clearing it (its
+    /// memory is reused).
+    pub fn new(bytes: Vec<u8>) -> CsvOut {
+        CsvOut::with_style(bytes, CsvStyle::Plain)
+    }
+
+    /// Rows in `style` are appended to `bytes` after clearing it.
+    pub fn with_style(mut bytes: Vec<u8>, style: CsvStyle) -> CsvOut {
         bytes.clear();
         CsvOut {
             bytes,
             row_empty: true,
             row_start: 0,
+            delimiter: style.delimiter(),
+            terminator: style.terminator(),
+            neutralized: 0,
         }
     }
 
+    /// A text field: guarded against formulas, quoted where needed.
     pub fn field(&mut self, value: impl AsRef<[u8]>) {
         let value = value.as_ref();
-        if !self.row_empty {
-            self.bytes.push(b',');
+        self.separate();
+        let guarded = needs_neutralizing(value);
+        if guarded {
+            self.neutralized += 1;
         }
-        self.row_empty = false;
-        if !needs_quotes(value) {
+        if !needs_quotes(value, self.delimiter) {
+            if guarded {
+                self.bytes.push(TEXT_PREFIX as u8);
+            }
             self.bytes.extend_from_slice(value);
             return;
         }
         self.bytes.push(b'"');
+        if guarded {
+            self.bytes.push(TEXT_PREFIX as u8);
+        }
         let mut rest = value;
         while let Some(quote) = memchr::memchr(b'"', rest) {
             self.bytes.extend_from_slice(&rest[..=quote]);
@@ -62,25 +91,60 @@ impl CsvOut {
         self.bytes.push(b'"');
     }
 
-    /// Appends a field that needs no quotes by its nature (a number, a reason code),
-    /// without looking for bytes to quote.
+    /// A code or keyword of ours: never guarded (it cannot start a formula), and
+    /// quoted only if it holds the delimiter (`;`-joined codes under `excel-de`).
+    pub fn token(&mut self, value: &str) {
+        debug_assert!(
+            !needs_neutralizing(value.as_bytes()),
+            "{value:?} is not a token"
+        );
+        if memchr::memchr(self.delimiter, value.as_bytes()).is_some() {
+            self.field(value);
+        } else {
+            self.plain(value);
+        }
+    }
+
+    /// Appends a field that needs no quotes by its nature (a number), without
+    /// looking for bytes to quote.
     pub fn plain(&mut self, value: &str) {
-        debug_assert!(!needs_quotes(value.as_bytes()), "{value:?} needs quotes");
+        debug_assert!(
+            !needs_quotes(value.as_bytes(), self.delimiter),
+            "{value:?} needs quotes"
+        );
         self.encoded(value.as_bytes());
     }
 
-    /// Appends fields encoded by another `CsvOut` (its unfinished row), so that
-    /// fields repeated on many rows are encoded once.
+    /// Appends fields encoded by another `CsvOut` of the same style (its unfinished
+    /// row), so that fields repeated on many rows are encoded once.
     pub fn encoded(&mut self, fields: &[u8]) {
+        self.separate();
+        self.bytes.extend_from_slice(fields);
+    }
+
+    fn separate(&mut self) {
         if !self.row_empty {
-            self.bytes.push(b',');
+            self.bytes.push(self.delimiter);
         }
         self.row_empty = false;
-        self.bytes.extend_from_slice(fields);
+    }
+
+    /// Appends bytes that precede the rows (the BOM of a file's start).
+    pub fn preamble(&mut self, bytes: &[u8]) {
+        debug_assert!(self.row_empty, "a preamble inside a row");
+        self.bytes.extend_from_slice(bytes);
+        self.row_start = self.bytes.len();
     }
 
     /// Forgets everything written, keeping the memory.
     pub fn clear(&mut self) {
+        self.clear_bytes();
+        self.neutralized = 0;
+    }
+
+    /// Forgets the bytes written (after they were saved elsewhere), keeping the
+    /// count of guarded cells.
+    pub fn clear_bytes(&mut self) {
         self.bytes.clear();
         self.row_empty = true;
         self.row_start = 0;
@@ -90,13 +154,18 @@ impl CsvOut {
         &self.bytes
     }
 
+    /// Text cells written with the formula guard so far.
+    pub fn neutralized(&self) -> u64 {
+        self.neutralized
+    }
+
     /// Ends the row. A row that would be blank (no field, or one empty field) is
     /// written `""`, as the csv crate does, so that it is not read back as a blank line.
     pub fn end_row(&mut self) {
         if self.bytes.len() == self.row_start {
             self.bytes.extend_from_slice(b"\"\"");
         }
-        self.bytes.push(b'\n');
+        self.bytes.extend_from_slice(self.terminator);
         self.row_empty = true;
         self.row_start = self.bytes.len();
     }
@@ -123,7 +192,7 @@ impl RowSink for CsvOut {
     }
 
     fn token(&mut self, value: &str) {
-        self.plain(value);
+        CsvOut::token(self, value);
     }
 
     fn end_row(&mut self) {
@@ -131,69 +200,19 @@ impl RowSink for CsvOut {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    fn with_csv_crate(rows: &[Vec<String>]) -> Vec<u8> {
-        let mut writer = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::Any(b'\n'))
-            .flexible(true)
-            .from_writer(Vec::new());
-        for row in rows {
-            writer.write_record(row).expect("in memory");
-        }
-        writer.into_inner().expect("in memory")
+impl RowBytes for CsvOut {
+    fn as_bytes(&self) -> &[u8] {
+        CsvOut::as_bytes(self)
     }
 
-    #[test]
-    fn quotes_only_where_needed() {
-        let mut out = CsvOut::new(b"old".to_vec());
-        out.record(["a", "b,c", "say \"hi\"", "x\ny", "\r", ""]);
-        out.record([""]);
-        assert_eq!(
-            String::from_utf8(out.into_bytes()).expect("text"),
-            "a,\"b,c\",\"say \"\"hi\"\"\",\"x\ny\",\"\r\",\n\"\"\n"
-        );
+    fn clear_bytes(&mut self) {
+        CsvOut::clear_bytes(self);
     }
 
-    proptest! {
-        #[test]
-        fn writes_what_the_csv_crate_writes(
-            rows in proptest::collection::vec(
-                proptest::collection::vec("[a\",\r\n ;ä]{0,6}", 1..5),
-                0..6,
-            )
-        ) {
-            let mut out = CsvOut::default();
-            for row in &rows {
-                out.record(row);
-            }
-            prop_assert_eq!(out.into_bytes(), with_csv_crate(&rows));
-
-            // The same rows with their first two fields encoded apart.
-            let mut out = CsvOut::default();
-            let mut lead = CsvOut::default();
-            for row in &rows {
-                lead.clear();
-                let split = row.len().min(2);
-                for field in &row[..split] {
-                    lead.field(field);
-                }
-                if split > 0 {
-                    out.encoded(lead.as_bytes());
-                }
-                for field in &row[split..] {
-                    if needs_quotes(field.as_bytes()) {
-                        out.field(field);
-                    } else {
-                        out.plain(field);
-                    }
-                }
-                out.end_row();
-            }
-            prop_assert_eq!(out.into_bytes(), with_csv_crate(&rows));
-        }
+    fn into_bytes(self) -> Vec<u8> {
+        CsvOut::into_bytes(self)
     }
 }
+
+#[cfg(test)]
+mod tests;

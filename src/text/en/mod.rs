@@ -1,8 +1,11 @@
 //! English: the language of the reports unless `--lang` says otherwise.
 
 mod explain;
+mod workbook;
 
 use std::fmt::Write;
+
+pub use workbook::WORKBOOK;
 
 use super::services::push_services;
 use super::{

@@ -1,14 +1,23 @@
-//! Rows of one report for one batch, spilled to an unnamed temporary file once
+//! Rows of one report for one batch, in any format that renders rows into bytes
+//! (CSV, the workbook's recorded cells), spilled to an unnamed temporary file once
 //! they pass a limit, so that a customer whose rows run to gigabytes (thousands
 //! of users on dozens of subscriptions of one offer) takes a bounded amount of
 //! memory, whatever its output. The file has no name: a killed run leaves nothing.
 
 use std::fs::File;
-use std::io::{self, Read, Seek, Write};
+use std::io::{self, BufReader, Read, Seek, Write};
 use std::path::Path;
 
-use super::CsvOut;
-use crate::output::rows::RowSink;
+use super::rows::RowSink;
+
+/// A row sink that renders into a byte buffer, which [`Spilling`] empties into
+/// its file past the limit.
+pub trait RowBytes: RowSink {
+    fn as_bytes(&self) -> &[u8];
+    /// Forgets the bytes (saved elsewhere), keeping any counts.
+    fn clear_bytes(&mut self);
+    fn into_bytes(self) -> Vec<u8>;
+}
 
 /// Bytes a batch keeps in memory per report before it spills: far more than an
 /// ordinary batch of 512 customers writes (about 1.3 MB at 100k customers).
@@ -50,34 +59,84 @@ impl Part {
         }
         write(&self.bytes)
     }
+
+    /// Every byte, spilled ones first, as one reader (from the start each time).
+    pub fn reader(&mut self) -> io::Result<PartReader<'_>> {
+        Ok(match &mut self.spilled {
+            Some(file) => {
+                file.rewind()?;
+                PartReader::Spilled(
+                    BufReader::with_capacity(1 << 16, &*file).chain(self.bytes.as_slice()),
+                )
+            }
+            None => PartReader::Memory(&self.bytes),
+        })
+    }
+
+    /// Whether the part holds no byte.
+    pub fn is_empty(&self) -> bool {
+        self.spilled.is_none() && self.bytes.is_empty()
+    }
 }
 
-/// A CSV writer that spills to a temporary file in `dir` past [`SPILL_BYTES`].
-pub struct Spilling<'d> {
-    out: CsvOut,
+/// The bytes of a [`Part`], spilled ones first.
+pub enum PartReader<'p> {
+    Memory(&'p [u8]),
+    Spilled(io::Chain<BufReader<&'p File>, &'p [u8]>),
+}
+
+impl Read for PartReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            PartReader::Memory(bytes) => bytes.read(buf),
+            PartReader::Spilled(reader) => reader.read(buf),
+        }
+    }
+
+    fn read_exact(&mut self, buf: &mut [u8]) -> io::Result<()> {
+        match self {
+            PartReader::Memory(bytes) => bytes.read_exact(buf),
+            PartReader::Spilled(reader) => reader.read_exact(buf),
+        }
+    }
+}
+
+/// A row sink that spills its bytes to a temporary file in `dir` past
+/// [`SPILL_BYTES`] (or keeps them all, without a `dir`).
+pub struct Spilling<'d, W> {
+    out: W,
     spilled: Option<File>,
-    dir: &'d Path,
+    dir: Option<&'d Path>,
     /// The first failure to spill; reported by [`Spilling::finish`].
     error: Option<io::Error>,
 }
 
-impl<'d> Spilling<'d> {
-    pub fn new(bytes: Vec<u8>, dir: &'d Path) -> Spilling<'d> {
+impl<'d, W: RowBytes> Spilling<'d, W> {
+    pub fn new(out: W, dir: Option<&'d Path>) -> Spilling<'d, W> {
         Spilling {
-            out: CsvOut::new(bytes),
+            out,
             spilled: None,
             dir,
             error: None,
         }
     }
 
-    fn spill(&mut self) -> io::Result<()> {
+    /// The sink rows are rendered into (for its counts).
+    pub fn sink(&self) -> &W {
+        &self.out
+    }
+
+    pub fn sink_mut(&mut self) -> &mut W {
+        &mut self.out
+    }
+
+    fn spill(&mut self, dir: &Path) -> io::Result<()> {
         let file = match &mut self.spilled {
             Some(file) => file,
-            None => self.spilled.insert(tempfile::tempfile_in(self.dir)?),
+            None => self.spilled.insert(tempfile::tempfile_in(dir)?),
         };
         file.write_all(self.out.as_bytes())?;
-        self.out.clear();
+        self.out.clear_bytes();
         Ok(())
     }
 
@@ -92,7 +151,7 @@ impl<'d> Spilling<'d> {
     }
 }
 
-impl RowSink for Spilling<'_> {
+impl<W: RowBytes> RowSink for Spilling<'_, W> {
     fn text(&mut self, value: &str) {
         self.out.text(value);
     }
@@ -106,10 +165,11 @@ impl RowSink for Spilling<'_> {
     }
 
     fn end_row(&mut self) {
-        RowSink::end_row(&mut self.out);
+        self.out.end_row();
         if self.out.as_bytes().len() >= SPILL_BYTES
             && self.error.is_none()
-            && let Err(error) = self.spill()
+            && let Some(dir) = self.dir
+            && let Err(error) = self.spill(dir)
         {
             self.error = Some(error);
         }
@@ -119,11 +179,12 @@ impl RowSink for Spilling<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::csv::CsvOut;
 
     #[test]
     fn spilled_rows_come_back_in_order() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut rows = Spilling::new(Vec::new(), dir.path());
+        let mut rows = Spilling::new(CsvOut::default(), Some(dir.path()));
         let mut expected = Vec::new();
         let mut n = 0u64;
         while expected.len() < 3 * SPILL_BYTES {
@@ -144,6 +205,12 @@ mod tests {
         })
         .expect("read back");
         assert_eq!(read, expected);
+        let mut again = Vec::new();
+        part.reader()
+            .expect("rewound")
+            .read_to_end(&mut again)
+            .expect("read again");
+        assert!(again == expected, "the reader gives the same bytes");
         assert_eq!(
             std::fs::read_dir(dir.path()).expect("dir").count(),
             0,

@@ -1,0 +1,290 @@
+//! Report rows rendered once for every format the run writes: each row goes to
+//! the CSV (styled, formula-guarded) and, with `--xlsx`, to a recording of its
+//! raw cells for the workbook ([`ReportRows`], a tee of the two). Both spill past
+//! a limit, so a batch takes bounded memory whatever a customer's output.
+
+use std::io;
+use std::path::Path;
+
+use super::cells::CellRecorder;
+use super::changes::{CHANGES_HEADER, ChangeCounts, Comparison, record};
+use super::csv::{CsvOut, CsvStyle};
+use super::decisions::{
+    BLOCKED_HEADER, DecisionSinks, ELIGIBLE_HEADER, REASSIGNMENTS_HEADER, ReportInput,
+    render_customer,
+};
+use super::overview::{self, OVERVIEW_HEADER};
+use super::rows::RowSink;
+use super::spill::{Part, Spilling};
+use super::{
+    BLOCKED_FILE, CHANGES_FILE, ELIGIBLE_FILE, OVERVIEW_FILE, REASSIGNMENTS_FILE, RECORD_FILE,
+};
+use crate::decision::CustomerDecisions;
+use crate::model::CustomerIdx;
+use crate::text::Lang;
+
+/// The formats a run writes its reports in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Formats {
+    /// The layout of every CSV report.
+    pub csv: CsvStyle,
+    /// Whether the reports also go into `upgrade-recon.xlsx`.
+    pub workbook: bool,
+    /// The language of the sentences and of the workbook's words.
+    pub lang: Lang,
+}
+
+/// The reports whose rows are streamed batch by batch.
+pub const STREAMED_REPORTS: usize = 5;
+
+/// Files streamed batch by batch: the reports, then the record of the decisions.
+pub const STREAMED_COUNT: usize = STREAMED_REPORTS + 1;
+
+/// The files streamed batch by batch, in [`StreamedRows`] order: the reports,
+/// then `decisions.bin`.
+pub const STREAMED_FILES: [&str; STREAMED_COUNT] = [
+    ELIGIBLE_FILE,
+    BLOCKED_FILE,
+    REASSIGNMENTS_FILE,
+    OVERVIEW_FILE,
+    CHANGES_FILE,
+    RECORD_FILE,
+];
+
+const STREAMED_HEADERS: [&[&str]; STREAMED_REPORTS] = [
+    &ELIGIBLE_HEADER,
+    &BLOCKED_HEADER,
+    &REASSIGNMENTS_HEADER,
+    &OVERVIEW_HEADER,
+    &CHANGES_HEADER,
+];
+
+/// One report's rows (of a batch, or whole) in every format of the run.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub csv: Part,
+    /// The recorded cells for the workbook (`None` without `--xlsx`).
+    pub cells: Option<Part>,
+    /// CSV cells written with the formula guard.
+    pub neutralized: u64,
+}
+
+/// Rows of the streamed reports for a run of customers, one part per report in
+/// [`STREAMED_FILES`] order, and the record's entries for `decisions.bin`.
+#[derive(Debug, Default)]
+pub struct StreamedRows {
+    pub reports: [Rendered; STREAMED_REPORTS],
+    pub record: Part,
+}
+
+impl StreamedRows {
+    /// The record's last entry, alone.
+    pub fn record_end(counts: &record::Counts) -> StreamedRows {
+        StreamedRows {
+            record: Part::in_memory(record::end(counts)),
+            ..StreamedRows::default()
+        }
+    }
+}
+
+/// A report written whole at the end (`rejects.csv`, `actions.csv`, …): its
+/// name and its rows, header first.
+#[derive(Debug)]
+pub struct WholeReport {
+    pub file: &'static str,
+    pub rows: Rendered,
+}
+
+/// The sink one report's rows are rendered into: the CSV and, with the workbook,
+/// the recorded cells.
+pub struct ReportRows<'d> {
+    csv: Spilling<'d, CsvOut>,
+    cells: Option<Spilling<'d, CellRecorder>>,
+}
+
+impl<'d> ReportRows<'d> {
+    /// Renders into `csv_buffer` (emptied; its memory reused); spills go to
+    /// `spill_dir` (or none: the rows stay in memory).
+    pub fn new(
+        csv_buffer: Vec<u8>,
+        formats: Formats,
+        spill_dir: Option<&'d Path>,
+    ) -> ReportRows<'d> {
+        ReportRows {
+            csv: Spilling::new(CsvOut::with_style(csv_buffer, formats.csv), spill_dir),
+            cells: formats
+                .workbook
+                .then(|| Spilling::new(CellRecorder::default(), spill_dir)),
+        }
+    }
+
+    /// The start of a report: the style's preamble (the BOM) and the header row.
+    pub fn start_report(&mut self, style: CsvStyle, header: &[&str]) {
+        self.csv.sink_mut().preamble(style.preamble());
+        for name in header {
+            self.text(name);
+        }
+        self.end_row();
+    }
+
+    pub fn finish(self) -> io::Result<Rendered> {
+        let neutralized = self.csv.sink().neutralized();
+        Ok(Rendered {
+            csv: self.csv.finish()?,
+            cells: self.cells.map(Spilling::finish).transpose()?,
+            neutralized,
+        })
+    }
+}
+
+impl RowSink for ReportRows<'_> {
+    fn text(&mut self, value: &str) {
+        self.csv.text(value);
+        if let Some(cells) = &mut self.cells {
+            cells.text(value);
+        }
+    }
+
+    fn number(&mut self, value: u64) {
+        self.csv.number(value);
+        if let Some(cells) = &mut self.cells {
+            cells.number(value);
+        }
+    }
+
+    fn token(&mut self, value: &str) {
+        self.csv.token(value);
+        if let Some(cells) = &mut self.cells {
+            cells.token(value);
+        }
+    }
+
+    fn end_row(&mut self) {
+        self.csv.end_row();
+        if let Some(cells) = &mut self.cells {
+            cells.end_row();
+        }
+    }
+}
+
+/// Renders a report written whole: its header, then what `render` writes. Its
+/// rows stay in memory, like the records they are rendered from.
+pub fn whole_report(
+    file: &'static str,
+    header: &[&str],
+    formats: Formats,
+    render: impl FnOnce(&mut ReportRows<'_>),
+) -> io::Result<WholeReport> {
+    let mut rows = ReportRows::new(Vec::new(), formats, None);
+    rows.start_report(formats.csv, header);
+    render(&mut rows);
+    Ok(WholeReport {
+        file,
+        rows: rows.finish()?,
+    })
+}
+
+/// The header rows of the streamed reports (after the style's preamble), and
+/// the record's header.
+pub fn streamed_headers(formats: Formats) -> io::Result<StreamedRows> {
+    let mut rendered = StreamedRows {
+        record: Part::in_memory(record::header(&record::registry_codes())),
+        ..StreamedRows::default()
+    };
+    for (slot, header) in rendered.reports.iter_mut().zip(STREAMED_HEADERS) {
+        let mut rows = ReportRows::new(Vec::new(), formats, None);
+        rows.start_report(formats.csv, header);
+        *slot = rows.finish()?;
+    }
+    Ok(rendered)
+}
+
+/// A batch's part of the comparison with the previous set: the previous set's
+/// customers that sort among the batch's.
+#[derive(Clone, Copy)]
+pub struct BatchChanges<'a> {
+    pub comparison: &'a Comparison,
+    pub previous: &'a [u8],
+}
+
+/// One batch's rendered rows, with what its record holds and the changes counted.
+pub struct StreamedBatch {
+    pub rows: StreamedRows,
+    pub record: record::Counts,
+    pub changes: ChangeCounts,
+}
+
+/// Renders the streamed reports' rows of `customers` (with their decisions, in
+/// report order), their record entries and, given the previous set's customers
+/// among them, their changes. `buffers` (emptied, in [`STREAMED_FILES`] order)
+/// are written into, so that a caller can reuse their memory; rows past a limit
+/// spill to unnamed files in `spill_dir`.
+pub fn streamed_rows(
+    input: ReportInput<'_>,
+    customers: &[CustomerIdx],
+    decisions: &[CustomerDecisions],
+    buffers: [Vec<u8>; STREAMED_COUNT],
+    formats: Formats,
+    changes: Option<BatchChanges<'_>>,
+    spill_dir: &Path,
+) -> io::Result<StreamedBatch> {
+    let [
+        eligible,
+        blocked,
+        reassignments,
+        overview_rows,
+        changed,
+        mut entries,
+    ] = buffers;
+    let [eligible, blocked, reassignments, overview_rows, changed] =
+        [eligible, blocked, reassignments, overview_rows, changed]
+            .map(|buffer| ReportRows::new(buffer, formats, Some(spill_dir)));
+    let (mut eligible, mut blocked, mut reassignments, mut overview_rows, mut changed) =
+        (eligible, blocked, reassignments, overview_rows, changed);
+    entries.clear();
+    let mut counts = record::Counts::default();
+    let mut scratch = String::new();
+    for (&customer, decisions) in customers.iter().zip(decisions) {
+        let cx = input.context(customer, decisions);
+        let mut sinks = DecisionSinks {
+            eligible: &mut eligible,
+            blocked: &mut blocked,
+            reassignments: &mut reassignments,
+        };
+        render_customer(&cx, input.texts, decisions, &mut sinks, &mut scratch);
+        overview::render_customer(
+            &mut overview_rows,
+            input.catalog,
+            cx.customer,
+            decisions,
+            &mut scratch,
+        );
+        record::encode_customer(
+            &mut entries,
+            &cx.customer,
+            decisions,
+            input.catalog,
+            &mut counts,
+        );
+    }
+    let mut change_counts = ChangeCounts::default();
+    if let Some(batch) = changes {
+        batch
+            .comparison
+            .compare(batch.previous, &entries, &mut changed, &mut change_counts);
+    }
+    Ok(StreamedBatch {
+        rows: StreamedRows {
+            reports: [
+                eligible.finish()?,
+                blocked.finish()?,
+                reassignments.finish()?,
+                overview_rows.finish()?,
+                changed.finish()?,
+            ],
+            record: Part::in_memory(entries),
+        },
+        record: counts,
+        changes: change_counts,
+    })
+}

@@ -1,0 +1,522 @@
+//! German (`--lang de`): the words a German partner's account manager uses —
+//! Abonnement, Upgrade, delegierte Administratorrechte, GDAP-Rolle.
+
+mod explain;
+mod workbook;
+
+use std::fmt::Write;
+
+pub use workbook::WORKBOOK;
+
+use super::services::push_services;
+use super::{
+    Context, LIST_CAP, Lang, RunLine, Texts, capitalized, grouped, push_all, push_capped,
+    push_joined,
+};
+use crate::catalog::{OfferIdx, RoleIdx, ServiceSet};
+use crate::decision::{
+    ActionKind, ActionTally, Failure, ReassignmentFinding, ReassignmentReason, Subject, UpgradeType,
+};
+use crate::model::{Channel, Relationship, RelationshipStatus, SubscriptionStatus};
+use crate::rules::{role_for_right, roles_for_services};
+
+/// The German texts.
+pub struct German;
+
+impl Texts for German {
+    fn blocked_details(
+        &self,
+        out: &mut String,
+        cx: &Context<'_>,
+        failures: &[Failure],
+        target: OfferIdx,
+    ) {
+        push_joined(out, failures, " | ", |out, failure| {
+            Sentences::capped(cx).failure(out, failure, target)
+        });
+    }
+
+    fn reassignment_details(
+        &self,
+        out: &mut String,
+        cx: &Context<'_>,
+        finding: &ReassignmentFinding,
+        source: OfferIdx,
+        target: OfferIdx,
+    ) {
+        Sentences::capped(cx).reassignment(out, finding, source, target);
+    }
+
+    fn action_details(&self, out: &mut String, cx: &Context<'_>, tally: &ActionTally) {
+        Sentences::capped(cx).action(out, tally);
+    }
+
+    fn run_line(&self, line: &RunLine) -> String {
+        let head = format!("Eingabe {}, Stichtag {}: ", line.input, line.as_of);
+        let body = match &line.counts {
+            Some(counts) => {
+                let rejected = match counts.rejected_rows {
+                    0 => String::new(),
+                    n => format!("; {n} abgelehnte Zeilen in rejects.csv"),
+                };
+                format!(
+                    "{} Abonnements, {} geprüft: {} Upgrade möglich, {} blockiert, {} ohne Upgrade-Pfad; \
+                     {} Upgrade-Paare möglich, {} blockiert; {} Lizenzzuweisungen{rejected}; Berichte in {}",
+                    counts.subscriptions,
+                    counts.evaluated,
+                    counts.eligible,
+                    counts.blocked,
+                    counts.not_upgradable,
+                    counts.eligible_pairs,
+                    counts.blocked_pairs,
+                    counts.reassignments,
+                    line.out,
+                )
+            }
+            None => format!("fehlgeschlagen, nichts geschrieben nach {}", line.out),
+        };
+        let seconds = format!("{:.2}", line.seconds).replace('.', ",");
+        format!("{head}{body} ({seconds} s); Exit-Code {}", line.exit_code)
+    }
+
+    fn rejected_warning(&self, rejected_rows: u64) -> String {
+        format!("Warnung: {rejected_rows} Eingabezeilen abgelehnt; siehe rejects.csv")
+    }
+}
+
+/// The German sentences about one customer.
+struct Sentences<'a> {
+    cx: &'a Context<'a>,
+    /// Items a list shows before "… und N weitere".
+    cap: usize,
+}
+
+impl<'a> Sentences<'a> {
+    fn capped(cx: &'a Context<'a>) -> Sentences<'a> {
+        Sentences { cx, cap: LIST_CAP }
+    }
+
+    fn whole(cx: &'a Context<'a>) -> Sentences<'a> {
+        Sentences {
+            cx,
+            cap: usize::MAX,
+        }
+    }
+
+    /// `; … und 1.995 weitere <what>`.
+    fn more(out: &mut String, rest: usize, what: &str) {
+        push_all(out, ["; … und ", &grouped(rest, '.'), " weitere ", what]);
+    }
+}
+
+impl<'a> std::ops::Deref for Sentences<'a> {
+    type Target = Context<'a>;
+
+    fn deref(&self) -> &Context<'a> {
+        self.cx
+    }
+}
+
+impl Sentences<'_> {
+    fn services(&self, out: &mut String, set: &ServiceSet) {
+        push_services(out, Lang::De, self.catalog.vocabulary(), set);
+    }
+
+    /// `GDAP-Rolle X` or `GDAP-Rollen X, Y`.
+    fn roles(&self, out: &mut String, roles: &[RoleIdx]) {
+        out.push_str(if roles.len() == 1 {
+            "GDAP-Rolle "
+        } else {
+            "GDAP-Rollen "
+        });
+        self.role_names(out, roles);
+    }
+
+    fn role_names(&self, out: &mut String, roles: &[RoleIdx]) {
+        push_joined(out, roles, ", ", |out, &role| {
+            out.push_str(&self.catalog.role(role).name)
+        });
+    }
+
+    /// An offer with Microsoft's current name beside it when that differs.
+    fn offer_name(&self, out: &mut String, offer: OfferIdx) {
+        out.push_str(&self.catalog.offer(offer).name);
+        if let Some(name) = self.catalog.microsoft_name(offer) {
+            push_all(out, [" (", name, ")"]);
+        }
+    }
+
+    /// `SUB-1 (Power BI Pro, aktiv, von einem anderen Partner verkauft)`.
+    fn subscription(&self, out: &mut String, position: usize) {
+        let s = &self.customer.subscriptions[position];
+        push_all(out, [&s.id, " ("]);
+        match s.offer {
+            Some(offer) => out.push_str(&self.catalog.offer(offer).name),
+            None => out.push_str(&s.offer_text),
+        }
+        push_all(
+            out,
+            [
+                ", ",
+                subscription_status(s.status),
+                ", ",
+                channel(s.channel),
+                ")",
+            ],
+        );
+    }
+
+    fn failure(&self, out: &mut String, failure: &Failure, target: OfferIdx) {
+        match failure {
+            Failure::StatusNotActive(status) => push_all(
+                out,
+                [
+                    "Das Abonnement ist ",
+                    subscription_status(*status),
+                    "; nur ein aktives Abonnement kann ein Upgrade erhalten. Partner: im Partner Center reaktivieren",
+                ],
+            ),
+            Failure::NotProvisioned => out.push_str(
+                "Das Abonnement wird noch bereitgestellt (ausstehend); warten, bis Partner Center es als aktiv zeigt",
+            ),
+            Failure::NoActiveAdminRelationship => {
+                self.no_active_relationship(out);
+                out.push_str(". Partner: eine GDAP-Beziehung anfordern, die der globale Administrator des Kunden genehmigt");
+            }
+            Failure::MissingAdminServices {
+                missing,
+                missing_right,
+            } => {
+                if !missing.is_empty() {
+                    out.push_str("Die aktiven GDAP-Beziehungen (");
+                    self.active_relationships(out);
+                    out.push_str(") decken ");
+                    self.services(out, missing);
+                    out.push_str(" nicht ab, die ");
+                    self.offer_name(out, target);
+                    out.push_str(" benötigt");
+                    let roles = roles_for_services(self.catalog, missing);
+                    if !roles.is_empty() {
+                        out.push_str(". Partner: ");
+                        self.roles(out, &roles);
+                        out.push_str(" anfordern");
+                    }
+                }
+                if let Some(upgrade_type) = missing_right {
+                    if !missing.is_empty() {
+                        out.push_str(". ");
+                    }
+                    out.push_str(match upgrade_type {
+                        UpgradeType::UpgradeOnly => "Keine aktive GDAP-Rolle erlaubt ein Upgrade",
+                        UpgradeType::UpgradeWithLicenseTransfer => {
+                            "Keine aktive GDAP-Rolle erlaubt ein Upgrade mit Lizenzübertragung"
+                        }
+                    });
+                    if let Some(role) = role_for_right(self.catalog, *upgrade_type) {
+                        push_all(
+                            out,
+                            [
+                                ". Partner: GDAP-Rolle ",
+                                &self.catalog.role(role).name,
+                                " anfordern",
+                            ],
+                        );
+                    }
+                }
+            }
+            Failure::TargetAlreadyOwned { held } => {
+                out.push_str("Der Kunde besitzt bereits ");
+                self.offer_name(out, target);
+                out.push_str(": ");
+                push_capped(
+                    out,
+                    self.evidence.held(*held),
+                    "; ",
+                    self.cap,
+                    |out, &position| self.subscription(out, position),
+                    |out, rest| Self::more(out, rest, "Abonnements"),
+                );
+            }
+            Failure::ConflictingServices { conflicts } => {
+                out.push_str("Dienste, die ");
+                self.offer_name(out, target);
+                out.push_str(" hinzufügen würde, sind bereits vorhanden: ");
+                push_capped(
+                    out,
+                    self.evidence.conflicts(*conflicts),
+                    "; ",
+                    self.cap,
+                    |out, conflict| {
+                        self.subscription(out, conflict.subscription);
+                        out.push_str(" enthält ");
+                        self.services(out, &conflict.services);
+                    },
+                    |out, rest| Self::more(out, rest, "Abonnements"),
+                );
+            }
+            Failure::QuantityExceedsLimit { quantity, limit } => {
+                let _ = write!(
+                    out,
+                    "{quantity} Lizenzen überschreiten die Obergrenze von {limit} Lizenzen für "
+                );
+                self.offer_name(out, target);
+                let _ = write!(out, ". Partner: auf {limit} Lizenzen reduzieren");
+            }
+        }
+    }
+
+    /// `Keine GDAP-Beziehung (delegierte Administratorrechte) ist am 2026-11-24 aktiv (…)`.
+    fn no_active_relationship(&self, out: &mut String) {
+        let _ = write!(
+            out,
+            "Keine GDAP-Beziehung (delegierte Administratorrechte) ist am {} aktiv (",
+            self.as_of
+        );
+        if self.customer.relationships.is_empty() {
+            out.push_str("keine vorhanden");
+        }
+        push_capped(
+            out,
+            self.customer.relationships,
+            "; ",
+            self.cap,
+            |out, r| self.inactive_relationship(out, r),
+            |out, rest| Self::more(out, rest, "Beziehungen"),
+        );
+        out.push(')');
+    }
+
+    fn active_relationships(&self, out: &mut String) {
+        let active: Vec<&Relationship> = self
+            .customer
+            .relationships
+            .iter()
+            .filter(|r| r.is_active_on(self.as_of))
+            .collect();
+        push_capped(
+            out,
+            &active,
+            ", ",
+            self.cap,
+            |out, r| relationship_name(out, r),
+            |out, rest| Self::more(out, rest, "Beziehungen"),
+        );
+    }
+
+    /// `GDAP-7 abgelaufen`, `GDAP-8 "Standard" endete am 2025-06-30`, `GDAP-9 beginnt am 2027-01-01`.
+    fn inactive_relationship(&self, out: &mut String, relationship: &Relationship) {
+        relationship_name(out, relationship);
+        let _ = match (relationship.start, relationship.end) {
+            _ if !relationship.status.grants_access() => {
+                write!(out, " {}", relationship_status(relationship.status))
+            }
+            (Some(start), _) if start > self.as_of => write!(out, " beginnt am {start}"),
+            (_, Some(end)) if end < self.as_of => write!(out, " endete am {end}"),
+            _ => write!(out, " {}", relationship_status(relationship.status)),
+        };
+    }
+
+    fn reassignment(
+        &self,
+        out: &mut String,
+        finding: &ReassignmentFinding,
+        source: OfferIdx,
+        target: OfferIdx,
+    ) {
+        let one = finding.services.len() == 1;
+        match finding.reason {
+            ReassignmentReason::DisabledServicesReset => {
+                self.services(out, &finding.services);
+                out.push_str(if one { " ist" } else { " sind" });
+                out.push_str(" in der Lizenz ");
+                self.offer_name(out, source);
+                out.push_str(" des Benutzers ausgeschaltet; das Upgrade auf ");
+                self.offer_name(out, target);
+                out.push_str(if one {
+                    " schaltet diesen Dienst ein. Administrator: nach dem Upgrade wieder ausschalten"
+                } else {
+                    " schaltet diese Dienste ein. Administrator: nach dem Upgrade wieder ausschalten"
+                });
+            }
+            ReassignmentReason::ServicesDropped => {
+                self.services(out, &finding.services);
+                out.push_str(if one { " wird" } else { " werden" });
+                out.push_str(" mit ");
+                self.offer_name(out, source);
+                out.push_str(" genutzt, ist aber nicht Teil von ");
+                self.offer_name(out, target);
+                out.push_str("; der Benutzer verliert den Zugriff, wenn der Administrator keine Lizenz zuweist, die ");
+                out.push_str(if one {
+                    "diesen Dienst"
+                } else {
+                    "diese Dienste"
+                });
+                out.push_str(" enthält");
+            }
+            ReassignmentReason::ConflictingLicense => {
+                out.push_str("Der Benutzer hat außerdem ");
+                push_joined(out, &finding.conflicting_offers, ", ", |out, &offer| {
+                    self.offer_name(out, offer)
+                });
+                out.push_str(", das bereits ");
+                self.services(out, &finding.services);
+                out.push_str(" enthält, die ");
+                self.offer_name(out, target);
+                out.push_str(
+                    " hinzufügt. Administrator: die doppelte Lizenz nach dem Upgrade entfernen",
+                );
+            }
+        }
+    }
+
+    fn action(&self, out: &mut String, tally: &ActionTally) {
+        let position = match tally.action.subject {
+            Subject::Subscription(position) => Some(position),
+            Subject::Customer => None,
+        };
+        let subscription = position.map(|p| &self.customer.subscriptions[p]);
+        match (tally.action.kind, position, subscription) {
+            (ActionKind::ReactivateSubscription, Some(p), Some(s)) => {
+                out.push_str("Partner: Abonnement ");
+                self.subscription(out, p);
+                push_all(
+                    out,
+                    [
+                        " im Partner Center reaktivieren; es ist ",
+                        subscription_status(s.status),
+                        ", und nur ein aktives Abonnement kann ein Upgrade erhalten",
+                    ],
+                );
+            }
+            (ActionKind::AwaitProvisioning, Some(p), _) => {
+                out.push_str("Warten, bis das Abonnement ");
+                self.subscription(out, p);
+                out.push_str(" bereitgestellt ist (Partner Center zeigt es als aktiv), dann das Upgrade bestellen; bleibt es ausstehend, Partner: eine Supportanfrage im Partner Center stellen");
+            }
+            (ActionKind::EstablishAdminRelationship, _, _) => {
+                let mut sentence = String::new();
+                self.no_active_relationship(&mut sentence);
+                capitalized(out, &sentence);
+                out.push_str(". Partner: eine GDAP-Beziehung für ");
+                self.services(out, &tally.services);
+                out.push_str(" anfordern");
+                let roles = roles_for_services(self.catalog, &tally.services);
+                if !roles.is_empty() {
+                    out.push_str(" (");
+                    self.roles(out, &roles);
+                    out.push(')');
+                }
+                out.push_str("; der globale Administrator des Kunden muss sie genehmigen");
+            }
+            (ActionKind::ExtendAdminRelationship, _, _) => {
+                out.push_str("Die aktiven GDAP-Beziehungen (");
+                self.active_relationships(out);
+                out.push(')');
+                if tally.services.is_empty() {
+                    out.push_str(" erlauben das Upgrade nicht");
+                } else {
+                    out.push_str(" decken ");
+                    self.services(out, &tally.services);
+                    out.push_str(" nicht ab");
+                }
+                let roles = roles_for_services(self.catalog, &tally.services);
+                let right = tally
+                    .missing_right
+                    .and_then(|upgrade_type| role_for_right(self.catalog, upgrade_type));
+                if roles.is_empty() && right.is_none() {
+                    out.push_str(". Partner: eine Beziehung um diese Dienste erweitern");
+                } else {
+                    out.push_str(". Partner: ");
+                    let mut all = roles;
+                    all.extend(right);
+                    self.roles(out, &all);
+                    out.push_str(" hinzufügen");
+                }
+                out.push_str(" (der globale Administrator des Kunden muss zustimmen)");
+            }
+            (ActionKind::CancelSubscription, Some(p), Some(s)) => {
+                out.push_str(match s.channel {
+                    Channel::ThisPartner => "Partner: Abonnement ",
+                    Channel::OtherPartner => {
+                        "Kunde: den Partner, der es verkauft hat, bitten, das Abonnement "
+                    }
+                    Channel::Direct => "Kunde: im Microsoft 365 Admin Center das Abonnement ",
+                });
+                self.subscription(out, p);
+                out.push_str(match s.channel {
+                    Channel::ThisPartner => " im Partner Center kündigen",
+                    Channel::OtherPartner => " zu kündigen",
+                    Channel::Direct => " kündigen",
+                });
+                out.push_str(
+                    "; es enthält bereits das Zielangebot oder Dienste, die das Upgrade hinzufügen würde",
+                );
+            }
+            (ActionKind::ReduceQuantity, Some(p), Some(s)) => {
+                let (low, high) = tally.limits.unwrap_or((s.quantity, s.quantity));
+                out.push_str("Partner: Abonnement ");
+                self.subscription(out, p);
+                let _ = if low == high {
+                    write!(
+                        out,
+                        " von {} auf {low} Lizenzen reduzieren (die Obergrenze des Zielangebots)",
+                        s.quantity
+                    )
+                } else {
+                    write!(
+                        out,
+                        " von {} auf höchstens {low} Lizenzen reduzieren ({high} genügen nur für manche Zielangebote)",
+                        s.quantity
+                    )
+                };
+            }
+            _ => {}
+        }
+    }
+}
+
+fn subscription_status(status: SubscriptionStatus) -> &'static str {
+    match status {
+        SubscriptionStatus::Active => "aktiv",
+        SubscriptionStatus::Pending => "ausstehend",
+        SubscriptionStatus::Suspended => "angehalten",
+        SubscriptionStatus::Disabled => "deaktiviert",
+        SubscriptionStatus::Expired => "abgelaufen",
+        SubscriptionStatus::Deleted => "gelöscht",
+        SubscriptionStatus::Cancelled => "gekündigt",
+    }
+}
+
+fn relationship_status(status: RelationshipStatus) -> &'static str {
+    match status {
+        RelationshipStatus::Active => "aktiv",
+        RelationshipStatus::Expiring => "läuft bald ab",
+        RelationshipStatus::ApprovalPending => "wartet auf Genehmigung",
+        RelationshipStatus::Approved => "genehmigt",
+        RelationshipStatus::Activating => "wird aktiviert",
+        RelationshipStatus::Created => "erstellt",
+        RelationshipStatus::Expired => "abgelaufen",
+        RelationshipStatus::Terminated => "beendet",
+        RelationshipStatus::Terminating => "wird beendet",
+        RelationshipStatus::TerminationRequested => "Beendigung angefordert",
+    }
+}
+
+fn channel(channel: Channel) -> &'static str {
+    match channel {
+        Channel::ThisPartner => "von uns verkauft",
+        Channel::OtherPartner => "von einem anderen Partner verkauft",
+        Channel::Direct => "direkt bei Microsoft gekauft",
+    }
+}
+
+/// `GDAP-7 "Standardzugriff"`; the display name alone when there is no id.
+fn relationship_name(out: &mut String, relationship: &Relationship) {
+    let (id, name) = (&*relationship.id, &*relationship.display_name);
+    match (id.is_empty(), name.is_empty() || name == id) {
+        (true, true) => out.push_str("eine Beziehung ohne ID"),
+        (true, false) => push_all(out, ["„", name, "“"]),
+        (false, true) => out.push_str(id),
+        (false, false) => push_all(out, [id, " „", name, "“"]),
+    }
+}
