@@ -124,13 +124,15 @@ pub(super) const UNKNOWN_SUB_OFFERS: [&str; 7] = [
 ];
 pub(super) const UNKNOWN_SUB_WEIGHTS: [u32; 7] = [40, 15, 10, 10, 10, 8, 7];
 
-/// License offers the catalog does not know (free and trial SKUs, other products);
-/// all distinct.
+/// License offers that are no upgrade offer: free and trial products the v2
+/// catalog knows from Microsoft's product list, and names it does not know; each
+/// a distinct entry (two spellings of one product would make a user's two
+/// licenses duplicates).
 pub(super) const UNKNOWN_LICENSE_OFFERS: [&str; 8] = [
     "FLOW_FREE",
-    "Microsoft Power Automate Free",
+    "WINDOWS_STORE",
     "TEAMS_EXPLORATORY",
-    "Microsoft Teams Exploratory",
+    "Contoso Legacy Suite",
     "POWER_BI_STANDARD",
     "VISIOCLIENT",
     "PROJECTPROFESSIONAL",

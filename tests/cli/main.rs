@@ -13,6 +13,7 @@ mod echoed_values;
 mod errors;
 mod exit_codes;
 mod explain;
+mod generate;
 mod german;
 mod golden;
 mod graph_json;
