@@ -17,14 +17,14 @@ use crate::config::Config;
 use crate::decision::CustomerDecisions;
 use crate::engine;
 use crate::model::{CustomerIdx, Dataset};
-use crate::output::actions::{self, ACTIONS_HEADER, ActionRow};
+use crate::output::actions::{ActionsReport, BatchActions};
 use crate::output::changes::{self, Baseline, ChangeCounts, Comparison, Record, record};
 use crate::output::rejects::{self, REJECTS_HEADER};
 use crate::output::render::{BatchChanges, STREAMED_COUNT, StreamedBatch, streamed_rows};
 use crate::output::set::{self, OutLock, Recovered};
 use crate::output::{
-    ACTIONS_FILE, FilterSummary, Formats, OutcomeCounts, REJECTS_FILE, ReportError, ReportInput,
-    ReportWriter, StreamedRows, Summary, SummaryInput, WORKBOOK_FILE,
+    FilterSummary, Formats, OutcomeCounts, REJECTS_FILE, ReportError, ReportInput, ReportWriter,
+    StreamedRows, Summary, SummaryInput, WORKBOOK_FILE,
 };
 use crate::progress::Progress;
 use crate::sys::release_free_memory;
@@ -155,7 +155,7 @@ impl BaselineReading {
 struct Batch {
     counts: OutcomeCounts,
     streamed: StreamedBatch,
-    actions: Vec<ActionRow>,
+    actions: BatchActions,
 }
 
 /// What a run writes its reports with.
@@ -244,7 +244,7 @@ fn write_reports(
     let mut outcomes = OutcomeCounts::default();
     let mut record_counts = record::Counts::default();
     let mut change_counts = ChangeCounts::default();
-    let mut action_rows = Vec::new();
+    let mut actions = ActionsReport::default();
     let window_batches = CUSTOMERS_PER_WINDOW / CUSTOMERS_PER_BATCH;
     for (window, window_ranges) in batches
         .chunks(window_batches)
@@ -279,7 +279,7 @@ fn write_reports(
             outcomes.merge(&batch.counts);
             record_counts.merge(&batch.streamed.record);
             change_counts.merge(&batch.streamed.changes);
-            action_rows.extend(batch.actions);
+            actions.push(batch.actions);
             writer.write_rows(batch.streamed.rows)?;
         }
         bar.inc(window.iter().map(|batch| batch.len() as u64).sum());
@@ -287,7 +287,6 @@ fn write_reports(
     writer.write_rows(StreamedRows::record_end(&record_counts))?;
     bar.finish_and_clear();
     drop(baseline.set);
-    actions::sort(&mut action_rows);
 
     let mut summary = Summary::compute(&SummaryInput {
         started_at: run.started_at.clone(),
@@ -310,9 +309,7 @@ fn write_reports(
     let rejects = writer.render_whole(REJECTS_FILE, &REJECTS_HEADER, |rows| {
         rejects::render(rows, loaded.rejected.kept());
     })?;
-    let actions = writer.render_whole(ACTIONS_FILE, &ACTIONS_HEADER, |rows| {
-        actions::render(rows, &action_rows);
-    })?;
+    let actions = actions.finish(formats);
     // Without --xlsx, an earlier run's workbook would describe another set.
     let absent: &[&str] = if formats.workbook {
         &[]
@@ -368,13 +365,12 @@ fn emit_batch(
     let mut counts = OutcomeCounts::default();
     counts.add(&decisions);
     counts.add_unknown_license_rows(input.dataset, customers);
-    let actions = customers
-        .iter()
-        .zip(&decisions)
-        .flat_map(|(&customer, decisions)| {
-            actions::customer_rows(&input.context(customer, decisions), input.texts, decisions)
-        })
-        .collect();
+    let mut actions = BatchActions::new(formats);
+    let mut details = String::new();
+    for (&customer, decisions) in customers.iter().zip(&decisions) {
+        let cx = input.context(customer, decisions);
+        actions.add_customer(&cx, input.texts, decisions, &mut details);
+    }
     let streamed = streamed_rows(
         input, customers, &decisions, buffers, formats, changes, spill_dir,
     )?;

@@ -12,8 +12,10 @@ pub mod workbook;
 
 use chrono::NaiveDate;
 
-use crate::catalog::{Catalog, OfferIdx};
-use crate::decision::{ActionTally, Evidence, Failure, PairDecision, ReassignmentFinding};
+use crate::catalog::{Catalog, OfferIdx, ServiceSet};
+use crate::decision::{
+    ActionTally, Conflict, Evidence, Failure, PairDecision, ReassignmentFinding,
+};
 use crate::model::{CustomerView, Relationship};
 
 pub use de::German;
@@ -124,6 +126,13 @@ pub(crate) fn push_all<const N: usize>(out: &mut String, parts: [&str; N]) {
     for part in parts {
         out.push_str(part);
     }
+}
+
+/// Every service the conflicting subscriptions hold (that the target would add).
+pub(crate) fn held_services(conflicts: &[Conflict]) -> ServiceSet {
+    conflicts.iter().fold(ServiceSet::EMPTY, |held, conflict| {
+        held.union(&conflict.services)
+    })
 }
 
 /// Appends `sentence` with its first letter upper-cased.

@@ -10,8 +10,8 @@ pub use workbook::WORKBOOK;
 
 use super::services::push_services;
 use super::{
-    Context, LIST_CAP, Lang, RunLine, Texts, capitalized, grouped, push_all, push_capped,
-    push_joined,
+    Context, LIST_CAP, Lang, RunLine, Texts, capitalized, grouped, held_services, push_all,
+    push_capped, push_joined,
 };
 use crate::catalog::{OfferIdx, RoleIdx, ServiceSet};
 use crate::decision::{
@@ -168,12 +168,15 @@ impl Sentences<'_> {
 
     fn failure(&self, out: &mut String, failure: &Failure, target: OfferIdx) {
         match failure {
+            Failure::StatusNotActive(SubscriptionStatus::Suspended) => out.push_str(
+                "Das Abonnement ist angehalten; nur ein aktives Abonnement kann ein Upgrade erhalten. Partner: im Partner Center reaktivieren",
+            ),
             Failure::StatusNotActive(status) => push_all(
                 out,
                 [
                     "Das Abonnement ist ",
                     subscription_status(*status),
-                    "; nur ein aktives Abonnement kann ein Upgrade erhalten. Partner: im Partner Center reaktivieren",
+                    " und lässt sich nicht wiederherstellen, also auch nicht upgraden",
                 ],
             ),
             Failure::NotProvisioned => out.push_str(
@@ -194,13 +197,8 @@ impl Sentences<'_> {
                     self.services(out, missing);
                     out.push_str(" nicht ab, die ");
                     self.offer_name(out, target);
-                    out.push_str(" benötigt");
-                    let roles = roles_for_services(self.catalog, missing);
-                    if !roles.is_empty() {
-                        out.push_str(". Partner: ");
-                        self.roles(out, &roles);
-                        out.push_str(" anfordern");
-                    }
+                    out.push_str(" benötigt. Partner: ");
+                    self.request_roles(out, &roles_for_services(self.catalog, missing));
                 }
                 if let Some(upgrade_type) = missing_right {
                     if !missing.is_empty() {
@@ -213,14 +211,8 @@ impl Sentences<'_> {
                         }
                     });
                     if let Some(role) = role_for_right(self.catalog, *upgrade_type) {
-                        push_all(
-                            out,
-                            [
-                                ". Partner: GDAP-Rolle ",
-                                &self.catalog.role(role).name,
-                                " anfordern",
-                            ],
-                        );
+                        out.push_str(". Partner: ");
+                        self.request_roles(out, &[role]);
                     }
                 }
             }
@@ -238,21 +230,20 @@ impl Sentences<'_> {
                 );
             }
             Failure::ConflictingServices { conflicts } => {
+                let conflicts = self.evidence.conflicts(*conflicts);
                 out.push_str("Dienste, die ");
                 self.offer_name(out, target);
-                out.push_str(" hinzufügen würde, sind bereits vorhanden: ");
+                out.push_str(" hinzufügen würde, sind bereits vorhanden in ");
                 push_capped(
                     out,
-                    self.evidence.conflicts(*conflicts),
+                    conflicts,
                     "; ",
                     self.cap,
-                    |out, conflict| {
-                        self.subscription(out, conflict.subscription);
-                        out.push_str(" enthält ");
-                        self.services(out, &conflict.services);
-                    },
+                    |out, conflict| self.subscription(out, conflict.subscription),
                     |out, rest| Self::more(out, rest, "Abonnements"),
                 );
+                out.push_str(": ");
+                self.services(out, &held_services(conflicts));
             }
             Failure::QuantityExceedsLimit { quantity, limit } => {
                 let _ = write!(
@@ -261,6 +252,31 @@ impl Sentences<'_> {
                 );
                 self.offer_name(out, target);
                 let _ = write!(out, ". Partner: auf {limit} Lizenzen reduzieren");
+            }
+        }
+    }
+
+    /// What the partner requests: a new relationship for role-based ones (their
+    /// roles cannot change once active), else the relationship extended.
+    fn request_roles(&self, out: &mut String, roles: &[RoleIdx]) {
+        let role_based = self
+            .customer
+            .relationships
+            .iter()
+            .any(|r| r.is_active_on(self.as_of) && r.services.is_none());
+        if role_based && !roles.is_empty() {
+            out.push_str("eine neue GDAP-Beziehung mit ");
+            out.push_str(if roles.len() == 1 { "der " } else { "den " });
+            self.roles(out, roles);
+            out.push_str(
+                " anfordern (die Rollen einer aktiven Beziehung lassen sich nicht ändern)",
+            );
+        } else {
+            out.push_str("die Beziehung um diese Dienste erweitern");
+            if !roles.is_empty() {
+                out.push_str(" (");
+                self.roles(out, roles);
+                out.push(')');
             }
         }
     }
@@ -419,20 +435,15 @@ impl Sentences<'_> {
                     self.services(out, &tally.services);
                     out.push_str(" nicht ab");
                 }
-                let roles = roles_for_services(self.catalog, &tally.services);
-                let right = tally
-                    .missing_right
-                    .and_then(|upgrade_type| role_for_right(self.catalog, upgrade_type));
-                if roles.is_empty() && right.is_none() {
-                    out.push_str(". Partner: eine Beziehung um diese Dienste erweitern");
-                } else {
-                    out.push_str(". Partner: ");
-                    let mut all = roles;
-                    all.extend(right);
-                    self.roles(out, &all);
-                    out.push_str(" hinzufügen");
-                }
-                out.push_str(" (der globale Administrator des Kunden muss zustimmen)");
+                let mut roles = roles_for_services(self.catalog, &tally.services);
+                roles.extend(
+                    tally
+                        .missing_right
+                        .and_then(|upgrade_type| role_for_right(self.catalog, upgrade_type)),
+                );
+                out.push_str(". Partner: ");
+                self.request_roles(out, &roles);
+                out.push_str("; der globale Administrator des Kunden muss zustimmen");
             }
             (ActionKind::CancelSubscription, Some(p), Some(s)) => {
                 out.push_str(match s.channel {

@@ -9,14 +9,14 @@ pub use workbook::WORKBOOK;
 
 use super::services::push_services;
 use super::{
-    Context, LIST_CAP, Lang, RunLine, Texts, capitalized, grouped, push_all, push_capped,
-    push_joined,
+    Context, LIST_CAP, Lang, RunLine, Texts, capitalized, grouped, held_services, push_all,
+    push_capped, push_joined,
 };
 use crate::catalog::{OfferIdx, RoleIdx, ServiceSet};
 use crate::decision::{
     ActionKind, ActionTally, Failure, ReassignmentFinding, ReassignmentReason, Subject, UpgradeType,
 };
-use crate::model::{Channel, KnownValues, Relationship};
+use crate::model::{Channel, KnownValues, Relationship, SubscriptionStatus};
 use crate::rules::{role_for_right, roles_for_services};
 
 /// The English texts.
@@ -168,16 +168,17 @@ impl Sentences<'_> {
 
     fn failure(&self, out: &mut String, failure: &Failure, target: OfferIdx) {
         match failure {
-            Failure::StatusNotActive(status) => {
-                push_all(
-                    out,
-                    [
-                        "the subscription is ",
-                        status.as_str(),
-                        " and only an active one can be upgraded; partner: reactivate it in Partner Center",
-                    ],
-                );
-            }
+            Failure::StatusNotActive(SubscriptionStatus::Suspended) => out.push_str(
+                "the subscription is suspended and only an active one can be upgraded; partner: reactivate it in Partner Center",
+            ),
+            Failure::StatusNotActive(status) => push_all(
+                out,
+                [
+                    "the subscription is ",
+                    status.as_str(),
+                    " and cannot be brought back, so it cannot be upgraded",
+                ],
+            ),
             Failure::NotProvisioned => out.push_str(
                 "the subscription is still being provisioned (pending); wait until Partner Center shows it active",
             ),
@@ -196,11 +197,8 @@ impl Sentences<'_> {
                     self.services(out, missing);
                     out.push_str(", needed by ");
                     self.offer_name(out, target);
-                    let roles = roles_for_services(self.catalog, missing);
-                    if !roles.is_empty() {
-                        out.push_str("; partner: request the GDAP ");
-                        self.roles(out, &roles);
-                    }
+                    out.push_str("; partner: ");
+                    self.request_roles(out, &roles_for_services(self.catalog, missing));
                 }
                 if let Some(upgrade_type) = missing_right {
                     if !missing.is_empty() {
@@ -213,7 +211,8 @@ impl Sentences<'_> {
                         }
                     });
                     if let Some(role) = role_for_right(self.catalog, *upgrade_type) {
-                        push_all(out, ["; partner: request the role ", &self.catalog.role(role).name]);
+                        out.push_str("; partner: ");
+                        self.request_roles(out, &[role]);
                     }
                 }
             }
@@ -234,24 +233,45 @@ impl Sentences<'_> {
                 let conflicts = self.evidence.conflicts(*conflicts);
                 out.push_str("services that ");
                 self.offer_name(out, target);
-                out.push_str(" would add are already held: ");
+                out.push_str(" would add are already held by ");
                 push_capped(
                     out,
                     conflicts,
                     "; ",
                     self.cap,
-                    |out, conflict| {
-                        self.subscription(out, conflict.subscription);
-                        out.push_str(" provides ");
-                        self.services(out, &conflict.services);
-                    },
+                    |out, conflict| self.subscription(out, conflict.subscription),
                     |out, rest| Self::more(out, rest, "subscriptions"),
                 );
+                out.push_str(": ");
+                self.services(out, &held_services(conflicts));
             }
             Failure::QuantityExceedsLimit { quantity, limit } => {
                 let _ = write!(out, "{quantity} seats exceed the {limit}-seat limit of ");
                 self.offer_name(out, target);
                 let _ = write!(out, "; partner: reduce the seats to {limit}");
+            }
+        }
+    }
+
+    /// What the partner requests for missing services or rights: a GDAP
+    /// relationship's roles cannot change once it is active, so role-based
+    /// relationships need a new one; one that names services is extended.
+    fn request_roles(&self, out: &mut String, roles: &[RoleIdx]) {
+        let role_based = self
+            .customer
+            .relationships
+            .iter()
+            .any(|r| r.is_active_on(self.as_of) && r.services.is_none());
+        if role_based && !roles.is_empty() {
+            out.push_str("request a new GDAP relationship with the ");
+            self.roles(out, roles);
+            out.push_str(" (the roles of an active one cannot change)");
+        } else {
+            out.push_str("extend the relationship to cover them");
+            if !roles.is_empty() {
+                out.push_str(" (GDAP ");
+                self.roles(out, roles);
+                out.push(')');
             }
         }
     }
@@ -413,31 +433,21 @@ impl Sentences<'_> {
                 out.push_str("The active GDAP relationships (");
                 self.active_relationships(out);
                 out.push(')');
-                if !tally.services.is_empty() {
+                if tally.services.is_empty() {
+                    out.push_str(" do not allow the upgrade");
+                } else {
                     out.push_str(" do not cover ");
                     self.services(out, &tally.services);
-                    let roles = roles_for_services(self.catalog, &tally.services);
-                    if !roles.is_empty() {
-                        out.push_str(". Partner: add the GDAP ");
-                        self.roles(out, &roles);
-                    } else {
-                        out.push_str(". Partner: extend a relationship to cover them");
-                    }
-                } else {
-                    out.push_str(" do not allow the upgrade");
                 }
-                if let Some(upgrade_type) = tally.missing_right {
-                    let role = role_for_right(self.catalog, upgrade_type);
-                    if let Some(role) = role {
-                        out.push_str(if tally.services.is_empty() {
-                            ". Partner: add the GDAP role "
-                        } else {
-                            " and the role "
-                        });
-                        out.push_str(&self.catalog.role(role).name);
-                    }
-                }
-                out.push_str(" (the customer's Global Administrator must approve)");
+                let mut roles = roles_for_services(self.catalog, &tally.services);
+                roles.extend(
+                    tally
+                        .missing_right
+                        .and_then(|upgrade_type| role_for_right(self.catalog, upgrade_type)),
+                );
+                out.push_str(". Partner: ");
+                self.request_roles(out, &roles);
+                out.push_str("; the customer's Global Administrator must approve it");
             }
             (ActionKind::CancelSubscription, Some(p), Some(s)) => {
                 out.push_str(match s.channel {
