@@ -20,7 +20,7 @@ Exit codes:
 
 const RUN_HELP: &str = "\
 Input files, all required, in --input (CSV with a header row; encoding, delimiter and the
-Partner Center / admin center header names are recognised per file, see README):
+Partner Center / admin center header names are recognised per file, see docs/input.md):
   customers.csv             customer_id, company_name [, domain, country, account_manager]
   subscriptions.csv         subscription_id, customer_id, offer, status, quantity [, channel]
   admin_relationships.csv   customer_id, status, services and/or roles (GDAP role names or ids)
@@ -265,7 +265,7 @@ pub struct RunArgs {
 
     /// How stderr lines are written: text, or one JSON object per line.
     #[arg(long, value_name = "FORMAT", default_value = "text")]
-    pub log_format: crate::cmd::log::LogFormat,
+    pub log_format: LogFormat,
 
     /// Fail (exit 65, previous reports kept) when the input holds fewer customers
     /// than N: a guard against a broken export.
@@ -292,6 +292,16 @@ pub struct RunArgs {
     /// and headings: en or de. Codes, CSV column names and input errors stay English.
     #[arg(long, value_name = "LANG", default_value = "en")]
     pub lang: crate::text::Lang,
+}
+
+/// How stderr lines are written (`--log-format`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One line of text per event.
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
 }
 
 fn parse_percent(value: &str) -> Result<f64, String> {

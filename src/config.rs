@@ -5,8 +5,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::cli::{InputArgs, RunArgs};
-use crate::cmd::log::LogFormat;
+use crate::cli::{InputArgs, LogFormat, RunArgs};
 use crate::input::{InputFormat, ReadOptions};
 use crate::model::Filter;
 use crate::output::Formats;

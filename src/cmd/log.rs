@@ -5,17 +5,8 @@
 use chrono::SecondsFormat;
 use serde_json::json;
 
+pub use crate::cli::LogFormat;
 use crate::text::{Lang, RunCounts, RunLine};
-
-/// How stderr lines are written.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum LogFormat {
-    /// One line of text per event.
-    #[default]
-    Text,
-    /// One JSON object per line.
-    Json,
-}
 
 /// How serious a line is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

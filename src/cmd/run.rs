@@ -429,6 +429,8 @@ fn free_in_background(dataset: Dataset) {
 
 /// `--min-customers` and `--max-drop`: a run whose input lost its customers (an
 /// export job that failed overnight) fails rather than replace good reports.
+/// The drop is measured against the set changes.csv compares with: `--previous`
+/// when given (a dated folder per night), else the set in `--out`.
 fn check_guard(config: &Config, customers: u64) -> Result<(), RunError> {
     if let Some(min) = config.guard.min_customers
         && customers < min
@@ -438,7 +440,8 @@ fn check_guard(config: &Config, customers: u64) -> Result<(), RunError> {
         )));
     }
     if let Some(max_drop) = config.guard.max_drop
-        && let Some(previous) = previous_customers(&config.out)
+        && let Some(previous) =
+            previous_customers(config.previous.as_deref().unwrap_or(&config.out))
         && previous > 0
     {
         let drop = (previous.saturating_sub(customers)) as f64 * 100.0 / previous as f64;

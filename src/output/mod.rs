@@ -6,12 +6,12 @@
 //! the record of the set's decisions and the changes since the previous set
 //! ([`changes`], contract §7).
 //!
-//! Every file is first written completely to a temporary file in the output folder
-//! and synced; only then are they renamed into place, the previous set moved aside
-//! first and put back if a rename fails. A run that fails while writing leaves the
-//! previous set untouched and no temporary files behind. Rows are formatted in
-//! batches of customers in parallel and appended in customer order by a writer
-//! thread, so output does not depend on threads.
+//! Every file is first written completely into the staging folder and synced;
+//! then a journaled commit renames them into place ([`set`]), so that a kill at
+//! any instant leaves the old set or the new one. A run that fails while writing
+//! leaves the previous set untouched and no staging folder behind. Rows are
+//! formatted in batches of customers in parallel and appended in customer order
+//! by a writer thread, so output does not depend on threads.
 
 pub mod actions;
 pub mod cells;

@@ -1,6 +1,6 @@
 //! The registry of codes: for every reason an upgrade pair is blocked and every
 //! reason an account needs reassignment, its check, its Partner Center counterpart
-//! and what it means — one place that `explain`, `upgrade-recon reason CODE` and
+//! and what it means — one place that `explain`, `actions.csv` and
 //! the documentation's tables are made from (a test holds `docs/reasons.md` to it).
 
 use crate::decision::{ActionKind, BlockReason, ReassignmentReason};

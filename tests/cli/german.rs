@@ -89,9 +89,9 @@ fn the_workbook_has_german_sheet_names_and_headings() {
             "Upgrade möglich",
             "Upgrade blockiert",
             "Lizenzen neu zuweisen",
-            "Änderungen",
             "Maßnahmen",
             "Abgelehnte Zeilen",
+            "Änderungen",
         ]
     );
     let blocked = book.worksheet_range("Upgrade blockiert").expect("sheet");

@@ -17,6 +17,7 @@ mod generate;
 mod german;
 mod golden;
 mod graph_json;
+mod guards;
 mod harness;
 mod line_ends;
 mod nul_bytes;

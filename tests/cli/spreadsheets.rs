@@ -212,9 +212,9 @@ fn the_workbook_holds_the_same_rows_as_text_and_numbers_and_no_formula() {
             "Eligible",
             "Blocked",
             "Reassignments",
-            "Changes",
             "Actions",
-            "Rejects"
+            "Rejects",
+            "Changes"
         ]
     );
     for name in book.sheet_names() {

@@ -3,7 +3,7 @@
 //! The reports are hundreds of megabytes that the run writes once and never reads.
 //! Through the page cache, every byte is copied into freshly allocated kernel pages
 //! that are written back later; on the project's machine a gigabyte written so and
-//! synced takes 2.6 s, written with `O_DIRECT` 0.34 s (README, Performance). A
+//! synced takes 2.6 s, written with `O_DIRECT` 0.34 s (docs/performance.md). A
 //! direct write goes from the program's buffer to the disk, but only in whole
 //! blocks from an aligned buffer at an aligned offset: bytes are staged in aligned
 //! buffers of four megabytes, and the last partial block is written padded with

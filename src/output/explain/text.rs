@@ -1,5 +1,6 @@
-//! `explain`'s text: aligned lines a person reads on a terminal, with ✓ and ✗
-//! (in colour only on a terminal, and never with `NO_COLOR`).
+//! `explain`'s text: aligned lines a person reads on a terminal, with ✓, ✗ and
+//! – for a check that did not apply (in colour only on a terminal, and never
+//! with `NO_COLOR`).
 
 use super::checks;
 use crate::decision::{CustomerDecisions, SubscriptionDecision, Verdict};
@@ -12,7 +13,10 @@ pub struct Style {
 }
 
 impl Style {
-    fn mark(self, passed: bool) -> &'static str {
+    fn mark(self, passed: bool, applicable: bool) -> &'static str {
+        if !applicable {
+            return "–";
+        }
         match (passed, self.colour) {
             (true, true) => "\x1b[32m✓\x1b[0m",
             (false, true) => "\x1b[31m✗\x1b[0m",
@@ -47,7 +51,7 @@ pub fn customer(
     texts.relationships_heading(&mut line, cx);
     push_line(out, 0, &mut line);
     for relationship in cx.customer.relationships {
-        line.push_str(style.mark(relationship.is_active_on(cx.as_of)));
+        line.push_str(style.mark(relationship.is_active_on(cx.as_of), true));
         line.push(' ');
         texts.relationship(&mut line, cx, relationship);
         push_line(out, 2, &mut line);
@@ -69,7 +73,7 @@ pub fn customer(
             texts.target(&mut line, cx, pair);
             push_line(out, 2, &mut line);
             for view in checks(pair) {
-                line.push_str(style.mark(view.passed));
+                line.push_str(style.mark(view.passed, view.applicable));
                 line.push_str(&format!(
                     " {} {:<CODE_WIDTH$} ",
                     view.check,

@@ -47,9 +47,9 @@ pub const SHEETS: [(&str, Sheet); 7] = [
     (ELIGIBLE_FILE, Sheet::Eligible),
     (BLOCKED_FILE, Sheet::Blocked),
     (REASSIGNMENTS_FILE, Sheet::Reassignments),
-    (CHANGES_FILE, Sheet::Changes),
     (ACTIONS_FILE, Sheet::Actions),
     (REJECTS_FILE, Sheet::Rejects),
+    (CHANGES_FILE, Sheet::Changes),
 ];
 
 /// The report whose first rows the Summary sheet shows, and how many.

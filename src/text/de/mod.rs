@@ -1,6 +1,7 @@
 //! German (`--lang de`): the words a German partner's account manager uses —
 //! Abonnement, Upgrade, delegierte Administratorrechte, GDAP-Rolle.
 
+mod actions;
 mod explain;
 mod workbook;
 
@@ -10,13 +11,11 @@ pub use workbook::WORKBOOK;
 
 use super::services::push_services;
 use super::{
-    Context, LIST_CAP, Lang, RunLine, Texts, capitalized, grouped, held_services, push_all,
-    push_capped, push_joined,
+    Context, LIST_CAP, Lang, RunLine, Texts, grouped, held_services, push_all, push_capped,
+    push_joined,
 };
 use crate::catalog::{OfferIdx, RoleIdx, ServiceSet};
-use crate::decision::{
-    ActionKind, ActionTally, Failure, ReassignmentFinding, ReassignmentReason, Subject, UpgradeType,
-};
+use crate::decision::{ActionTally, Failure, ReassignmentFinding, ReassignmentReason, UpgradeType};
 use crate::model::{Channel, Relationship, RelationshipStatus, SubscriptionStatus};
 use crate::rules::{role_for_right, roles_for_services};
 
@@ -80,7 +79,10 @@ impl Texts for German {
     }
 
     fn rejected_warning(&self, rejected_rows: u64) -> String {
-        format!("Warnung: {rejected_rows} Eingabezeilen abgelehnt; siehe rejects.csv")
+        match rejected_rows {
+            1 => "Warnung: 1 Eingabezeile abgelehnt; siehe rejects.csv".to_owned(),
+            n => format!("Warnung: {n} Eingabezeilen abgelehnt; siehe rejects.csv"),
+        }
     }
 }
 
@@ -382,106 +384,6 @@ impl Sentences<'_> {
                     " hinzufügt. Administrator: die doppelte Lizenz nach dem Upgrade entfernen",
                 );
             }
-        }
-    }
-
-    fn action(&self, out: &mut String, tally: &ActionTally) {
-        let position = match tally.action.subject {
-            Subject::Subscription(position) => Some(position),
-            Subject::Customer => None,
-        };
-        let subscription = position.map(|p| &self.customer.subscriptions[p]);
-        match (tally.action.kind, position, subscription) {
-            (ActionKind::ReactivateSubscription, Some(p), Some(s)) => {
-                out.push_str("Partner: Abonnement ");
-                self.subscription(out, p);
-                push_all(
-                    out,
-                    [
-                        " im Partner Center reaktivieren; es ist ",
-                        subscription_status(s.status),
-                        ", und nur ein aktives Abonnement kann ein Upgrade erhalten",
-                    ],
-                );
-            }
-            (ActionKind::AwaitProvisioning, Some(p), _) => {
-                out.push_str("Warten, bis das Abonnement ");
-                self.subscription(out, p);
-                out.push_str(" bereitgestellt ist (Partner Center zeigt es als aktiv), dann das Upgrade bestellen; bleibt es ausstehend, Partner: eine Supportanfrage im Partner Center stellen");
-            }
-            (ActionKind::EstablishAdminRelationship, _, _) => {
-                let mut sentence = String::new();
-                self.no_active_relationship(&mut sentence);
-                capitalized(out, &sentence);
-                out.push_str(". Partner: eine GDAP-Beziehung für ");
-                self.services(out, &tally.services);
-                out.push_str(" anfordern");
-                let roles = roles_for_services(self.catalog, &tally.services);
-                if !roles.is_empty() {
-                    out.push_str(" (");
-                    self.roles(out, &roles);
-                    out.push(')');
-                }
-                out.push_str("; der globale Administrator des Kunden muss sie genehmigen");
-            }
-            (ActionKind::ExtendAdminRelationship, _, _) => {
-                out.push_str("Die aktiven GDAP-Beziehungen (");
-                self.active_relationships(out);
-                out.push(')');
-                if tally.services.is_empty() {
-                    out.push_str(" erlauben das Upgrade nicht");
-                } else {
-                    out.push_str(" decken ");
-                    self.services(out, &tally.services);
-                    out.push_str(" nicht ab");
-                }
-                let mut roles = roles_for_services(self.catalog, &tally.services);
-                roles.extend(
-                    tally
-                        .missing_right
-                        .and_then(|upgrade_type| role_for_right(self.catalog, upgrade_type)),
-                );
-                out.push_str(". Partner: ");
-                self.request_roles(out, &roles);
-                out.push_str("; der globale Administrator des Kunden muss zustimmen");
-            }
-            (ActionKind::CancelSubscription, Some(p), Some(s)) => {
-                out.push_str(match s.channel {
-                    Channel::ThisPartner => "Partner: Abonnement ",
-                    Channel::OtherPartner => {
-                        "Kunde: den Partner, der es verkauft hat, bitten, das Abonnement "
-                    }
-                    Channel::Direct => "Kunde: im Microsoft 365 Admin Center das Abonnement ",
-                });
-                self.subscription(out, p);
-                out.push_str(match s.channel {
-                    Channel::ThisPartner => " im Partner Center kündigen",
-                    Channel::OtherPartner => " zu kündigen",
-                    Channel::Direct => " kündigen",
-                });
-                out.push_str(
-                    "; es enthält bereits das Zielangebot oder Dienste, die das Upgrade hinzufügen würde",
-                );
-            }
-            (ActionKind::ReduceQuantity, Some(p), Some(s)) => {
-                let (low, high) = tally.limits.unwrap_or((s.quantity, s.quantity));
-                out.push_str("Partner: Abonnement ");
-                self.subscription(out, p);
-                let _ = if low == high {
-                    write!(
-                        out,
-                        " von {} auf {low} Lizenzen reduzieren (die Obergrenze des Zielangebots)",
-                        s.quantity
-                    )
-                } else {
-                    write!(
-                        out,
-                        " von {} auf höchstens {low} Lizenzen reduzieren ({high} genügen nur für manche Zielangebote)",
-                        s.quantity
-                    )
-                };
-            }
-            _ => {}
         }
     }
 }
