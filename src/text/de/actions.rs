@@ -37,29 +37,32 @@ impl Sentences<'_> {
                 let mut sentence = String::new();
                 self.no_active_relationship(&mut sentence);
                 capitalized(out, &sentence);
-                out.push_str(". Partner: eine GDAP-Beziehung für ");
-                self.services(out, &tally.services);
-                out.push_str(" anfordern");
                 let roles = roles_for_services(self.catalog, &tally.services);
-                if !roles.is_empty() {
-                    out.push_str(" (");
+                if roles.is_empty() {
+                    out.push_str(". Partner: eine GDAP-Beziehung für ");
+                    self.services(out, &tally.services);
+                } else {
+                    out.push_str(". Partner: eine GDAP-Beziehung mit ");
+                    out.push_str(if roles.len() == 1 { "der " } else { "den " });
                     self.roles(out, &roles);
-                    out.push(')');
                 }
+                out.push_str(" anfordern");
                 out.push_str("; der globale Administrator des Kunden muss sie genehmigen");
             }
             (ActionKind::ExtendAdminRelationship, _, _) => {
                 out.push_str("Die aktiven GDAP-Beziehungen (");
                 self.active_relationships(out);
                 out.push(')');
+                let mut roles = roles_for_services(self.catalog, &tally.services);
                 if tally.services.is_empty() {
                     out.push_str(" erlauben das Upgrade nicht");
-                } else {
+                } else if roles.is_empty() {
                     out.push_str(" decken ");
                     self.services(out, &tally.services);
                     out.push_str(" nicht ab");
+                } else {
+                    out.push_str(" decken die Dienste der Upgrades nicht ab");
                 }
-                let mut roles = roles_for_services(self.catalog, &tally.services);
                 roles.extend(
                     tally
                         .missing_right

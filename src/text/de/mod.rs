@@ -148,7 +148,7 @@ impl Sentences<'_> {
         }
     }
 
-    /// `SUB-1 (Power BI Pro, aktiv, von einem anderen Partner verkauft)`.
+    /// `SUB-1 (Power BI Pro, von einem anderen Partner verkauft)`; a status other than active is named.
     fn subscription(&self, out: &mut String, position: usize) {
         let s = &self.customer.subscriptions[position];
         push_all(out, [&s.id, " ("]);
@@ -156,16 +156,10 @@ impl Sentences<'_> {
             Some(offer) => out.push_str(&self.catalog.offer(offer).name),
             None => out.push_str(&s.offer_text),
         }
-        push_all(
-            out,
-            [
-                ", ",
-                subscription_status(s.status),
-                ", ",
-                channel(s.channel),
-                ")",
-            ],
-        );
+        if s.status != SubscriptionStatus::Active {
+            push_all(out, [", ", subscription_status(s.status)]);
+        }
+        push_all(out, [", ", channel(s.channel), ")"]);
     }
 
     fn failure(&self, out: &mut String, failure: &Failure, target: OfferIdx) {

@@ -38,13 +38,15 @@ impl Sentences<'_> {
                 let mut sentence = String::new();
                 self.no_active_relationship(&mut sentence);
                 capitalized(out, &sentence);
-                out.push_str(". Partner: request a GDAP relationship covering ");
-                self.services(out, &tally.services);
+                // The roles are what the partner asks for; the services only
+                // where no role grants them.
                 let roles = roles_for_services(self.catalog, &tally.services);
-                if !roles.is_empty() {
-                    out.push_str(" (GDAP ");
+                if roles.is_empty() {
+                    out.push_str(". Partner: request a GDAP relationship covering ");
+                    self.services(out, &tally.services);
+                } else {
+                    out.push_str(". Partner: request a GDAP relationship with the ");
                     self.roles(out, &roles);
-                    out.push(')');
                 }
                 out.push_str("; the customer's Global Administrator must approve it");
             }
@@ -52,13 +54,15 @@ impl Sentences<'_> {
                 out.push_str("The active GDAP relationships (");
                 self.active_relationships(out);
                 out.push(')');
+                let mut roles = roles_for_services(self.catalog, &tally.services);
                 if tally.services.is_empty() {
                     out.push_str(" do not allow the upgrade");
-                } else {
+                } else if roles.is_empty() {
                     out.push_str(" do not cover ");
                     self.services(out, &tally.services);
+                } else {
+                    out.push_str(" do not cover the services the upgrades need");
                 }
-                let mut roles = roles_for_services(self.catalog, &tally.services);
                 roles.extend(
                     tally
                         .missing_right

@@ -149,7 +149,7 @@ impl Sentences<'_> {
         }
     }
 
-    /// `SUB-1 (Power BI Pro, active, sold by another partner)`.
+    /// `SUB-1 (Power BI Pro, sold by another partner)`, `SUB-2 (Office 365 E3, suspended, sold by us)`.
     fn subscription(&self, out: &mut String, position: usize) {
         let s = &self.customer.subscriptions[position];
         push_all(out, [&s.id, " ("]);
@@ -157,10 +157,11 @@ impl Sentences<'_> {
             Some(offer) => out.push_str(&self.catalog.offer(offer).name),
             None => out.push_str(&s.offer_text),
         }
-        push_all(
-            out,
-            [", ", s.status.as_str(), ", ", channel(s.channel), ")"],
-        );
+        // Active is the usual state; only another one is worth the words.
+        if s.status != SubscriptionStatus::Active {
+            push_all(out, [", ", s.status.as_str()]);
+        }
+        push_all(out, [", ", channel(s.channel), ")"]);
     }
 
     /// A failure's clause with every subscription it names (for `explain`).
