@@ -70,23 +70,19 @@ impl ServiceSet {
     }
 
     pub fn intersection(&self, other: &ServiceSet) -> ServiceSet {
-        let words = self
-            .words
-            .iter()
-            .zip(&other.words)
-            .map(|(a, b)| a & b)
-            .collect();
+        let mut words = SmallVec::with_capacity(self.words.len().min(other.words.len()));
+        for (a, b) in self.words.iter().zip(&other.words) {
+            words.push(a & b);
+        }
         ServiceSet::trimmed(words)
     }
 
     /// The services of `self` that `other` lacks.
     pub fn minus(&self, other: &ServiceSet) -> ServiceSet {
-        let words = self
-            .words
-            .iter()
-            .enumerate()
-            .map(|(i, word)| word & !other.words.get(i).copied().unwrap_or(0))
-            .collect();
+        let mut words = self.words.clone();
+        for (word, other) in words.iter_mut().zip(&other.words) {
+            *word &= !other;
+        }
         ServiceSet::trimmed(words)
     }
 
@@ -107,7 +103,11 @@ impl ServiceSet {
     }
 
     pub fn is_superset_of(&self, other: &ServiceSet) -> bool {
-        other.minus(self).is_empty()
+        other
+            .words
+            .iter()
+            .enumerate()
+            .all(|(i, word)| word & !self.words.get(i).copied().unwrap_or(0) == 0)
     }
 
     pub fn len(&self) -> usize {
@@ -117,9 +117,12 @@ impl ServiceSet {
     /// Services in vocabulary order.
     pub fn iter(&self) -> impl Iterator<Item = ServiceIdx> + '_ {
         self.words.iter().enumerate().flat_map(|(i, &word)| {
-            (0..64u32)
-                .filter(move |bit| word & (1 << bit) != 0)
-                .map(move |bit| ServiceIdx(i as u32 * 64 + bit))
+            // One step per set bit, lowest first.
+            std::iter::successors((word != 0).then_some(word), |rest| {
+                let rest = rest & (rest - 1);
+                (rest != 0).then_some(rest)
+            })
+            .map(move |rest| ServiceIdx(i as u32 * 64 + rest.trailing_zeros()))
         })
     }
 }
@@ -263,5 +266,36 @@ mod tests {
         let names: Vec<&str> = wide.iter().map(|s| vocabulary.name(s)).collect();
         assert_eq!(names, ["S1", "S63", "S64", "S129", "S299"]);
         assert!(!narrow.overlaps(&set(&[299])));
+    }
+
+    proptest::proptest! {
+        /// Every operation agrees with the same operation on ordered sets.
+        #[test]
+        fn operations_agree_with_btree_sets(
+            a in proptest::collection::btree_set(0u32..200, 0..40),
+            b in proptest::collection::btree_set(0u32..200, 0..40),
+        ) {
+            let set = |items: &std::collections::BTreeSet<u32>| {
+                let mut set = ServiceSet::EMPTY;
+                for &i in items {
+                    set.insert(ServiceIdx(i));
+                }
+                set
+            };
+            let items = |set: &ServiceSet| set.iter().map(|s| s.0).collect::<Vec<_>>();
+            let (x, y) = (set(&a), set(&b));
+            proptest::prop_assert_eq!(items(&x), a.iter().copied().collect::<Vec<_>>());
+            proptest::prop_assert_eq!(items(&x.union(&y)), a.union(&b).copied().collect::<Vec<_>>());
+            proptest::prop_assert_eq!(
+                items(&x.intersection(&y)),
+                a.intersection(&b).copied().collect::<Vec<_>>()
+            );
+            proptest::prop_assert_eq!(items(&x.minus(&y)), a.difference(&b).copied().collect::<Vec<_>>());
+            proptest::prop_assert_eq!(x.is_superset_of(&y), a.is_superset(&b));
+            proptest::prop_assert_eq!(x.overlaps(&y), !a.is_disjoint(&b));
+            proptest::prop_assert_eq!(x.len(), a.len());
+            // Equal sets are equal values, however they were made.
+            proptest::prop_assert_eq!(x.minus(&y).union(&x.intersection(&y)), x.clone());
+        }
     }
 }
