@@ -293,5 +293,29 @@ pub fn parse_delimiter(value: &str) -> Result<u8, String> {
     known.map(|(byte, _, _)| *byte).ok_or_else(unknown)
 }
 
+/// For tests: the column each field maps to (`-` for none), or the error; and
+/// that the map's `used` headers are the ones its columns point at.
+#[cfg(test)]
+pub fn describe_mapping(header: &[&str], rules: &HeaderRules<'_>) -> String {
+    match map_header(header, rules) {
+        Ok(map) => {
+            let used: Vec<_> = map.used.iter().map(|(_, h)| h.as_str()).collect();
+            let found: Vec<_> = map
+                .columns
+                .iter()
+                .flatten()
+                .map(|&i| as_written(header[i]))
+                .collect();
+            assert_eq!(used, found, "{header:?}");
+            let columns = map
+                .columns
+                .iter()
+                .map(|c| c.map_or("-".into(), |i| i.to_string()));
+            columns.collect::<Vec<_>>().join(" ")
+        }
+        Err(error) => format!("error: {error}"),
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -22,6 +22,8 @@ mod table;
 pub use encoding::{DecodeError, Encoding, UnknownEncoding};
 pub use error::{CsvError, FieldProblem, RejectedRow, RowProblems};
 pub use file::CsvFile;
+#[cfg(test)]
+pub use headers::describe_mapping;
 pub use headers::{
     AliasTable, ColumnSpec, HeaderError, HeaderMap, HeaderOverride, HeaderRules, aliases,
     as_written, delimiter_name, detect_delimiter, map_header, normalize, parse_delimiter,

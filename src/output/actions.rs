@@ -7,7 +7,7 @@ use super::ACTIONS_FILE;
 use super::cells::CellRecorder;
 use super::csv::CsvOut;
 use super::render::{Formats, Rendered, WholeReport};
-use super::rows::RowSink;
+use super::rows::{RowSink, Tee};
 use super::spill::{Part, RowBytes};
 use crate::decision::{CustomerDecisions, Subject};
 use crate::model::CustomerIdx;
@@ -82,8 +82,8 @@ impl BatchActions {
             );
             self.subjects.push_str(subject);
             let mut sink = Tee {
-                csv: &mut self.csv,
-                cells: self.cells.as_mut(),
+                first: &mut self.csv,
+                second: self.cells.as_mut(),
             };
             sink.text(customer.id());
             sink.text(customer.company_name());
@@ -110,42 +110,6 @@ impl BatchActions {
         self.cells
             .as_ref()
             .map_or(0, |cells| cells.as_bytes().len())
-    }
-}
-
-/// The two sinks of a row.
-struct Tee<'a> {
-    csv: &'a mut CsvOut,
-    cells: Option<&'a mut CellRecorder>,
-}
-
-impl RowSink for Tee<'_> {
-    fn text(&mut self, value: &str) {
-        self.csv.text(value);
-        if let Some(cells) = &mut self.cells {
-            cells.text(value);
-        }
-    }
-
-    fn number(&mut self, value: u64) {
-        self.csv.number(value);
-        if let Some(cells) = &mut self.cells {
-            cells.number(value);
-        }
-    }
-
-    fn token(&mut self, value: &str) {
-        self.csv.token(value);
-        if let Some(cells) = &mut self.cells {
-            cells.token(value);
-        }
-    }
-
-    fn end_row(&mut self) {
-        self.csv.end_row();
-        if let Some(cells) = &mut self.cells {
-            cells.end_row();
-        }
     }
 }
 

@@ -14,7 +14,7 @@ use super::decisions::{
     render_customer,
 };
 use super::overview::{self, OVERVIEW_HEADER};
-use super::rows::RowSink;
+use super::rows::{RowSink, Tee};
 use super::spill::{Part, Spilling};
 use super::{
     BLOCKED_FILE, CHANGES_FILE, ELIGIBLE_FILE, OVERVIEW_FILE, REASSIGNMENTS_FILE, RECORD_FILE,
@@ -137,33 +137,30 @@ impl<'d> ReportRows<'d> {
     }
 }
 
+impl<'d> ReportRows<'d> {
+    fn tee(&mut self) -> Tee<'_, Spilling<'d, CsvOut>, Spilling<'d, CellRecorder>> {
+        Tee {
+            first: &mut self.csv,
+            second: self.cells.as_mut(),
+        }
+    }
+}
+
 impl RowSink for ReportRows<'_> {
     fn text(&mut self, value: &str) {
-        self.csv.text(value);
-        if let Some(cells) = &mut self.cells {
-            cells.text(value);
-        }
+        self.tee().text(value);
     }
 
     fn number(&mut self, value: u64) {
-        self.csv.number(value);
-        if let Some(cells) = &mut self.cells {
-            cells.number(value);
-        }
+        self.tee().number(value);
     }
 
     fn token(&mut self, value: &str) {
-        self.csv.token(value);
-        if let Some(cells) = &mut self.cells {
-            cells.token(value);
-        }
+        self.tee().token(value);
     }
 
     fn end_row(&mut self) {
-        self.csv.end_row();
-        if let Some(cells) = &mut self.cells {
-            cells.end_row();
-        }
+        self.tee().end_row();
     }
 }
 

@@ -15,3 +15,40 @@ pub trait RowSink {
     /// Ends the row.
     fn end_row(&mut self);
 }
+
+/// One row rendered into two sinks alike: the CSV and, with the workbook, its
+/// recorded cells.
+pub struct Tee<'a, A, B> {
+    pub first: &'a mut A,
+    pub second: Option<&'a mut B>,
+}
+
+impl<A: RowSink, B: RowSink> RowSink for Tee<'_, A, B> {
+    fn text(&mut self, value: &str) {
+        self.first.text(value);
+        if let Some(second) = &mut self.second {
+            second.text(value);
+        }
+    }
+
+    fn number(&mut self, value: u64) {
+        self.first.number(value);
+        if let Some(second) = &mut self.second {
+            second.number(value);
+        }
+    }
+
+    fn token(&mut self, value: &str) {
+        self.first.token(value);
+        if let Some(second) = &mut self.second {
+            second.token(value);
+        }
+    }
+
+    fn end_row(&mut self) {
+        self.first.end_row();
+        if let Some(second) = &mut self.second {
+            second.end_row();
+        }
+    }
+}

@@ -12,11 +12,11 @@ pub mod workbook;
 
 use chrono::NaiveDate;
 
-use crate::catalog::{Catalog, OfferIdx, ServiceSet};
+use crate::catalog::{Catalog, OfferIdx, RoleIdx, ServiceSet};
 use crate::decision::{
     ActionTally, Conflict, Evidence, Failure, PairDecision, ReassignmentFinding,
 };
-use crate::model::{CustomerView, Relationship};
+use crate::model::{CustomerView, Relationship, RelationshipStatus};
 
 pub use de::German;
 pub use en::English;
@@ -60,6 +60,63 @@ pub struct Context<'a> {
     pub customer: CustomerView<'a>,
     pub evidence: &'a Evidence,
     pub as_of: NaiveDate,
+}
+
+/// Why a relationship does not count on the as-of date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Inactive {
+    /// Its status grants nothing (expired, terminated, …).
+    Status(RelationshipStatus),
+    Starts(NaiveDate),
+    Ended(NaiveDate),
+}
+
+/// What every language says alike: the facts the sentences are made of.
+impl<'a> Context<'a> {
+    /// The relationships active on the as-of date.
+    pub(crate) fn active_relationships(&self) -> Vec<&'a Relationship> {
+        let as_of = self.as_of;
+        self.customer
+            .relationships
+            .iter()
+            .filter(|r| r.is_active_on(as_of))
+            .collect()
+    }
+
+    /// Whether an active relationship grants by GDAP roles, which cannot change
+    /// once it is active (so the partner requests a new one rather than extend it).
+    pub(crate) fn role_based(&self) -> bool {
+        self.customer
+            .relationships
+            .iter()
+            .any(|r| r.is_active_on(self.as_of) && r.services.is_none())
+    }
+
+    /// Why `relationship` does not count on the as-of date.
+    pub(crate) fn inactive(&self, relationship: &Relationship) -> Inactive {
+        match (relationship.start, relationship.end) {
+            _ if !relationship.status.grants_access() => Inactive::Status(relationship.status),
+            (Some(start), _) if start > self.as_of => Inactive::Starts(start),
+            (_, Some(end)) if end < self.as_of => Inactive::Ended(end),
+            _ => Inactive::Status(relationship.status),
+        }
+    }
+
+    /// An offer as people know it: `Office 365 Business Premium (Microsoft 365
+    /// Business Standard)` when Microsoft's product list names it otherwise today.
+    pub(crate) fn push_offer_name(&self, out: &mut String, offer: OfferIdx) {
+        out.push_str(&self.catalog.offer(offer).name);
+        if let Some(name) = self.catalog.microsoft_name(offer) {
+            push_all(out, [" (", name, ")"]);
+        }
+    }
+
+    /// Role names, by their canonical name.
+    pub(crate) fn push_role_names(&self, out: &mut String, roles: &[RoleIdx]) {
+        push_joined(out, roles, ", ", |out, &role| {
+            out.push_str(&self.catalog.role(role).name)
+        });
+    }
 }
 
 /// What the run's line on stderr reports.

@@ -59,24 +59,7 @@ fn maps_headers_with_the_callers_aliases_and_overrides() {
             .filter(|o| !o.is_empty())
             .map(|o| o.split_once('=').expect("field=header"))
             .collect();
-        let got = match map_header(&header, &rules(&overrides)) {
-            Ok(map) => {
-                let used: Vec<_> = map.used.iter().map(|(_, h)| h.as_str()).collect();
-                let found: Vec<_> = map
-                    .columns
-                    .iter()
-                    .flatten()
-                    .map(|&i| as_written(header[i]))
-                    .collect();
-                assert_eq!(used, found, "{case}");
-                let columns = map
-                    .columns
-                    .iter()
-                    .map(|c| c.map_or("-".into(), |i| i.to_string()));
-                columns.collect::<Vec<_>>().join(" ")
-            }
-            Err(error) => format!("error: {error}"),
-        };
+        let got = describe_mapping(&header, &rules(&overrides));
         assert_eq!(got, want, "{case}");
     }
 }

@@ -2,7 +2,7 @@
 //! detection under them.
 
 use super::*;
-use crate::csvio::{as_written, delimiter_name, detect_delimiter, map_header};
+use crate::csvio::{delimiter_name, describe_mapping, detect_delimiter};
 use InputFile::*;
 
 fn specs(file: InputFile) -> Vec<ColumnSpec> {
@@ -89,24 +89,7 @@ fn maps_headers() {
         let file = InputFile::from_prefix(file).expect("file");
         let header: Vec<&str> = header.split(',').collect();
         let (specs, overrides) = (specs(file), parse_overrides(overrides));
-        let got = match map_header(&header, &file.rules(&specs, &overrides)) {
-            Ok(map) => {
-                let used: Vec<_> = map.used.iter().map(|(_, h)| h.as_str()).collect();
-                let found: Vec<_> = map
-                    .columns
-                    .iter()
-                    .flatten()
-                    .map(|&i| as_written(header[i]))
-                    .collect();
-                assert_eq!(used, found, "{case}");
-                let columns = map
-                    .columns
-                    .iter()
-                    .map(|c| c.map_or("-".into(), |i| i.to_string()));
-                columns.collect::<Vec<_>>().join(" ")
-            }
-            Err(error) => format!("error: {error}"),
-        };
+        let got = describe_mapping(&header, &file.rules(&specs, &overrides));
         assert_eq!(got, want, "{case}");
     }
 }

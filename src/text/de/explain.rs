@@ -9,7 +9,7 @@ use crate::catalog::{ServiceSet, UpgradeRight};
 use crate::decision::{Failure, PairDecision, Verdict};
 use crate::model::{Coverage, Relationship};
 use crate::rules::{AdminAccess, admin_access, relationship_grant};
-use crate::text::{Context, ExplainTexts, IdKind, push_all};
+use crate::text::{Context, ExplainTexts, IdKind, push_all, push_joined};
 
 impl ExplainTexts for German {
     fn customer(&self, out: &mut String, cx: &Context<'_>) {
@@ -140,12 +140,9 @@ impl ExplainTexts for German {
             }
             Verdict::Blocked(failures) => {
                 out.push_str("BLOCKIERT durch ");
-                for (i, failure) in failures.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    out.push_str(failure.reason().code());
-                }
+                push_joined(out, failures, ", ", |out, failure| {
+                    out.push_str(failure.reason().code())
+                });
             }
         }
     }
@@ -243,9 +240,7 @@ impl ExplainTexts for German {
         };
         let _ = write!(out, "upgrade-recon: {what} mit der ID {id:?}");
         if !closest.is_empty() {
-            out.push_str("; meinten Sie ");
-            out.push_str(&closest.join(", "));
-            out.push('?');
+            push_all(out, ["; meinten Sie ", &closest.join(", "), "?"]);
         }
     }
 }

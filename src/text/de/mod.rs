@@ -11,8 +11,8 @@ pub use workbook::WORKBOOK;
 
 use super::services::push_services;
 use super::{
-    Context, LIST_CAP, Lang, RunLine, Texts, grouped, held_services, push_all, push_capped,
-    push_joined,
+    Context, Inactive, LIST_CAP, Lang, RunLine, Texts, grouped, held_services, push_all,
+    push_capped, push_joined,
 };
 use crate::catalog::{OfferIdx, RoleIdx, ServiceSet};
 use crate::decision::{ActionTally, Failure, ReassignmentFinding, ReassignmentReason, UpgradeType};
@@ -135,17 +135,11 @@ impl Sentences<'_> {
     }
 
     fn role_names(&self, out: &mut String, roles: &[RoleIdx]) {
-        push_joined(out, roles, ", ", |out, &role| {
-            out.push_str(&self.catalog.role(role).name)
-        });
+        self.cx.push_role_names(out, roles);
     }
 
-    /// An offer with Microsoft's current name beside it when that differs.
     fn offer_name(&self, out: &mut String, offer: OfferIdx) {
-        out.push_str(&self.catalog.offer(offer).name);
-        if let Some(name) = self.catalog.microsoft_name(offer) {
-            push_all(out, [" (", name, ")"]);
-        }
+        self.cx.push_offer_name(out, offer);
     }
 
     /// `SUB-1 (Power BI Pro, von einem anderen Partner verkauft)`; a status other than active is named.
@@ -255,12 +249,7 @@ impl Sentences<'_> {
     /// What the partner requests: a new relationship for role-based ones (their
     /// roles cannot change once active), else the relationship extended.
     fn request_roles(&self, out: &mut String, roles: &[RoleIdx]) {
-        let role_based = self
-            .customer
-            .relationships
-            .iter()
-            .any(|r| r.is_active_on(self.as_of) && r.services.is_none());
-        if role_based && !roles.is_empty() {
+        if self.role_based() && !roles.is_empty() {
             out.push_str("eine neue GDAP-Beziehung mit ");
             out.push_str(if roles.len() == 1 { "der " } else { "den " });
             self.roles(out, roles);
@@ -299,15 +288,9 @@ impl Sentences<'_> {
     }
 
     fn active_relationships(&self, out: &mut String) {
-        let active: Vec<&Relationship> = self
-            .customer
-            .relationships
-            .iter()
-            .filter(|r| r.is_active_on(self.as_of))
-            .collect();
         push_capped(
             out,
-            &active,
+            &self.cx.active_relationships(),
             ", ",
             self.cap,
             |out, r| relationship_name(out, r),
@@ -318,13 +301,10 @@ impl Sentences<'_> {
     /// `GDAP-7 abgelaufen`, `GDAP-8 "Standard" endete am 2025-06-30`, `GDAP-9 beginnt am 2027-01-01`.
     fn inactive_relationship(&self, out: &mut String, relationship: &Relationship) {
         relationship_name(out, relationship);
-        let _ = match (relationship.start, relationship.end) {
-            _ if !relationship.status.grants_access() => {
-                write!(out, " {}", relationship_status(relationship.status))
-            }
-            (Some(start), _) if start > self.as_of => write!(out, " beginnt am {start}"),
-            (_, Some(end)) if end < self.as_of => write!(out, " endete am {end}"),
-            _ => write!(out, " {}", relationship_status(relationship.status)),
+        let _ = match self.inactive(relationship) {
+            Inactive::Status(status) => write!(out, " {}", relationship_status(status)),
+            Inactive::Starts(start) => write!(out, " beginnt am {start}"),
+            Inactive::Ended(end) => write!(out, " endete am {end}"),
         };
     }
 

@@ -8,7 +8,7 @@ use crate::catalog::UpgradeRight;
 use crate::decision::{Failure, PairDecision, Verdict};
 use crate::model::{Coverage, KnownValues, Relationship};
 use crate::rules::{AdminAccess, admin_access, relationship_grant};
-use crate::text::{Context, ExplainTexts, IdKind, push_all};
+use crate::text::{Context, ExplainTexts, IdKind, push_all, push_joined};
 
 impl ExplainTexts for English {
     fn customer(&self, out: &mut String, cx: &Context<'_>) {
@@ -132,12 +132,9 @@ impl ExplainTexts for English {
             }
             Verdict::Blocked(failures) => {
                 out.push_str("BLOCKED by ");
-                for (i, failure) in failures.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    out.push_str(failure.reason().code());
-                }
+                push_joined(out, failures, ", ", |out, failure| {
+                    out.push_str(failure.reason().code())
+                });
             }
         }
     }
@@ -231,14 +228,7 @@ impl ExplainTexts for English {
         };
         let _ = write!(out, "upgrade-recon: no {what} with the id {id:?}");
         if !closest.is_empty() {
-            out.push_str("; did you mean ");
-            for (i, candidate) in closest.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                let _ = write!(out, "{candidate}");
-            }
-            out.push('?');
+            push_all(out, ["; did you mean ", &closest.join(", "), "?"]);
         }
     }
 }

@@ -10,8 +10,8 @@ pub use workbook::WORKBOOK;
 
 use super::services::push_services;
 use super::{
-    Context, LIST_CAP, Lang, RunLine, Texts, grouped, held_services, push_all, push_capped,
-    push_joined,
+    Context, Inactive, LIST_CAP, Lang, RunLine, Texts, grouped, held_services, push_all,
+    push_capped, push_joined,
 };
 use crate::catalog::{OfferIdx, RoleIdx, ServiceSet};
 use crate::decision::{ActionTally, Failure, ReassignmentFinding, ReassignmentReason, UpgradeType};
@@ -133,20 +133,12 @@ impl Sentences<'_> {
         self.role_names(out, roles);
     }
 
-    /// Role names, by their canonical name.
     fn role_names(&self, out: &mut String, roles: &[RoleIdx]) {
-        push_joined(out, roles, ", ", |out, &role| {
-            out.push_str(&self.catalog.role(role).name)
-        });
+        self.cx.push_role_names(out, roles);
     }
 
-    /// An offer as people know it: `Office 365 Business Premium (Microsoft 365
-    /// Business Standard)` when Microsoft's product list names it otherwise today.
     fn offer_name(&self, out: &mut String, offer: OfferIdx) {
-        out.push_str(&self.catalog.offer(offer).name);
-        if let Some(name) = self.catalog.microsoft_name(offer) {
-            push_all(out, [" (", name, ")"]);
-        }
+        self.cx.push_offer_name(out, offer);
     }
 
     /// `SUB-1 (Power BI Pro, sold by another partner)`, `SUB-2 (Office 365 E3, suspended, sold by us)`.
@@ -260,12 +252,7 @@ impl Sentences<'_> {
     /// relationship's roles cannot change once it is active, so role-based
     /// relationships need a new one; one that names services is extended.
     fn request_roles(&self, out: &mut String, roles: &[RoleIdx]) {
-        let role_based = self
-            .customer
-            .relationships
-            .iter()
-            .any(|r| r.is_active_on(self.as_of) && r.services.is_none());
-        if role_based && !roles.is_empty() {
+        if self.role_based() && !roles.is_empty() {
             out.push_str("request a new GDAP relationship with the ");
             self.roles(out, roles);
             out.push_str(" (the roles of an active one cannot change)");
@@ -302,15 +289,9 @@ impl Sentences<'_> {
 
     /// The relationships active on the as-of date, by name.
     fn active_relationships(&self, out: &mut String) {
-        let active: Vec<&Relationship> = self
-            .customer
-            .relationships
-            .iter()
-            .filter(|r| r.is_active_on(self.as_of))
-            .collect();
         push_capped(
             out,
-            &active,
+            &self.cx.active_relationships(),
             ", ",
             self.cap,
             |out, r| relationship_name(out, r),
@@ -322,13 +303,10 @@ impl Sentences<'_> {
     /// `GDAP-8 "Standard" ended 2025-06-30`, `GDAP-9 starts 2027-01-01`.
     fn inactive_relationship(&self, out: &mut String, relationship: &Relationship) {
         relationship_name(out, relationship);
-        let _ = match (relationship.start, relationship.end) {
-            _ if !relationship.status.grants_access() => {
-                write!(out, " {}", relationship.status.as_str())
-            }
-            (Some(start), _) if start > self.as_of => write!(out, " starts {start}"),
-            (_, Some(end)) if end < self.as_of => write!(out, " ended {end}"),
-            _ => write!(out, " {}", relationship.status.as_str()),
+        let _ = match self.inactive(relationship) {
+            Inactive::Status(status) => write!(out, " {}", status.as_str()),
+            Inactive::Starts(start) => write!(out, " starts {start}"),
+            Inactive::Ended(end) => write!(out, " ended {end}"),
         };
     }
 
