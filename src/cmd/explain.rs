@@ -47,8 +47,13 @@ pub fn run(args: ExplainArgs) -> Result<Explained, RunError> {
     let rejected = loaded.input.rejected.rows();
     let mut stderr = Vec::new();
     if rejected > 0 {
+        let rows = if rejected == 1 {
+            "row was"
+        } else {
+            "rows were"
+        };
         stderr.push(format!(
-            "upgrade-recon: warning: {rejected} input rows were rejected (within --max-errors); run `upgrade-recon run` to list them in rejects.csv"
+            "upgrade-recon: warning: {rejected} input {rows} rejected (within --max-errors); run `upgrade-recon run` to list them in rejects.csv"
         ));
     }
     let ok = if rejected > 0 {

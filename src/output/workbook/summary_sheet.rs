@@ -10,7 +10,7 @@ use crate::output::Summary;
 use crate::text::workbook::{Sheet, WorkbookWords};
 
 /// Widths of the columns: labels, then the action list's columns.
-const WIDTHS: [f64; 8] = [50.0, 32.0, 28.0, 38.0, 15.0, 15.0, MAX_WIDTH as f64, 24.0];
+const WIDTHS: [f64; 8] = [50.0, 32.0, 28.0, 38.0, 20.0, 20.0, MAX_WIDTH as f64, 24.0];
 /// The action list's column that holds sentences.
 const WRAPPED_COLUMN: &str = "details";
 /// Characters of a sentence on one line of the wrapped column (a width unit is

@@ -56,6 +56,7 @@ impl Texts for German {
             Some(counts) => {
                 let rejected = match counts.rejected_rows {
                     0 => String::new(),
+                    1 => "; 1 abgelehnte Zeile in rejects.csv".to_owned(),
                     n => format!("; {n} abgelehnte Zeilen in rejects.csv"),
                 };
                 format!(
@@ -187,8 +188,7 @@ impl Sentences<'_> {
                     self.services(out, missing);
                     out.push_str(" nicht ab, die ");
                     self.offer_name(out, target);
-                    out.push_str(" benötigt. Partner: ");
-                    self.request_roles(out, &roles_for_services(self.catalog, missing));
+                    out.push_str(" benötigt");
                 }
                 if let Some(upgrade_type) = missing_right {
                     if !missing.is_empty() {
@@ -200,10 +200,13 @@ impl Sentences<'_> {
                             "Keine aktive GDAP-Rolle erlaubt ein Upgrade mit Lizenzübertragung"
                         }
                     });
-                    if let Some(role) = role_for_right(self.catalog, *upgrade_type) {
-                        out.push_str(". Partner: ");
-                        self.request_roles(out, &[role]);
-                    }
+                }
+                // One request for everything missing: one new relationship will do.
+                let mut roles = roles_for_services(self.catalog, missing);
+                roles.extend(missing_right.and_then(|right| role_for_right(self.catalog, right)));
+                if !missing.is_empty() || !roles.is_empty() {
+                    out.push_str(". Partner: ");
+                    self.request_roles(out, &roles);
                 }
             }
             Failure::TargetAlreadyOwned { held } => {

@@ -55,6 +55,7 @@ impl Texts for English {
             Some(counts) => {
                 let rejected = match counts.rejected_rows {
                     0 => String::new(),
+                    1 => "; 1 rejected row in rejects.csv".to_owned(),
                     n => format!("; {n} rejected rows in rejects.csv"),
                 };
                 format!(
@@ -192,8 +193,6 @@ impl Sentences<'_> {
                     self.services(out, missing);
                     out.push_str(", needed by ");
                     self.offer_name(out, target);
-                    out.push_str("; partner: ");
-                    self.request_roles(out, &roles_for_services(self.catalog, missing));
                 }
                 if let Some(upgrade_type) = missing_right {
                     if !missing.is_empty() {
@@ -205,10 +204,13 @@ impl Sentences<'_> {
                             "no active GDAP role allows an upgrade with license transfer"
                         }
                     });
-                    if let Some(role) = role_for_right(self.catalog, *upgrade_type) {
-                        out.push_str("; partner: ");
-                        self.request_roles(out, &[role]);
-                    }
+                }
+                // One request for everything missing: one new relationship will do.
+                let mut roles = roles_for_services(self.catalog, missing);
+                roles.extend(missing_right.and_then(|right| role_for_right(self.catalog, right)));
+                if !missing.is_empty() || !roles.is_empty() {
+                    out.push_str("; partner: ");
+                    self.request_roles(out, &roles);
                 }
             }
             Failure::TargetAlreadyOwned { held } => {
