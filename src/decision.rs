@@ -242,6 +242,9 @@ pub struct Evidence {
     pub held: Vec<Positions>,
     /// Held subscriptions conflicting with a set of additional services.
     pub conflicts: Vec<Conflicts>,
+    /// Per list of `conflicts`: every service its subscriptions hold (of those the
+    /// target would add), so that a pair's text need not gather them again.
+    pub conflicting_services: Vec<ServiceSet>,
     /// Users needing attention after an upgrade, ordered by user principal name.
     pub reassignments: Vec<Vec<UserReassignment>>,
 }
@@ -253,6 +256,10 @@ impl Evidence {
 
     pub fn conflicts(&self, list: ListIdx) -> &[Conflict] {
         &self.conflicts[list.0 as usize]
+    }
+
+    pub fn conflicting_services(&self, list: ListIdx) -> &ServiceSet {
+        &self.conflicting_services[list.0 as usize]
     }
 
     pub fn reassignments(&self, list: ListIdx) -> &[UserReassignment] {

@@ -12,9 +12,9 @@ pub mod workbook;
 
 use chrono::NaiveDate;
 
-use crate::catalog::{Catalog, OfferIdx, RoleIdx, ServiceSet};
+use crate::catalog::{Catalog, OfferIdx, RoleIdx};
 use crate::decision::{
-    ActionTally, Conflict, Evidence, Failure, PairDecision, ReassignmentFinding,
+    ActionTally, Evidence, Failure, PairDecision, ReassignmentFinding,
 };
 use crate::model::{CustomerView, Relationship, RelationshipStatus};
 
@@ -183,13 +183,6 @@ pub(crate) fn push_all<const N: usize>(out: &mut String, parts: [&str; N]) {
     for part in parts {
         out.push_str(part);
     }
-}
-
-/// Every service the conflicting subscriptions hold (that the target would add).
-pub(crate) fn held_services(conflicts: &[Conflict]) -> ServiceSet {
-    conflicts.iter().fold(ServiceSet::EMPTY, |held, conflict| {
-        held.union(&conflict.services)
-    })
 }
 
 /// Appends `sentence` with its first letter upper-cased.

@@ -11,7 +11,7 @@ pub use workbook::WORKBOOK;
 
 use super::services::push_services;
 use super::{
-    Context, Inactive, LIST_CAP, Lang, RunLine, Texts, grouped, held_services, push_all,
+    Context, Inactive, LIST_CAP, Lang, RunLine, Texts, grouped, push_all,
     push_capped, push_joined,
 };
 use crate::catalog::{OfferIdx, RoleIdx, ServiceSet};
@@ -222,8 +222,8 @@ impl Sentences<'_> {
                     |out, rest| Self::more(out, rest, "Abonnements"),
                 );
             }
-            Failure::ConflictingServices { conflicts } => {
-                let conflicts = self.evidence.conflicts(*conflicts);
+            Failure::ConflictingServices { conflicts: list } => {
+                let conflicts = self.evidence.conflicts(*list);
                 out.push_str("Dienste, die ");
                 self.offer_name(out, target);
                 out.push_str(" hinzufügen würde, sind bereits vorhanden in ");
@@ -236,7 +236,7 @@ impl Sentences<'_> {
                     |out, rest| Self::more(out, rest, "Abonnements"),
                 );
                 out.push_str(": ");
-                self.services(out, &held_services(conflicts));
+                self.services(out, self.evidence.conflicting_services(*list));
             }
             Failure::QuantityExceedsLimit { quantity, limit } => {
                 let _ = write!(

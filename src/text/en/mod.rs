@@ -10,7 +10,7 @@ pub use workbook::WORKBOOK;
 
 use super::services::push_services;
 use super::{
-    Context, Inactive, LIST_CAP, Lang, RunLine, Texts, grouped, held_services, push_all,
+    Context, Inactive, LIST_CAP, Lang, RunLine, Texts, grouped, push_all,
     push_capped, push_joined,
 };
 use crate::catalog::{OfferIdx, RoleIdx, ServiceSet};
@@ -226,8 +226,8 @@ impl Sentences<'_> {
                     |out, rest| Self::more(out, rest, "subscriptions"),
                 );
             }
-            Failure::ConflictingServices { conflicts } => {
-                let conflicts = self.evidence.conflicts(*conflicts);
+            Failure::ConflictingServices { conflicts: list } => {
+                let conflicts = self.evidence.conflicts(*list);
                 out.push_str("services that ");
                 self.offer_name(out, target);
                 out.push_str(" would add are already held by ");
@@ -240,7 +240,7 @@ impl Sentences<'_> {
                     |out, rest| Self::more(out, rest, "subscriptions"),
                 );
                 out.push_str(": ");
-                self.services(out, &held_services(conflicts));
+                self.services(out, self.evidence.conflicting_services(*list));
             }
             Failure::QuantityExceedsLimit { quantity, limit } => {
                 let _ = write!(out, "{quantity} seats exceed the {limit}-seat limit of ");
