@@ -118,9 +118,9 @@ impl CustomerMemo {
         let found =
             conflicting_subscriptions(pair.catalog, pair.customer.subscriptions, &additional);
         let list = (!found.is_empty()).then(|| {
-            let held = found
-                .iter()
-                .fold(ServiceSet::EMPTY, |held, conflict| held.union(&conflict.services));
+            let held = found.iter().fold(ServiceSet::EMPTY, |held, conflict| {
+                held.union(&conflict.services)
+            });
             evidence.conflicting_services.push(held);
             push(&mut evidence.conflicts, found)
         });

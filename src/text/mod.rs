@@ -13,9 +13,7 @@ pub mod workbook;
 use chrono::NaiveDate;
 
 use crate::catalog::{Catalog, OfferIdx, RoleIdx};
-use crate::decision::{
-    ActionTally, Evidence, Failure, PairDecision, ReassignmentFinding,
-};
+use crate::decision::{ActionTally, Evidence, Failure, PairDecision, ReassignmentFinding};
 use crate::model::{CustomerView, Relationship, RelationshipStatus};
 
 pub use de::German;

@@ -10,8 +10,7 @@ pub use workbook::WORKBOOK;
 
 use super::services::push_services;
 use super::{
-    Context, Inactive, LIST_CAP, Lang, RunLine, Texts, grouped, push_all,
-    push_capped, push_joined,
+    Context, Inactive, LIST_CAP, Lang, RunLine, Texts, grouped, push_all, push_capped, push_joined,
 };
 use crate::catalog::{OfferIdx, RoleIdx, ServiceSet};
 use crate::decision::{ActionTally, Failure, ReassignmentFinding, ReassignmentReason, UpgradeType};
