@@ -1,10 +1,10 @@
 //! Decision records: what the engine decided for each subscription, upgrade pair and
 //! user account, as ids (dataset positions, catalog indices), codes and evidence.
 //!
-//! No text and no format live here: the emitters of [`crate::output`] (CSV reports,
-//! the workbook, `explain`) and the messages of [`crate::text`] turn these records
-//! into what people read. The codes' documentation, Partner Center counterparts and
-//! actions are in the registry, [`crate::rules::registry`].
+//! No text and no format live here: the emitters (`output`: CSV reports, the
+//! workbook, `explain`) and the messages (`text`) turn these records into what
+//! people read. The codes' documentation, Partner Center counterparts and actions
+//! are in the rules' registry. This module depends on none of them.
 //!
 //! Evidence that several pairs of one customer share (the subscriptions that hold a
 //! target, those that conflict with a set of services, the users whose licenses move)
