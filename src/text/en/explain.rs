@@ -150,7 +150,7 @@ impl ExplainTexts for English {
     ) {
         let sentences = Sentences::whole(cx);
         if let Some(failure) = failure {
-            sentences.failure_whole(out, failure, pair.target);
+            sentences.failure(out, failure, pair.target);
             return;
         }
         let s = &cx.customer.subscriptions[position];

@@ -156,11 +156,6 @@ impl Sentences<'_> {
         push_all(out, [", ", channel(s.channel), ")"]);
     }
 
-    /// A failure's clause with every subscription it names (for `explain`).
-    fn failure_whole(&self, out: &mut String, failure: &Failure, target: OfferIdx) {
-        self.failure(out, failure, target);
-    }
-
     fn failure(&self, out: &mut String, failure: &Failure, target: OfferIdx) {
         match failure {
             Failure::StatusNotActive(SubscriptionStatus::Suspended) => out.push_str(
