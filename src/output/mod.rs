@@ -44,10 +44,9 @@ pub use neutralize::neutralize;
 pub use render::{Formats, ReportRows, StreamedRows, WholeReport};
 pub use workbook::WORKBOOK_FILE;
 
-use self::csv::{CsvParts, Sink};
-use self::render::{STREAMED_COUNT, STREAMED_FILES, streamed_headers, whole_report};
+use self::csv::{Appender, CsvParts, Sink};
+use self::render::{STREAMED_COUNT, STREAMED_FILES, WholeCsv, streamed_headers, whole_report};
 use self::set::{OutLock, SetError, Staging};
-use self::spill::Part;
 use self::workbook::{EXCEL_LIMITS, WorkbookWriter};
 
 pub const ELIGIBLE_FILE: &str = "eligible_upgrades.csv";
@@ -252,12 +251,18 @@ impl<'lock> ReportWriter<'lock> {
         let mut written: Vec<(&'static str, ReportDigest)> =
             STREAMED_FILES.into_iter().zip(digests).collect();
         let mut workbook_rows = Vec::new();
-        for WholeReport { file, rows } in whole {
-            self.neutralized += rows.neutralized;
+        for WholeReport {
+            file,
+            csv,
+            cells,
+            neutralized,
+        } in whole
+        {
+            self.neutralized += neutralized;
             let (_, mut staged) = stage(&self.staging, &out, file)?;
-            let digest = write_part(&mut staged, rows.csv).map_err(|e| failed(&out, file, e))?;
+            let digest = write_whole(&mut staged, csv).map_err(|e| failed(&out, file, e))?;
             written.push((file, digest));
-            workbook_rows.extend(rows.cells.map(|cells| (file, cells)));
+            workbook_rows.extend(cells.map(|cells| (file, cells)));
         }
         summary.neutralized_cells = self.neutralized;
         summary.csv_style = self.formats.csv.name();
@@ -290,16 +295,19 @@ impl<'lock> ReportWriter<'lock> {
     }
 }
 
-/// Writes every byte of `part` to `file`; what was written.
-fn write_part(file: &mut File, mut part: Part) -> io::Result<ReportDigest> {
+/// Writes every byte of `csv` to `file` (past the page cache where it can, like
+/// the streamed reports); what was written.
+fn write_whole(file: &mut File, mut csv: WholeCsv) -> io::Result<ReportDigest> {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     let mut len = 0u64;
     let mut buffer = Vec::new();
-    part.for_each_piece(&mut buffer, |bytes| {
+    let mut appender = Appender::new(file);
+    csv.for_each_piece(&mut buffer, |bytes| {
         hasher.update(bytes);
         len += bytes.len() as u64;
-        file.write_all(bytes)
+        appender.append(file, bytes)
     })?;
+    appender.finish(file)?;
     Ok(ReportDigest::of_hasher(&hasher, len))
 }
 

@@ -4,6 +4,7 @@
 //! a limit, so a batch takes bounded memory whatever a customer's output.
 
 use std::io;
+use std::ops::Range;
 use std::path::Path;
 
 use super::cells::CellRecorder;
@@ -92,7 +93,52 @@ impl StreamedRows {
 #[derive(Debug)]
 pub struct WholeReport {
     pub file: &'static str,
-    pub rows: Rendered,
+    pub csv: WholeCsv,
+    /// The recorded cells for the workbook (`None` without `--xlsx`).
+    pub cells: Option<Part>,
+    /// CSV cells written with the formula guard.
+    pub neutralized: u64,
+}
+
+/// The CSV bytes of a report written whole.
+#[derive(Debug)]
+pub enum WholeCsv {
+    /// Rendered in order.
+    Part(Part),
+    /// Rendered in several buffers and put in order afterwards.
+    Ordered(OrderedRows),
+}
+
+/// Rows rendered in several buffers (in parallel) and then put in order: written
+/// piece by piece, never copied together first — at 100k customers, gathering
+/// `actions.csv` into one buffer cost more than writing it.
+#[derive(Debug, Default)]
+pub struct OrderedRows {
+    /// The preamble and the header row.
+    pub head: Vec<u8>,
+    pub buffers: Vec<Vec<u8>>,
+    /// Each row in order: its buffer and where it lies there.
+    pub rows: Vec<(u32, Range<usize>)>,
+}
+
+impl WholeCsv {
+    /// Feeds every byte in order to `write`, in pieces (`buffer` is scratch space).
+    pub fn for_each_piece(
+        &mut self,
+        buffer: &mut Vec<u8>,
+        mut write: impl FnMut(&[u8]) -> io::Result<()>,
+    ) -> io::Result<()> {
+        match self {
+            WholeCsv::Part(part) => part.for_each_piece(buffer, write),
+            WholeCsv::Ordered(ordered) => {
+                write(&ordered.head)?;
+                for (at, range) in &ordered.rows {
+                    write(&ordered.buffers[*at as usize][range.clone()])?;
+                }
+                Ok(())
+            }
+        }
+    }
 }
 
 /// The sink one report's rows are rendered into: the CSV and, with the workbook,
@@ -175,9 +221,12 @@ pub fn whole_report(
     let mut rows = ReportRows::new(Vec::new(), formats, None);
     rows.start_report(formats.csv, header);
     render(&mut rows);
+    let rows = rows.finish()?;
     Ok(WholeReport {
         file,
-        rows: rows.finish()?,
+        csv: WholeCsv::Part(rows.csv),
+        cells: rows.cells,
+        neutralized: rows.neutralized,
     })
 }
 
