@@ -26,9 +26,19 @@ impl ServiceIdx {
 
 /// A set of services of one vocabulary. Its words never end in a zero word, so
 /// that equal sets are equal values (and hash alike).
-#[derive(Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Default, PartialEq, Eq, Hash)]
 pub struct ServiceSet {
     words: SmallVec<[u64; 2]>,
+}
+
+impl Clone for ServiceSet {
+    /// One copy of the words: the derived clone pushed them one at a time, and
+    /// sets are cloned for every upgrade pair.
+    fn clone(&self) -> ServiceSet {
+        ServiceSet {
+            words: SmallVec::from_slice(&self.words),
+        }
+    }
 }
 
 impl ServiceSet {
@@ -62,7 +72,7 @@ impl ServiceSet {
         } else {
             (other, self)
         };
-        let mut words = long.words.clone();
+        let mut words = SmallVec::from_slice(&long.words);
         for (word, other) in words.iter_mut().zip(&short.words) {
             *word |= other;
         }
@@ -79,7 +89,7 @@ impl ServiceSet {
 
     /// The services of `self` that `other` lacks.
     pub fn minus(&self, other: &ServiceSet) -> ServiceSet {
-        let mut words = self.words.clone();
+        let mut words = SmallVec::from_slice(&self.words);
         for (word, other) in words.iter_mut().zip(&other.words) {
             *word &= !other;
         }

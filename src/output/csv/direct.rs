@@ -6,7 +6,7 @@
 //! synced takes 2.6 s, written with `O_DIRECT` 0.34 s (docs/performance.md). A
 //! direct write goes from the program's buffer to the disk, but only in whole
 //! blocks from an aligned buffer at an aligned offset: bytes are staged in aligned
-//! buffers of four megabytes, and the last partial block is written padded with
+//! buffers of one megabyte, and the last partial block is written padded with
 //! zeros, the file then cut back to its length. A direct write returns only once
 //! the disk has the bytes, so a thread of the appender's own makes the writes
 //! while the next buffer is filled.
@@ -27,7 +27,7 @@ use crate::sys;
 const BLOCK: usize = 4096;
 
 /// Bytes staged before a direct write.
-const STAGED_BYTES: usize = 4 << 20;
+const STAGED_BYTES: usize = 1 << 20;
 
 /// Dirty bytes after which an ordinary writer starts writeback.
 const WRITEBACK_BYTES: u64 = 8 << 20;
