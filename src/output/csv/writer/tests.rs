@@ -80,7 +80,16 @@ fn style() -> impl Strategy<Value = CsvStyle> {
 
 fn rows() -> impl Strategy<Value = Vec<Vec<String>>> {
     proptest::collection::vec(
-        proptest::collection::vec("[a\",\r\n\t ;ä'=+@-]{0,6}", 1..5),
+        // Short fields, and fields around the length where the search changes
+        // method, with a byte to quote anywhere in them or none.
+        proptest::collection::vec(
+            prop_oneof![
+                "[a\",\r\n\t ;ä'=+@-]{0,6}",
+                "[a ]{50,70}[a\",\r\n;]?[a ]{0,10}",
+                "[a\",\r\n;]?[a ]{55,70}",
+            ],
+            1..5,
+        ),
         0..6,
     )
 }
