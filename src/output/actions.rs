@@ -3,11 +3,11 @@
 
 use std::ops::Range;
 
+use rayon::slice::ParallelSliceMut;
+
 use super::ACTIONS_FILE;
 use super::cells::CellRecorder;
 use super::csv::CsvOut;
-use rayon::slice::ParallelSliceMut;
-
 use super::render::{Formats, OrderedRows, WholeCsv, WholeReport};
 use super::rows::{RowSink, Tee};
 use super::spill::{Part, RowBytes};
