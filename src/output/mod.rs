@@ -72,12 +72,34 @@ impl ReportDigest {
             xxh3: xxhash_rust::xxh3::xxh3_64(bytes),
         }
     }
+}
 
-    /// The digest of `bytes` bytes fed to `hasher`.
-    pub fn of_hasher(hasher: &xxhash_rust::xxh3::Xxh3, bytes: u64) -> ReportDigest {
+/// A [`ReportDigest`] taken of the bytes as they are written or read.
+pub struct Digester {
+    hasher: xxhash_rust::xxh3::Xxh3,
+    bytes: u64,
+}
+
+impl Default for Digester {
+    fn default() -> Digester {
+        Digester {
+            hasher: xxhash_rust::xxh3::Xxh3::new(),
+            bytes: 0,
+        }
+    }
+}
+
+impl Digester {
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.hasher.update(bytes);
+        self.bytes += bytes.len() as u64;
+    }
+
+    /// The digest of every byte so far.
+    pub fn digest(&self) -> ReportDigest {
         ReportDigest {
-            bytes,
-            xxh3: hasher.digest(),
+            bytes: self.bytes,
+            xxh3: self.hasher.digest(),
         }
     }
 }
@@ -298,32 +320,28 @@ impl<'lock> ReportWriter<'lock> {
 /// Writes every byte of `csv` to `file` (past the page cache where it can, like
 /// the streamed reports); what was written.
 fn write_whole(file: &mut File, mut csv: WholeCsv) -> io::Result<ReportDigest> {
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    let mut len = 0u64;
+    let mut digester = Digester::default();
     let mut buffer = Vec::new();
     let mut appender = Appender::new(file);
     csv.for_each_piece(&mut buffer, |bytes| {
-        hasher.update(bytes);
-        len += bytes.len() as u64;
+        digester.update(bytes);
         appender.append(file, bytes)
     })?;
     appender.finish(file)?;
-    Ok(ReportDigest::of_hasher(&hasher, len))
+    Ok(digester.digest())
 }
 
 /// The size and checksum of a file written by another hand (the workbook).
 fn digest_file(path: &Path) -> io::Result<ReportDigest> {
     let mut file = File::open(path)?;
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    let mut len = 0u64;
+    let mut digester = Digester::default();
     let mut buffer = vec![0u8; 1 << 20];
     loop {
         let read = file.read(&mut buffer)?;
         if read == 0 {
-            return Ok(ReportDigest::of_hasher(&hasher, len));
+            return Ok(digester.digest());
         }
-        hasher.update(&buffer[..read]);
-        len += read as u64;
+        digester.update(&buffer[..read]);
     }
 }
 

@@ -112,7 +112,7 @@ pub enum WholeCsv {
 /// Rows rendered in several buffers (in parallel) and then put in order: written
 /// piece by piece, never copied together first — at 100k customers, gathering
 /// `actions.csv` into one buffer cost more than writing it.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct OrderedRows {
     /// The preamble and the header row.
     pub head: Vec<u8>,

@@ -11,11 +11,10 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use xxhash_rust::xxh3::Xxh3;
-
 use super::SetError;
 use super::neutral::{compare_keys, shown};
 use super::record::{self, Counts, MAX_CODES, Mask};
+use crate::output::{Digester, ReportDigest};
 
 /// A report file to read, with the size and checksum `summary.json` lists for it.
 pub struct CsvReport {
@@ -93,15 +92,13 @@ pub fn record_from_csvs(eligible: &CsvReport, blocked: &CsvReport) -> Result<Vec
 /// Counts and hashes every byte read from a file.
 struct Hashing<R> {
     inner: R,
-    hasher: Xxh3,
-    bytes: u64,
+    digester: Digester,
 }
 
 impl<R: Read> Read for Hashing<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.bytes += n as u64;
+        self.digester.update(&buf[..n]);
         Ok(n)
     }
 }
@@ -135,8 +132,7 @@ impl Rows {
             1 << 20,
             Hashing {
                 inner: file,
-                hasher: Xxh3::new(),
-                bytes: 0,
+                digester: Digester::default(),
             },
         );
         // Sets written for spreadsheets may start with a BOM and use semicolons.
@@ -264,7 +260,7 @@ impl Rows {
             return Ok(());
         };
         let hashing = self.reader.into_inner().into_inner();
-        if hashing.bytes != bytes || hashing.hasher.digest() != xxh3 {
+        if hashing.digester.digest() != (ReportDigest { bytes, xxh3 }) {
             return Err(SetError::new(
                 &self.path,
                 "differs from what summary.json lists (an incomplete or mixed set)".to_owned(),

@@ -11,12 +11,10 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::thread::JoinHandle;
 
-use xxhash_rust::xxh3::Xxh3;
-
 use super::direct::Appender;
 use crate::output::render::STREAMED_COUNT;
 use crate::output::spill::Part;
-use crate::output::{ReportDigest, ReportError, Staged, ThreadStartError, failed};
+use crate::output::{Digester, ReportDigest, ReportError, Staged, ThreadStartError, failed};
 
 /// Formatted batches that may wait for the writer: two windows' worth.
 const QUEUED_BATCHES: usize = 16;
@@ -120,17 +118,16 @@ fn write_batches(
     emptied: Sender<CsvParts>,
 ) -> Result<(Files, Digests), ReportError> {
     let mut appenders = files.each_ref().map(|(_, file)| Appender::new(file));
-    let mut hashers: [(Xxh3, u64); STREAMED_COUNT] = std::array::from_fn(|_| (Xxh3::new(), 0));
+    let mut digesters: [Digester; STREAMED_COUNT] = std::array::from_fn(|_| Digester::default());
     let mut read_buffer = Vec::new();
     for mut batch in queued {
-        for (((name, file), appender), (hasher, part)) in files
+        for (((name, file), appender), (digester, part)) in files
             .iter_mut()
             .zip(appenders.iter_mut())
-            .zip(hashers.iter_mut().zip(&mut batch))
+            .zip(digesters.iter_mut().zip(&mut batch))
         {
             part.for_each_piece(&mut read_buffer, |bytes| {
-                hasher.0.update(bytes);
-                hasher.1 += bytes.len() as u64;
+                digester.update(bytes);
                 // Through the File: the error is the system's, without the path again.
                 appender.append(file, bytes)
             })
@@ -143,7 +140,7 @@ fn write_batches(
     for ((name, file), appender) in files.iter_mut().zip(&mut appenders) {
         appender.finish(file).map_err(|e| failed(out, name, e))?;
     }
-    let digests = hashers.map(|(hasher, len)| ReportDigest::of_hasher(&hasher, len));
+    let digests = digesters.map(|digester| digester.digest());
     Ok((files, digests))
 }
 
