@@ -16,8 +16,8 @@
 #      run median ≤ 3 × floor median, and peak RSS ≤ total input size.
 #
 # Exit status: 0 when the benchmark ran (targets held or not; set STRICT=1 to exit 1
-# when a target is missed), 1 on any error. Page cache is warmed before measuring, so
-# the numbers are for warm-cache runs.
+# when a target is missed), 1 on any error. The page cache is warmed before every
+# measurement (floor and run alike), so the numbers are for warm-cache runs.
 
 set -euo pipefail
 export LC_ALL=C
@@ -156,10 +156,19 @@ for f in $FILES; do
     size=${size//[[:space:]]/}
     printf '    %-26s %12s bytes\n' "$f" "$size"
     input_bytes=$((input_bytes + size))
-    cat "$DATA/$f" >/dev/null # warm the page cache for floor and run alike
 done
 input_mib=$(calc "$input_bytes / 1048576")
 echo "    input total: $input_bytes bytes ($input_mib MiB)"
+
+# Reads the input once, so that floor and run alike find it in the page cache. Done
+# before every measurement: the machines this was measured on drop clean cache pages
+# now and then even with gigabytes free, and a run that reads from disk measures the disk.
+warm() {
+    local f
+    for f in $FILES; do
+        cat "$DATA/$f" >/dev/null
+    done
+}
 
 # Floor and run alternate, so that both see the same machine: on a shared machine the
 # speed drifts by several percent from one minute to the next.
@@ -179,6 +188,7 @@ floor_times=()
 run_times=()
 run_rss=()
 for ((i = 1; i <= RUNS; i++)); do
+    warm
     "$FLOOR" "$DATA" >"$WORK/floor.out"
     t=$(sed -n 's/^parse_floor_seconds=//p' "$WORK/floor.out" | tail -n 1)
     if [[ -z $t ]]; then
@@ -190,6 +200,7 @@ for ((i = 1; i <= RUNS; i++)); do
 
     out="$WORK/reports-$i"
     rc=0
+    warm
     measure "$WORK/measure.txt" "$BIN" run --input "$DATA" --out "$out" --as-of "$AS_OF" --quiet \
         --previous "$WORK/previous" 2>"$WORK/run.err" || rc=$?
     if [[ $rc != 0 && $rc != 3 ]]; then
