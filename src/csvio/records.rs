@@ -85,7 +85,9 @@ impl Record<'_> {
 
 /// Reads records from a slice that starts at a record boundary.
 pub(super) struct RecordReader<'b> {
-    core: csv_core::Reader,
+    /// Built at the first record that is not a plain line: building its automaton
+    /// costs as much as splitting a few thousand plain lines.
+    core: Option<csv_core::Reader>,
     input: &'b [u8],
     /// The input as text, when it is known to be UTF-8.
     text: Option<&'b str>,
@@ -104,7 +106,7 @@ impl<'b> RecordReader<'b> {
     /// `first_line` is the line number of `input[0]` in its file.
     pub(super) fn new(input: &'b [u8], first_line: u64, delimiter: u8) -> RecordReader<'b> {
         RecordReader {
-            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            core: None,
             input,
             text: None,
             pos: 0,
@@ -151,7 +153,11 @@ impl<'b> RecordReader<'b> {
         if self.plain_lines && self.read_plain_line(record) {
             return true;
         }
-        self.core.reset();
+        let delimiter = self.delimiter;
+        let core = self
+            .core
+            .get_or_insert_with(|| csv_core::ReaderBuilder::new().delimiter(delimiter).build());
+        core.reset();
         let start = self.pos;
         // csv-core writes into the buffers' length, which a plain line may have cut.
         if record.data.len() < 1024 {
@@ -164,7 +170,7 @@ impl<'b> RecordReader<'b> {
         record.plain_text = None;
         let (mut out, mut ends) = (0, 0);
         loop {
-            let (result, nin, nout, nend) = self.core.read_record(
+            let (result, nin, nout, nend) = core.read_record(
                 &self.input[self.pos..],
                 &mut record.data[out..],
                 &mut record.ends[ends..],
