@@ -8,8 +8,6 @@
 
 use std::fmt;
 
-use smallvec::SmallVec;
-
 /// Position of a service in its [`Vocabulary`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ServiceIdx(u32);
@@ -24,26 +22,25 @@ impl ServiceIdx {
     }
 }
 
-/// A set of services of one vocabulary. Its words never end in a zero word, so
-/// that equal sets are equal values (and hash alike).
-#[derive(Default, PartialEq, Eq, Hash)]
-pub struct ServiceSet {
-    words: SmallVec<[u64; 2]>,
-}
+/// Words of services kept inline: services 0 to 127.
+const INLINE_WORDS: usize = 2;
 
-impl Clone for ServiceSet {
-    /// One copy of the words: the derived clone pushed them one at a time, and
-    /// sets are cloned for every upgrade pair.
-    fn clone(&self) -> ServiceSet {
-        ServiceSet {
-            words: SmallVec::from_slice(&self.words),
-        }
-    }
+/// A set of services of one vocabulary: the first 128 services' bits inline, the
+/// rest (a catalog naming more) on the heap. Every operation on two sets of the
+/// built-in catalog is a few word operations, without allocating or copying.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct ServiceSet {
+    low: [u64; INLINE_WORDS],
+    /// The words of services from 128 on: `None` when the set holds none of them,
+    /// else never ending in a zero word, so that equal sets are equal values (and
+    /// hash alike).
+    high: Option<Box<[u64]>>,
 }
 
 impl ServiceSet {
     pub const EMPTY: ServiceSet = ServiceSet {
-        words: SmallVec::new_const(),
+        low: [0; INLINE_WORDS],
+        high: None,
     };
 
     /// The set with `service` added.
@@ -54,79 +51,115 @@ impl ServiceSet {
     }
 
     pub fn insert(&mut self, service: ServiceIdx) {
-        if self.words.len() <= service.word() {
-            self.words.resize(service.word() + 1, 0);
+        match service.word().checked_sub(INLINE_WORDS) {
+            None => self.low[service.word()] |= service.bit(),
+            Some(at) => {
+                let mut words = self.high.take().map(Vec::from).unwrap_or_default();
+                if words.len() <= at {
+                    words.resize(at + 1, 0);
+                }
+                words[at] |= service.bit();
+                self.high = Some(words.into_boxed_slice());
+            }
         }
-        self.words[service.word()] |= service.bit();
     }
 
     pub fn contains(&self, service: ServiceIdx) -> bool {
-        self.words
-            .get(service.word())
-            .is_some_and(|word| word & service.bit() != 0)
+        let word = match service.word().checked_sub(INLINE_WORDS) {
+            None => self.low[service.word()],
+            Some(at) => self.high().get(at).copied().unwrap_or(0),
+        };
+        word & service.bit() != 0
     }
 
     pub fn union(&self, other: &ServiceSet) -> ServiceSet {
-        let (long, short) = if self.words.len() >= other.words.len() {
-            (self, other)
-        } else {
-            (other, self)
+        let high = match (&self.high, &other.high) {
+            (None, None) => None,
+            (Some(high), None) | (None, Some(high)) => Some(high.clone()),
+            (Some(a), Some(b)) => {
+                let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+                let mut words = long.clone();
+                for (word, other) in words.iter_mut().zip(short.iter()) {
+                    *word |= other;
+                }
+                Some(words)
+            }
         };
-        let mut words = SmallVec::from_slice(&long.words);
-        for (word, other) in words.iter_mut().zip(&short.words) {
-            *word |= other;
+        ServiceSet {
+            low: [self.low[0] | other.low[0], self.low[1] | other.low[1]],
+            high,
         }
-        ServiceSet { words }
     }
 
     pub fn intersection(&self, other: &ServiceSet) -> ServiceSet {
-        let mut words = SmallVec::with_capacity(self.words.len().min(other.words.len()));
-        for (a, b) in self.words.iter().zip(&other.words) {
-            words.push(a & b);
+        let high = match (&self.high, &other.high) {
+            (Some(a), Some(b)) => trimmed(a.iter().zip(b.iter()).map(|(a, b)| a & b).collect()),
+            _ => None,
+        };
+        ServiceSet {
+            low: [self.low[0] & other.low[0], self.low[1] & other.low[1]],
+            high,
         }
-        ServiceSet::trimmed(words)
     }
 
     /// The services of `self` that `other` lacks.
     pub fn minus(&self, other: &ServiceSet) -> ServiceSet {
-        let mut words = SmallVec::from_slice(&self.words);
-        for (word, other) in words.iter_mut().zip(&other.words) {
-            *word &= !other;
+        let high = self.high.as_ref().and_then(|words| {
+            let others = other.high();
+            trimmed(
+                words
+                    .iter()
+                    .enumerate()
+                    .map(|(i, word)| word & !others.get(i).copied().unwrap_or(0))
+                    .collect(),
+            )
+        });
+        ServiceSet {
+            low: [self.low[0] & !other.low[0], self.low[1] & !other.low[1]],
+            high,
         }
-        ServiceSet::trimmed(words)
     }
 
-    fn trimmed(mut words: SmallVec<[u64; 2]>) -> ServiceSet {
-        while words.last() == Some(&0) {
-            words.pop();
-        }
-        ServiceSet { words }
+    fn high(&self) -> &[u64] {
+        self.high.as_deref().unwrap_or(&[])
     }
 
     pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
+        self.low == [0; INLINE_WORDS] && self.high.is_none()
     }
 
     /// True when the sets share a service.
     pub fn overlaps(&self, other: &ServiceSet) -> bool {
-        self.words.iter().zip(&other.words).any(|(a, b)| a & b != 0)
+        (self.low[0] & other.low[0]) | (self.low[1] & other.low[1]) != 0
+            || self
+                .high()
+                .iter()
+                .zip(other.high())
+                .any(|(a, b)| a & b != 0)
     }
 
     pub fn is_superset_of(&self, other: &ServiceSet) -> bool {
-        other
-            .words
-            .iter()
-            .enumerate()
-            .all(|(i, word)| word & !self.words.get(i).copied().unwrap_or(0) == 0)
+        let mine = self.high();
+        (other.low[0] & !self.low[0]) | (other.low[1] & !self.low[1]) == 0
+            && other
+                .high()
+                .iter()
+                .enumerate()
+                .all(|(i, word)| word & !mine.get(i).copied().unwrap_or(0) == 0)
     }
 
     pub fn len(&self) -> usize {
-        self.words.iter().map(|w| w.count_ones() as usize).sum()
+        self.words().map(|w| w.count_ones() as usize).sum()
+    }
+
+    /// Every word, inline ones first.
+    fn words(&self) -> impl Iterator<Item = u64> + '_ {
+        self.low.iter().chain(self.high()).copied()
     }
 
     /// Services in vocabulary order.
     pub fn iter(&self) -> impl Iterator<Item = ServiceIdx> + '_ {
-        self.words.iter().enumerate().flat_map(|(i, &word)| {
+        self.words().enumerate().flat_map(|(i, word)| {
             // One step per set bit, lowest first.
             std::iter::successors((word != 0).then_some(word), |rest| {
                 let rest = rest & (rest - 1);
@@ -135,6 +168,14 @@ impl ServiceSet {
             .map(move |rest| ServiceIdx(i as u32 * 64 + rest.trailing_zeros()))
         })
     }
+}
+
+/// Words past the inline ones without their trailing zero words; `None` if all are zero.
+fn trimmed(mut words: Vec<u64>) -> Option<Box<[u64]>> {
+    while words.last() == Some(&0) {
+        words.pop();
+    }
+    (!words.is_empty()).then(|| words.into_boxed_slice())
 }
 
 impl fmt::Debug for ServiceSet {
