@@ -4,12 +4,13 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 
 use super::fields::{known_value, optional_date, required, services};
 use super::lookup::CustomerIndex;
 use crate::catalog::{Catalog, RoleIdx};
 use crate::csvio::{ColumnSpec, FieldProblem, Row, RowParser, RowProblems};
-use crate::model::Relationship;
+use crate::model::{Coverage, Relationship};
 
 /// `services` and `roles` are each optional; the header needs one of them (see
 /// `headers::ONE_OF`) and every row a value in one of them.
@@ -45,6 +46,13 @@ pub struct RelationshipChunk {
     pub unknown_roles: BTreeMap<String, u64>,
     /// Holds each role's key while it is resolved.
     scratch: String,
+    /// `services` values read so far, as written, with what they cover: an export
+    /// repeats a few combinations on every row, and resolving one name by name
+    /// cost more than the rest of the row.
+    coverages: FxHashMap<Box<str>, Coverage>,
+    /// `roles` values read so far, as written: the roles the catalog knows, and
+    /// whether the value names one it does not.
+    roles: FxHashMap<Box<str>, (Box<[RoleIdx]>, bool)>,
 }
 
 impl RowParser for RelationshipParser<'_> {
@@ -79,7 +87,7 @@ impl RelationshipParser<'_> {
         let status = problems.take(field(STATUS).and_then(|v| known_value(name(STATUS), v, None)));
         let coverage = problems.take(field(SERVICES).and_then(|v| match v {
             "" => Ok(None),
-            v => services(name(SERVICES), v, self.catalog.vocabulary(), true).map(Some),
+            v => self.coverage(v, local).map(Some),
         }));
         let roles = problems.take(field(ROLES));
         let start =
@@ -98,7 +106,14 @@ impl RelationshipParser<'_> {
                 "missing required value (a relationship needs services, roles or both)",
             ));
         }
-        let (known, unknown) = self.known_roles(roles, &mut local.scratch);
+        let (known, unknown) = match local.roles.get(roles) {
+            Some((known, unknown)) => (known.clone(), *unknown),
+            None => {
+                let resolved = self.known_roles(roles, &mut local.scratch);
+                local.roles.insert(roles.into(), resolved.clone());
+                resolved
+            }
+        };
         if unknown && problems.is_empty() {
             self.count_unknown_roles(roles, local);
         }
@@ -112,6 +127,26 @@ impl RelationshipParser<'_> {
             start,
             end,
         })
+    }
+
+    /// What a non-empty `services` value covers; a value met before is not parsed
+    /// again (one that is not valid is, to report its problem each time).
+    fn coverage(
+        &self,
+        value: &str,
+        local: &mut RelationshipChunk,
+    ) -> Result<Coverage, FieldProblem> {
+        if let Some(known) = local.coverages.get(value) {
+            return Ok(known.clone());
+        }
+        let coverage = services(
+            COLUMNS[SERVICES].name,
+            value,
+            self.catalog.vocabulary(),
+            true,
+        )?;
+        local.coverages.insert(value.into(), coverage.clone());
+        Ok(coverage)
     }
 
     /// The roles of `value` the catalog knows, each once in the order given, and
