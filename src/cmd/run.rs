@@ -14,13 +14,12 @@ use super::exit;
 use super::load::{self, Loaded};
 use crate::catalog::Catalog;
 use crate::config::Config;
-use crate::decision::CustomerDecisions;
 use crate::engine;
 use crate::model::{CustomerIdx, Dataset};
 use crate::output::actions::{ActionsReport, BatchActions};
 use crate::output::changes::{self, Baseline, ChangeCounts, Comparison, Record, record};
 use crate::output::rejects::{self, REJECTS_HEADER};
-use crate::output::render::{BatchChanges, STREAMED_COUNT, StreamedBatch, streamed_rows};
+use crate::output::render::{BatchChanges, STREAMED_COUNT, StreamedBatch, StreamedRenderer};
 use crate::output::set::{self, OutLock, Recovered};
 use crate::output::{
     FilterSummary, Formats, OutcomeCounts, REJECTS_FILE, ReportError, ReportInput, ReportWriter,
@@ -234,10 +233,10 @@ fn write_reports(
     }
     let ranges = previous_ranges(&dataset, &batches, previous);
 
-    // Customers are evaluated, counted and formatted in batches, in parallel; each
-    // batch's decisions are dropped by the thread that made them as soon as its rows
-    // are formatted. A window of batches is written in order before the next starts,
-    // so that formatted rows waiting to be written take little memory.
+    // Customers are evaluated, counted and formatted in batches, in parallel; within
+    // a batch, each customer's decisions are dropped as soon as its rows are
+    // formatted. A window of batches is written in order before the next starts, so
+    // that formatted rows waiting to be written take little memory.
     let bar = progress.bar(customers.len() as u64, "evaluating");
     let formats = config.formats;
     let mut writer = ReportWriter::create(lock, formats)?;
@@ -360,20 +359,22 @@ fn emit_batch(
     changes: Option<BatchChanges<'_>>,
     spill_dir: &Path,
 ) -> io::Result<Batch> {
-    let decisions: Vec<CustomerDecisions> =
-        engine::evaluate(input.dataset, input.catalog, input.as_of, customers);
     let mut counts = OutcomeCounts::default();
-    counts.add(&decisions);
-    counts.add_unknown_license_rows(input.dataset, customers);
     let mut actions = BatchActions::new(formats);
     let mut details = String::new();
-    for (&customer, decisions) in customers.iter().zip(&decisions) {
-        let cx = input.context(customer, decisions);
-        actions.add_customer(&cx, input.texts, decisions, &mut details);
+    let mut rows = StreamedRenderer::new(buffers, formats, spill_dir);
+    // Customer by customer: the decisions are counted and rendered while they are
+    // in the cache, and their memory goes to the next customer's.
+    for &customer in customers {
+        let decisions =
+            engine::evaluate_customer(input.catalog, input.dataset.customer(customer), input.as_of);
+        counts.add(std::slice::from_ref(&decisions));
+        let cx = input.context(customer, &decisions);
+        actions.add_customer(&cx, input.texts, &decisions, &mut details);
+        rows.add_customer(input, customer, &decisions);
     }
-    let streamed = streamed_rows(
-        input, customers, &decisions, buffers, formats, changes, spill_dir,
-    )?;
+    counts.add_unknown_license_rows(input.dataset, customers);
+    let streamed = rows.finish(changes)?;
     Ok(Batch {
         counts,
         streamed,

@@ -260,77 +260,111 @@ pub struct StreamedBatch {
     pub changes: ChangeCounts,
 }
 
-/// Renders the streamed reports' rows of `customers` (with their decisions, in
-/// report order), their record entries and, given the previous set's customers
-/// among them, their changes. `buffers` (emptied, in [`STREAMED_FILES`] order)
-/// are written into, so that a caller can reuse their memory; rows past a limit
-/// spill to unnamed files in `spill_dir`.
-pub fn streamed_rows(
-    input: ReportInput<'_>,
-    customers: &[CustomerIdx],
-    decisions: &[CustomerDecisions],
-    buffers: [Vec<u8>; STREAMED_COUNT],
-    formats: Formats,
-    changes: Option<BatchChanges<'_>>,
-    spill_dir: &Path,
-) -> io::Result<StreamedBatch> {
-    let [
-        eligible,
-        blocked,
-        reassignments,
-        overview_rows,
-        changed,
-        mut entries,
-    ] = buffers;
-    let [eligible, blocked, reassignments, overview_rows, changed] =
-        [eligible, blocked, reassignments, overview_rows, changed]
-            .map(|buffer| ReportRows::new(buffer, formats, Some(spill_dir)));
-    let (mut eligible, mut blocked, mut reassignments, mut overview_rows, mut changed) =
-        (eligible, blocked, reassignments, overview_rows, changed);
-    entries.clear();
-    let mut counts = record::Counts::default();
-    let mut scratch = String::new();
-    for (&customer, decisions) in customers.iter().zip(decisions) {
+/// Renders the streamed reports' rows customer by customer, in report order, with
+/// their record entries; [`StreamedRenderer::finish`] then compares the entries with
+/// the previous set's. A customer's rows are rendered right after its decisions are
+/// made, while they are in the cache, and the decisions are dropped before the next
+/// customer's are made, so that their memory is reused at once.
+pub struct StreamedRenderer<'d> {
+    eligible: ReportRows<'d>,
+    blocked: ReportRows<'d>,
+    reassignments: ReportRows<'d>,
+    overview: ReportRows<'d>,
+    changed: ReportRows<'d>,
+    entries: Vec<u8>,
+    counts: record::Counts,
+    scratch: String,
+}
+
+impl<'d> StreamedRenderer<'d> {
+    /// Renders into `buffers` (emptied, in [`STREAMED_FILES`] order), so that a
+    /// caller can reuse their memory; rows past a limit spill to unnamed files in
+    /// `spill_dir`.
+    pub fn new(
+        buffers: [Vec<u8>; STREAMED_COUNT],
+        formats: Formats,
+        spill_dir: &'d Path,
+    ) -> StreamedRenderer<'d> {
+        let [
+            eligible,
+            blocked,
+            reassignments,
+            overview,
+            changed,
+            mut entries,
+        ] = buffers;
+        let [eligible, blocked, reassignments, overview, changed] =
+            [eligible, blocked, reassignments, overview, changed]
+                .map(|buffer| ReportRows::new(buffer, formats, Some(spill_dir)));
+        entries.clear();
+        StreamedRenderer {
+            eligible,
+            blocked,
+            reassignments,
+            overview,
+            changed,
+            entries,
+            counts: record::Counts::default(),
+            scratch: String::new(),
+        }
+    }
+
+    /// Renders the rows and the record entry of `customer`, whose decisions are
+    /// `decisions`; customers must come in report order.
+    pub fn add_customer(
+        &mut self,
+        input: ReportInput<'_>,
+        customer: CustomerIdx,
+        decisions: &CustomerDecisions,
+    ) {
         let cx = input.context(customer, decisions);
         let mut sinks = DecisionSinks {
-            eligible: &mut eligible,
-            blocked: &mut blocked,
-            reassignments: &mut reassignments,
+            eligible: &mut self.eligible,
+            blocked: &mut self.blocked,
+            reassignments: &mut self.reassignments,
         };
-        render_customer(&cx, input.texts, decisions, &mut sinks, &mut scratch);
+        render_customer(&cx, input.texts, decisions, &mut sinks, &mut self.scratch);
         overview::render_customer(
-            &mut overview_rows,
+            &mut self.overview,
             input.catalog,
             cx.customer,
             decisions,
-            &mut scratch,
+            &mut self.scratch,
         );
         record::encode_customer(
-            &mut entries,
+            &mut self.entries,
             &cx.customer,
             decisions,
             input.catalog,
-            &mut counts,
+            &mut self.counts,
         );
     }
-    let mut change_counts = ChangeCounts::default();
-    if let Some(batch) = changes {
-        batch
-            .comparison
-            .compare(batch.previous, &entries, &mut changed, &mut change_counts);
+
+    /// The rows rendered, with the changes against the previous set's customers
+    /// among them (`changes`), if any.
+    pub fn finish(mut self, changes: Option<BatchChanges<'_>>) -> io::Result<StreamedBatch> {
+        let mut change_counts = ChangeCounts::default();
+        if let Some(batch) = changes {
+            batch.comparison.compare(
+                batch.previous,
+                &self.entries,
+                &mut self.changed,
+                &mut change_counts,
+            );
+        }
+        Ok(StreamedBatch {
+            rows: StreamedRows {
+                reports: [
+                    self.eligible.finish()?,
+                    self.blocked.finish()?,
+                    self.reassignments.finish()?,
+                    self.overview.finish()?,
+                    self.changed.finish()?,
+                ],
+                record: Part::in_memory(self.entries),
+            },
+            record: self.counts,
+            changes: change_counts,
+        })
     }
-    Ok(StreamedBatch {
-        rows: StreamedRows {
-            reports: [
-                eligible.finish()?,
-                blocked.finish()?,
-                reassignments.finish()?,
-                overview_rows.finish()?,
-                changed.finish()?,
-            ],
-            record: Part::in_memory(entries),
-        },
-        record: counts,
-        changes: change_counts,
-    })
 }
