@@ -374,6 +374,7 @@ fn emit_batch(
         rows.add_customer(input, customer, &decisions);
     }
     counts.add_unknown_license_rows(input.dataset, customers);
+    actions.sort();
     let streamed = rows.finish(changes)?;
     Ok(Batch {
         counts,
