@@ -266,26 +266,41 @@ impl<'lock> ReportWriter<'lock> {
         summary: &mut Summary,
         absent: &[&str],
     ) -> Result<(), ReportError> {
-        // Closed before the commit, which syncs every report by name.
-        let (streamed, digests) = self.sink.close()?;
-        drop(streamed);
         let out = self.out.clone();
+        // The reports given whole are written while the streamed reports' last
+        // batches are (two files' direct writes in flight instead of one); the
+        // streamed ones are closed before the commit, which syncs every report.
+        let mut pending = Some(whole);
+        let (closed, whole_written) = {
+            let (sink, staging) = (&mut self.sink, &self.staging);
+            let pending = &mut pending;
+            std::thread::scope(|scope| {
+                let writing = std::thread::Builder::new()
+                    .name("whole-reports".to_owned())
+                    .spawn_scoped(scope, || {
+                        write_whole_reports(staging, &out, pending.take().unwrap_or_default())
+                    });
+                let closed = sink.close();
+                let written = writing.ok().map(|thread| {
+                    thread
+                        .join()
+                        .unwrap_or_else(|_| Err(failed(&out, ACTIONS_FILE, thread_stopped())))
+                });
+                (closed, written)
+            })
+        };
+        let (streamed, digests) = closed?;
+        drop(streamed);
+        let whole = match whole_written {
+            Some(written) => written?,
+            // The thread could not start: written here.
+            None => write_whole_reports(&self.staging, &out, pending.unwrap_or_default())?,
+        };
         let mut written: Vec<(&'static str, ReportDigest)> =
             STREAMED_FILES.into_iter().zip(digests).collect();
-        let mut workbook_rows = Vec::new();
-        for WholeReport {
-            file,
-            csv,
-            cells,
-            neutralized,
-        } in whole
-        {
-            self.neutralized += neutralized;
-            let (_, mut staged) = stage(&self.staging, &out, file)?;
-            let digest = write_whole(&mut staged, csv).map_err(|e| failed(&out, file, e))?;
-            written.push((file, digest));
-            workbook_rows.extend(cells.map(|cells| (file, cells)));
-        }
+        written.extend(whole.digests);
+        let workbook_rows = whole.cells;
+        self.neutralized += whole.neutralized;
         summary.neutralized_cells = self.neutralized;
         summary.csv_style = self.formats.csv.name();
         summary.lang = self.formats.lang.code();
@@ -315,6 +330,43 @@ impl<'lock> ReportWriter<'lock> {
         names.push(SUMMARY_FILE);
         Ok(self.staging.commit(&names, absent)?)
     }
+}
+
+/// What the reports given whole left: each file's digest, their recorded cells for
+/// the workbook, and their guarded cells.
+#[derive(Default)]
+struct WholeWritten {
+    digests: Vec<(&'static str, ReportDigest)>,
+    cells: Vec<(&'static str, spill::Part)>,
+    neutralized: u64,
+}
+
+/// Stages and writes each report given whole, in order.
+fn write_whole_reports(
+    staging: &Staging<'_>,
+    out: &Path,
+    whole: Vec<WholeReport>,
+) -> Result<WholeWritten, ReportError> {
+    let mut written = WholeWritten::default();
+    for WholeReport {
+        file,
+        csv,
+        cells,
+        neutralized,
+    } in whole
+    {
+        written.neutralized += neutralized;
+        let (_, mut staged) = stage(staging, out, file)?;
+        let digest = write_whole(&mut staged, csv).map_err(|e| failed(out, file, e))?;
+        written.digests.push((file, digest));
+        written.cells.extend(cells.map(|cells| (file, cells)));
+    }
+    Ok(written)
+}
+
+/// The error of a thread that panicked.
+fn thread_stopped() -> io::Error {
+    io::Error::other("the thread writing the reports given whole stopped")
 }
 
 /// Writes every byte of `csv` to `file` (past the page cache where it can, like
