@@ -369,11 +369,11 @@ fn emit_batch(
         let decisions =
             engine::evaluate_customer(input.catalog, input.dataset.customer(customer), input.as_of);
         counts.add(std::slice::from_ref(&decisions));
+        counts.add_unknown_license_rows(input.dataset, &[customer]);
         let cx = input.context(customer, &decisions);
         actions.add_customer(&cx, input.texts, &decisions, &mut details);
         rows.add_customer(input, customer, &decisions);
     }
-    counts.add_unknown_license_rows(input.dataset, customers);
     actions.sort();
     let streamed = rows.finish(changes)?;
     Ok(Batch {

@@ -239,8 +239,8 @@ impl OutcomeCounts {
         }
     }
 
-    /// Counts the license rows of unknown offers of `customers`; done batch by
-    /// batch, while the rows are in the cache.
+    /// Counts the license rows of unknown offers of `customers`; done customer by
+    /// customer, right after the evaluation has read the rows.
     pub fn add_unknown_license_rows(&mut self, dataset: &Dataset, customers: &[CustomerIdx]) {
         for &customer in customers {
             let licenses = dataset.customer(customer).licenses;
