@@ -190,14 +190,15 @@ impl ActionsReport {
     /// Every row as (batch, row in batch), in report order. Each batch's rows are
     /// sorted ([`BatchActions::sort`]) and the batches hold consecutive customers,
     /// so the rows sharing (unblocks_pairs, involved_pairs) are the batches' runs
-    /// of that pair, taken in batch order: the end only lists the pairs. Sorting
+    /// of those counts, taken in batch order: the end only lists the distinct
+    /// counts. Sorting
     /// every row at the end took 25–80 ms at 100k customers; merging the batches
-    /// row by row, about 30 ms. Should there be so many distinct pairs that
+    /// row by row, about 30 ms. Should there be so many distinct counts that
     /// visiting every batch for each costs more than the rows, the batches are
     /// merged instead.
     fn order(&self) -> Vec<(u32, u32)> {
         let rows: usize = self.batches.iter().map(|b| b.rows.len()).sum();
-        let mut pairs: Vec<(u64, u64)> = self
+        let mut distinct: Vec<(u64, u64)> = self
             .batches
             .iter()
             .flat_map(|batch| {
@@ -207,19 +208,19 @@ impl ActionsReport {
                     .map(|run| counts(&run[0]))
             })
             .collect();
-        pairs.sort_unstable_by(|a, b| b.cmp(a));
-        pairs.dedup();
-        if pairs.len().saturating_mul(self.batches.len()) > rows.saturating_mul(8) {
+        distinct.sort_unstable_by(|a, b| b.cmp(a));
+        distinct.dedup();
+        if distinct.len().saturating_mul(self.batches.len()) > rows.saturating_mul(8) {
             return self.merged();
         }
         let mut next = vec![0usize; self.batches.len()];
         let mut order = Vec::with_capacity(rows);
-        for pair in pairs {
+        for wanted in distinct {
             for (at, batch) in self.batches.iter().enumerate() {
                 let start = next[at];
                 let run = batch.rows[start..]
                     .iter()
-                    .take_while(|key| counts(key) == pair)
+                    .take_while(|key| counts(key) == wanted)
                     .count();
                 order.extend((start..start + run).map(|row| (at as u32, row as u32)));
                 next[at] = start + run;
