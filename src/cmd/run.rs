@@ -82,10 +82,12 @@ pub fn run(config: &Config, progress: Progress) -> Result<RunOutcome, RunError> 
     // this returns; then whatever a killed run left there is completed or undone.
     let lock = OutLock::acquire(&config.out)?;
     let recovered = set::recover(&lock).map_err(ReportError::from)?;
+    // The workers first: when the system refuses them (exit 71), no other thread is
+    // allocating meanwhile, so that the refusal is the error and never an abort.
+    let pool = load::thread_pool(&config.input)?;
     // Read while the input loads; under the lock, so that no other run replaces it meanwhile.
     let reading = read_baseline(config);
     let catalog = load::catalog(&config.input)?;
-    let pool = load::thread_pool(&config.input)?;
     let outcome = pool.install(|| {
         let loaded = load::load(&config.input, &catalog.catalog, progress, started)?;
         let baseline = reading.join();
