@@ -82,8 +82,9 @@ pub fn run(config: &Config, progress: Progress) -> Result<RunOutcome, RunError> 
     // this returns; then whatever a killed run left there is completed or undone.
     let lock = OutLock::acquire(&config.out)?;
     let recovered = set::recover(&lock).map_err(ReportError::from)?;
-    // The workers first: when the system refuses them (exit 71), no other thread is
-    // allocating meanwhile, so that the refusal is the error and never an abort.
+    // The workers first: when the system refuses them (exit 71), no thread of ours
+    // is allocating meanwhile (under an address-space limit, one of its allocations
+    // could fail and abort the process instead of the clean exit).
     let pool = load::thread_pool(&config.input)?;
     // Read while the input loads; under the lock, so that no other run replaces it meanwhile.
     let reading = read_baseline(config);
