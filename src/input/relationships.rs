@@ -47,8 +47,8 @@ pub struct RelationshipChunk {
     /// Holds each role's key while it is resolved.
     scratch: String,
     /// `services` values read so far, as written, with what they cover: an export
-    /// repeats a few combinations on every row, and resolving one name by name
-    /// cost more than the rest of the row.
+    /// repeats a few combinations on every row, and resolving them name by name
+    /// was a large part of a row's cost.
     coverages: FxHashMap<Box<str>, Coverage>,
     /// `roles` values read so far, as written: the roles the catalog knows, and
     /// whether the value names one it does not.
