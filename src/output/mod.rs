@@ -65,15 +65,6 @@ pub struct ReportDigest {
     pub xxh3: u64,
 }
 
-impl ReportDigest {
-    pub fn of(bytes: &[u8]) -> ReportDigest {
-        ReportDigest {
-            bytes: bytes.len() as u64,
-            xxh3: xxhash_rust::xxh3::xxh3_64(bytes),
-        }
-    }
-}
-
 /// A [`ReportDigest`] taken of the bytes as they are written or read.
 pub struct Digester {
     hasher: xxhash_rust::xxh3::Xxh3,

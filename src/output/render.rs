@@ -181,9 +181,7 @@ impl<'d> ReportRows<'d> {
             neutralized,
         })
     }
-}
 
-impl<'d> ReportRows<'d> {
     fn tee(&mut self) -> Tee<'_, Spilling<'d, CsvOut>, Spilling<'d, CellRecorder>> {
         Tee {
             first: &mut self.csv,
