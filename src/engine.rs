@@ -1,38 +1,16 @@
-//! Evaluates every subscription of every customer, customers in parallel (rayon),
-//! into decision records.
-//!
-//! The result is in the order asked for whatever the number of threads: rayon's
-//! indexed `collect` puts each customer's decisions at its own position.
+//! Evaluates every subscription of one customer into decision records. The run
+//! evaluates its customers in parallel batches (`cmd::run`), each customer on its
+//! own, so the decisions never depend on the number of threads.
 
 use chrono::NaiveDate;
-use rayon::prelude::*;
 
 use crate::catalog::Catalog;
 use crate::decision::{
     CustomerDecisions, EligibleUpgrade, Evidence, PairDecision, SubscriptionDecision, UpgradeType,
     Verdict,
 };
-use crate::model::{Channel, CustomerIdx, CustomerView, Dataset};
+use crate::model::{Channel, CustomerView};
 use crate::rules::{self, CustomerMemo, UpgradePair, admin_access};
-
-/// The fewest customers one rayon task evaluates: enough to amortise scheduling,
-/// small enough to balance two cores.
-const CUSTOMERS_PER_TASK: usize = 256;
-
-/// Evaluates the customers `customers` (dataset positions), in parallel; the
-/// decisions are in the order of `customers`.
-pub fn evaluate(
-    dataset: &Dataset,
-    catalog: &Catalog,
-    as_of: NaiveDate,
-    customers: &[CustomerIdx],
-) -> Vec<CustomerDecisions> {
-    customers
-        .par_iter()
-        .with_min_len(CUSTOMERS_PER_TASK)
-        .map(|&idx| evaluate_customer(catalog, dataset.customer(idx), as_of))
-        .collect()
-}
 
 /// Evaluates the subscriptions of one customer.
 pub fn evaluate_customer(

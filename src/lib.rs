@@ -5,8 +5,9 @@
 //! [`cli`] → [`cmd`] (one module per command) → [`config`] → [`input`] (the
 //! domain's rows, read with the generic [`csvio`] and the [`catalog`]) →
 //! [`model`] (indexed dataset) → [`rules`] (pure functions, with the registry of
-//! codes) → [`engine`] (rayon) → [`decision`] (records: ids, codes, evidence) →
-//! [`output`] (emitters) with every sentence from [`text`].
+//! codes) → [`engine`] (one customer; the run's batches of customers in parallel,
+//! rayon) → [`decision`] (records: ids, codes, evidence) → [`output`] (emitters)
+//! with every sentence from [`text`].
 //!
 //! [`generate`] writes synthetic exports for benchmarks and tests. The only
 //! `unsafe` code is in `sys`.
