@@ -1,6 +1,8 @@
 //! Evaluates every subscription of one customer into decision records. The run
-//! evaluates its customers in parallel batches (`cmd::run`), each customer on its
-//! own, so the decisions never depend on the number of threads.
+//! evaluates its customers in parallel batches (`cmd::run`, through [`ordered`]),
+//! each customer on its own, so the decisions never depend on the number of threads.
+
+pub mod ordered;
 
 use chrono::NaiveDate;
 

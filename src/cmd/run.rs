@@ -4,10 +4,9 @@
 use std::io;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
-
-use rayon::prelude::*;
 
 use super::error::RunError;
 use super::exit;
@@ -22,15 +21,16 @@ use crate::output::rejects::{self, REJECTS_HEADER};
 use crate::output::render::{BatchChanges, STREAMED_COUNT, StreamedBatch, StreamedRenderer};
 use crate::output::set::{self, OutLock, Recovered};
 use crate::output::{
-    FilterSummary, Formats, OutcomeCounts, REJECTS_FILE, ReportError, ReportInput, ReportWriter,
-    StreamedRows, Summary, SummaryInput, WORKBOOK_FILE,
+    self, FilterSummary, Formats, OutcomeCounts, REJECTS_FILE, ReportError, ReportInput,
+    ReportWriter, StreamedRows, Summary, SummaryInput, WORKBOOK_FILE,
 };
 use crate::progress::Progress;
 use crate::sys::release_free_memory;
 use crate::text::RunCounts;
 
-/// Customers evaluated and written together: large enough to keep both cores busy,
-/// small enough that a window's report rows take little memory.
+/// How far batches may be formatted in front of the next one to write, in
+/// customers: enough to keep every core busy while a batch is handed to the
+/// writer, little enough that the rows waiting to be written take little memory.
 const CUSTOMERS_PER_WINDOW: usize = 4_096;
 
 /// Customers evaluated and formatted by one rayon task.
@@ -155,6 +155,7 @@ impl BaselineReading {
 
 /// What one batch of customers gives.
 struct Batch {
+    customers: u64,
     counts: OutcomeCounts,
     streamed: StreamedBatch,
     actions: BatchActions,
@@ -238,54 +239,52 @@ fn write_reports(
 
     // Customers are evaluated, counted and formatted in batches, in parallel; within
     // a batch, each customer's decisions are dropped as soon as its rows are
-    // formatted. A window of batches is written in order before the next starts, so
+    // formatted. Batches are written in order as soon as each is next, and no
+    // batch starts more than a window's worth in front of the next to write, so
     // that formatted rows waiting to be written take little memory.
     let bar = progress.bar(customers.len() as u64, "evaluating");
     let formats = config.formats;
     let mut writer = ReportWriter::create(lock, formats)?;
+    let spill_dir = writer.spill_dir().to_owned();
+    // Buffers of written batches, for the batches still to format.
+    let spare: Mutex<Vec<[Vec<u8>; STREAMED_COUNT]>> = Mutex::new(Vec::new());
     let mut outcomes = OutcomeCounts::default();
     let mut record_counts = record::Counts::default();
     let mut change_counts = ChangeCounts::default();
     let mut actions = ActionsReport::default();
-    let window_batches = CUSTOMERS_PER_WINDOW / CUSTOMERS_PER_BATCH;
-    for (window, window_ranges) in batches
-        .chunks(window_batches)
-        .zip(ranges.chunks(window_batches))
-    {
-        let work: Vec<BatchWork> = window
-            .iter()
-            .zip(window_ranges)
-            .map(|(&batch, range)| {
-                let changes = comparison
-                    .as_ref()
-                    .zip(previous)
-                    .map(|(comparison, record)| BatchChanges {
-                        comparison,
-                        previous: record.entries(range.clone()),
-                    });
-                (batch, changes, writer.spare_buffers())
-            })
-            .collect();
-        let spill_dir = writer.spill_dir();
-        let done: Vec<io::Result<Batch>> = work
-            .into_par_iter()
-            .map(|(batch, changes, buffers)| {
-                emit_batch(input, batch, buffers, formats, changes, spill_dir)
-            })
-            .collect();
-        for batch in done {
-            let batch = batch.map_err(|source| ReportError {
-                path: config.out.clone(),
-                source,
-            })?;
-            outcomes.merge(&batch.counts);
-            record_counts.merge(&batch.streamed.record);
-            change_counts.merge(&batch.streamed.changes);
-            actions.push(batch.actions);
-            writer.write_rows(batch.streamed.rows)?;
-        }
-        bar.inc(window.iter().map(|batch| batch.len() as u64).sum());
-    }
+    let work = |index: usize| {
+        let changes = comparison
+            .as_ref()
+            .zip(previous)
+            .map(|(comparison, record)| BatchChanges {
+                comparison,
+                previous: record.entries(ranges[index].clone()),
+            });
+        let buffers = lock_ignoring_poison(&spare).pop().unwrap_or_default();
+        emit_batch(input, batches[index], buffers, formats, changes, &spill_dir)
+    };
+    let deliver = |batch: io::Result<Batch>| {
+        let batch = batch.map_err(|source| ReportError {
+            path: config.out.clone(),
+            source,
+        })?;
+        outcomes.merge(&batch.counts);
+        record_counts.merge(&batch.streamed.record);
+        change_counts.merge(&batch.streamed.changes);
+        bar.inc(batch.customers);
+        actions.push(batch.actions);
+        writer.write_rows(batch.streamed.rows)?;
+        let mut spare = lock_ignoring_poison(&spare);
+        spare.extend(std::iter::from_fn(|| writer.spare_buffers()));
+        Ok::<(), ReportError>(())
+    };
+    engine::ordered::in_order(
+        batches.len(),
+        CUSTOMERS_PER_WINDOW / CUSTOMERS_PER_BATCH,
+        work,
+        deliver,
+    )?;
+    output::drop_detached(spare.into_inner().unwrap_or_else(PoisonError::into_inner));
     writer.write_rows(StreamedRows::record_end(&record_counts))?;
     bar.finish_and_clear();
     drop(baseline.set);
@@ -345,15 +344,8 @@ fn previous_ranges(
     record.split(later_firsts)
 }
 
-/// Evaluates, counts and formats one batch of customers.
-/// One batch to evaluate: its customers, its part of the comparison with the
-/// previous set, and the buffers to render into.
-type BatchWork<'a> = (
-    &'a [CustomerIdx],
-    Option<BatchChanges<'a>>,
-    [Vec<u8>; STREAMED_COUNT],
-);
-
+/// Evaluates, counts and formats one batch of customers into `buffers`, with
+/// its part of the comparison with the previous set.
 fn emit_batch(
     input: ReportInput<'_>,
     customers: &[CustomerIdx],
@@ -380,6 +372,7 @@ fn emit_batch(
     actions.sort();
     let streamed = rows.finish(changes)?;
     Ok(Batch {
+        customers: customers.len() as u64,
         counts,
         streamed,
         actions,
@@ -430,6 +423,11 @@ fn select(
 fn free_in_background(dataset: Dataset) {
     let _detached =
         std::thread::Builder::new().spawn(move || dataset.free_largest_first(release_free_memory));
+}
+
+/// A lock whose holder panicked is still good here: a panic reaches the caller anyway.
+fn lock_ignoring_poison<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// `--min-customers` and `--max-drop`: a run whose input lost its customers (an

@@ -182,7 +182,7 @@ impl ActionsReport {
         // Freeing the batches' keys (megabytes in blocks that each make glibc
         // consolidate its free lists) took 10–25 ms on the run's critical path; a
         // detached thread does it while the report is written.
-        let _detached = std::thread::Builder::new().spawn(move || drop(keys));
+        super::drop_detached(keys);
         WholeReport {
             file: ACTIONS_FILE,
             csv: WholeCsv::Ordered(OrderedRows {

@@ -57,9 +57,9 @@ impl Sink {
         })
     }
 
-    /// Buffers the writer has emptied, or new ones.
-    pub fn spare_buffers(&self) -> CsvParts {
-        self.spare.try_recv().unwrap_or_default()
+    /// Buffers the writer has emptied since the last call, one batch's at a time.
+    pub fn spare_buffers(&self) -> Option<CsvParts> {
+        self.spare.try_recv().ok()
     }
 
     /// Queues one batch of rows, to be appended after the batches before it.
@@ -83,7 +83,7 @@ impl Sink {
         // the system takes 10–30 ms, which a detached thread spends while the
         // reports are synced (the process may exit before it is done).
         let spare = std::mem::replace(&mut self.spare, channel().1);
-        let _detached = std::thread::Builder::new().spawn(move || drop(spare));
+        crate::output::drop_detached(spare);
         Ok(files)
     }
 
