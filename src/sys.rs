@@ -1,6 +1,7 @@
-//! The crate's only `unsafe` code: three calls into the operating system that std
-//! does not offer. Each is a hint or a mode switch on a file or the allocator;
-//! none takes a pointer of ours, and each has a safe fall-back where it is missing.
+//! The crate's only `unsafe` code: four calls into the operating system that std
+//! does not offer. Each is a hint or a mode switch on a file, a thread or the
+//! allocator; none takes a pointer of ours, and each has a safe fall-back where it
+//! is missing.
 
 #![allow(unsafe_code)]
 
@@ -63,4 +64,19 @@ pub fn start_writeback(file: &File, offset: u64, len: u64) {
     }
     #[cfg(not(target_os = "linux"))]
     let _ = (file, offset, len);
+}
+
+/// Lets the calling thread run only when a core would otherwise idle
+/// (`SCHED_IDLE`, Linux): for threads that free memory in the background, which
+/// otherwise take turns on the two cores with the thread the run waits for.
+pub fn run_when_idle() {
+    #[cfg(target_os = "linux")]
+    {
+        let param = libc::sched_param { sched_priority: 0 };
+        // SAFETY: the parameter is a local that outlives the call; pid 0 is the
+        // calling thread. A refusal leaves the thread as it was.
+        unsafe {
+            libc::sched_setscheduler(0, libc::SCHED_IDLE, &param);
+        }
+    }
 }

@@ -421,8 +421,10 @@ fn select(
 /// down whatever is still mapped on one core, has less to do (about 6 ms less
 /// at 100k). Should the thread not start, the dataset is freed here.
 fn free_in_background(dataset: Dataset) {
-    let _detached =
-        std::thread::Builder::new().spawn(move || dataset.free_largest_first(release_free_memory));
+    let _detached = std::thread::Builder::new().spawn(move || {
+        crate::sys::run_when_idle();
+        dataset.free_largest_first(release_free_memory);
+    });
 }
 
 /// A lock whose holder panicked is still good here: a panic reaches the caller anyway.

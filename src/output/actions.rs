@@ -109,6 +109,9 @@ impl BatchActions {
 
     /// Puts the batch's rows in report order (on the worker that rendered them),
     /// so that the end only takes the batches' runs ([`ActionsReport::order`]).
+    /// The CSV bytes are put in that order too, while they are in the cache: a run
+    /// of rows is then one piece of memory to write, where copying 140,000 rows
+    /// one by one from all over the batches held up the end of a 100k run.
     pub fn sort(&mut self) {
         let subjects = &self.subjects;
         self.rows.sort_unstable_by(|a, b| {
@@ -119,6 +122,14 @@ impl BatchActions {
                 &subjects[b.subject.clone()],
             )
         });
+        let rendered = self.csv.as_bytes();
+        let mut sorted = Vec::with_capacity(rendered.len());
+        for key in &mut self.rows {
+            let start = sorted.len();
+            sorted.extend_from_slice(&rendered[key.csv.clone()]);
+            key.csv = start..sorted.len();
+        }
+        self.csv.replace_rows(sorted);
     }
 
     fn cells_len(&self) -> usize {
@@ -165,10 +176,17 @@ impl ActionsReport {
             }
             Part::in_memory(cells)
         });
-        let rows = order
-            .iter()
-            .map(|&(at, row)| (at, self.batches[at as usize].rows[row as usize].csv.clone()))
-            .collect();
+        // Rows that follow each other in their batch's buffer are one piece.
+        let mut rows: Vec<(u32, Range<usize>)> = Vec::new();
+        for &(at, row) in &order {
+            let range = self.batches[at as usize].rows[row as usize].csv.clone();
+            match rows.last_mut() {
+                Some((last_at, last)) if *last_at == at && last.end == range.start => {
+                    last.end = range.end;
+                }
+                _ => rows.push((at, range)),
+            }
+        }
         let neutralized = self.batches.iter().map(|b| b.csv.neutralized()).sum();
         let mut keys = Vec::with_capacity(self.batches.len());
         let buffers = self

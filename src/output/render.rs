@@ -117,7 +117,8 @@ pub struct OrderedRows {
     /// The preamble and the header row.
     pub head: Vec<u8>,
     pub buffers: Vec<Vec<u8>>,
-    /// Each row in order: its buffer and where it lies there.
+    /// The rows in order, as pieces of the buffers: a buffer's index and a
+    /// range of one or more rows there.
     pub rows: Vec<(u32, Range<usize>)>,
 }
 

@@ -146,6 +146,14 @@ impl CsvOut {
         self.row_start = self.bytes.len();
     }
 
+    /// Puts `rows` (whole rows, in this style) in place of the rows written so
+    /// far, keeping the count of guarded cells.
+    pub fn replace_rows(&mut self, rows: Vec<u8>) {
+        debug_assert!(self.row_empty, "rows replaced inside a row");
+        self.bytes = rows;
+        self.row_start = self.bytes.len();
+    }
+
     /// Forgets everything written, keeping the memory.
     pub fn clear(&mut self) {
         self.clear_bytes();
