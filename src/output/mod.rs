@@ -44,7 +44,7 @@ pub use neutralize::neutralize;
 pub use render::{Formats, ReportRows, StreamedRows, WholeReport};
 pub use workbook::WORKBOOK_FILE;
 
-use self::csv::{Appender, CsvParts, LARGE_STAGED_BYTES, Sink};
+use self::csv::{Appender, CsvParts, Sink};
 use self::render::{STREAMED_COUNT, STREAMED_FILES, WholeCsv, streamed_headers, whole_report};
 use self::set::{OutLock, SetError, Staging};
 use self::workbook::{EXCEL_LIMITS, WorkbookWriter};
@@ -371,7 +371,7 @@ fn thread_stopped() -> io::Error {
 fn write_whole(file: &mut File, csv: &mut WholeCsv) -> io::Result<ReportDigest> {
     let mut digester = Digester::default();
     let mut buffer = Vec::new();
-    let mut appender = Appender::with_staging(file, LARGE_STAGED_BYTES);
+    let mut appender = Appender::new(file);
     csv.for_each_piece(&mut buffer, |bytes| {
         digester.update(bytes);
         appender.append(file, bytes)

@@ -26,13 +26,8 @@ use crate::sys;
 /// Alignment and size unit of direct writes: the largest logical block size in use.
 const BLOCK: usize = 4096;
 
-/// Bytes staged before a direct write, unless the appender is made with more.
+/// Bytes staged before a direct write.
 const STAGED_BYTES: usize = 1 << 20;
-
-/// Bytes staged before a direct write for a file written in one go at the end of
-/// a run (`actions.csv`): this disk takes 4 MiB direct writes at 1.9 GB/s and
-/// 1 MiB ones at 1.1 GB/s (`dd oflag=direct`), and the run waits for that file.
-pub const LARGE_STAGED_BYTES: usize = 4 << 20;
 
 /// Dirty bytes after which an ordinary writer starts writeback.
 const WRITEBACK_BYTES: u64 = 8 << 20;
@@ -52,24 +47,20 @@ enum Mode {
     },
 }
 
-/// A buffer of `len` bytes whose first byte lies on a block boundary (`start`
-/// bytes in).
+/// A buffer whose first byte lies on a block boundary (`start` bytes in).
 struct Aligned {
     buffer: Vec<u8>,
     start: usize,
-    len: usize,
 }
 
 impl Aligned {
-    /// `len` bytes (whole blocks), `skew` bytes past alignment (0 but in a test
-    /// of refused writes).
-    fn new(len: usize, skew: usize) -> Option<Aligned> {
-        let mut buffer = vec![0u8; len + 2 * BLOCK];
+    /// `skew` bytes past alignment (0 but in a test of refused writes).
+    fn new(skew: usize) -> Option<Aligned> {
+        let mut buffer = vec![0u8; STAGED_BYTES + 2 * BLOCK];
         let start = buffer.as_mut_ptr().align_offset(BLOCK);
         (start < BLOCK).then_some(Aligned {
             buffer,
             start: start + skew,
-            len,
         })
     }
 
@@ -78,7 +69,7 @@ impl Aligned {
     }
 
     fn bytes_mut(&mut self) -> &mut [u8] {
-        &mut self.buffer[self.start..self.start + self.len]
+        &mut self.buffer[self.start..self.start + STAGED_BYTES]
     }
 }
 
@@ -103,16 +94,11 @@ struct Writer {
 impl Appender {
     /// An appender of `file` (empty, at offset 0) writing directly if it can.
     pub fn new(file: &File) -> Appender {
-        Appender::with_staging(file, STAGED_BYTES)
+        Appender::with_skew(file, 0)
     }
 
-    /// An appender that stages `bytes` (a multiple of 4 KiB) per direct write.
-    pub fn with_staging(file: &File, bytes: usize) -> Appender {
-        Appender::with_skew(file, bytes.div_ceil(BLOCK).max(1) * BLOCK, 0)
-    }
-
-    fn with_skew(file: &File, staged: usize, skew: usize) -> Appender {
-        let mode = match (Aligned::new(staged, skew), Aligned::new(staged, skew)) {
+    fn with_skew(file: &File, skew: usize) -> Appender {
+        let mode = match (Aligned::new(skew), Aligned::new(skew)) {
             (Some(current), Some(spare)) if sys::set_direct(file, true) => {
                 match Writer::start(file) {
                     Some(writer) => Mode::Direct(Staging {
@@ -136,7 +122,7 @@ impl Appender {
     /// file system refuses its writes (to test the fall-back).
     #[cfg(test)]
     fn misaligned(file: &File) -> Appender {
-        Appender::with_skew(file, STAGED_BYTES, 1)
+        Appender::with_skew(file, 1)
     }
 
     /// An appender that writes through the page cache.
@@ -161,8 +147,8 @@ impl Appender {
                 while !rest.is_empty() {
                     let taken = staging.stage(rest);
                     rest = &rest[taken..];
-                    if staging.staged == staging.current.len {
-                        staging.ship(staging.current.len)?;
+                    if staging.staged == STAGED_BYTES {
+                        staging.ship(STAGED_BYTES)?;
                     }
                 }
             }
@@ -201,7 +187,7 @@ impl Appender {
 impl Staging {
     /// Copies as much of `bytes` as there is room for; returns how much.
     fn stage(&mut self, bytes: &[u8]) -> usize {
-        let taken = bytes.len().min(self.current.len - self.staged);
+        let taken = bytes.len().min(STAGED_BYTES - self.staged);
         let at = self.staged;
         self.current.bytes_mut()[at..at + taken].copy_from_slice(&bytes[..taken]);
         self.staged += taken;
@@ -369,19 +355,6 @@ mod tests {
         // The test's own temporary folder may be tmpfs, which refuses O_DIRECT.
         let direct = sys::set_direct(&file, true);
         assert_eq!(Appender::new(&file).is_direct(), direct);
-    }
-
-    #[test]
-    fn a_larger_staging_buffer_makes_the_same_file() {
-        let large = |file: &File| Appender::with_staging(file, LARGE_STAGED_BYTES);
-        for pieces in [
-            vec![LARGE_STAGED_BYTES - 1, 2],
-            vec![STAGED_BYTES + 3, LARGE_STAGED_BYTES, 77],
-        ] {
-            let (read, expected, [_, fell_back]) = round_trip_with(large, &pieces);
-            assert!(!fell_back, "{pieces:?}: no write was refused");
-            assert!(read == expected, "{pieces:?}");
-        }
     }
 
     #[test]

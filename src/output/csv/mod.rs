@@ -8,7 +8,7 @@ mod sink;
 mod style;
 mod writer;
 
-pub use direct::{Appender, LARGE_STAGED_BYTES};
+pub use direct::Appender;
 pub use sink::{CsvParts, Sink};
 pub use style::{CsvStyle, UTF8_BOM};
 pub use writer::CsvOut;
