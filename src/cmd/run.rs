@@ -246,8 +246,10 @@ fn write_reports(
     let formats = config.formats;
     let mut writer = ReportWriter::create(lock, formats)?;
     let spill_dir = writer.spill_dir().to_owned();
-    // Buffers of written batches, for the batches still to format.
+    // Buffers of written batches, for the batches still to format; and buffers
+    // that batches rendered their action rows into before putting them in order.
     let spare: Mutex<Vec<[Vec<u8>; STREAMED_COUNT]>> = Mutex::new(Vec::new());
+    let spare_scratch: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
     let mut outcomes = OutcomeCounts::default();
     let mut record_counts = record::Counts::default();
     let mut change_counts = ChangeCounts::default();
@@ -261,7 +263,20 @@ fn write_reports(
                 previous: record.entries(ranges[index].clone()),
             });
         let buffers = lock_ignoring_poison(&spare).pop().unwrap_or_default();
-        emit_batch(input, batches[index], buffers, formats, changes, &spill_dir)
+        let mut scratch = lock_ignoring_poison(&spare_scratch)
+            .pop()
+            .unwrap_or_default();
+        let batch = emit_batch(
+            input,
+            batches[index],
+            buffers,
+            &mut scratch,
+            formats,
+            changes,
+            &spill_dir,
+        );
+        lock_ignoring_poison(&spare_scratch).push(scratch);
+        batch
     };
     let deliver = |batch: io::Result<Batch>| {
         let batch = batch.map_err(|source| ReportError {
@@ -344,18 +359,20 @@ fn previous_ranges(
     record.split(later_firsts)
 }
 
-/// Evaluates, counts and formats one batch of customers into `buffers`, with
-/// its part of the comparison with the previous set.
+/// Evaluates, counts and formats one batch of customers into `buffers` (the
+/// action rows first into `scratch`, then in order into a buffer of their own),
+/// with its part of the comparison with the previous set.
 fn emit_batch(
     input: ReportInput<'_>,
     customers: &[CustomerIdx],
     buffers: [Vec<u8>; STREAMED_COUNT],
+    scratch: &mut Vec<u8>,
     formats: Formats,
     changes: Option<BatchChanges<'_>>,
     spill_dir: &Path,
 ) -> io::Result<Batch> {
     let mut counts = OutcomeCounts::default();
-    let mut actions = BatchActions::new(formats);
+    let mut actions = BatchActions::new(formats, std::mem::take(scratch));
     let mut details = String::new();
     let mut rows = StreamedRenderer::new(buffers, formats, spill_dir);
     // Customer by customer: the decisions are counted and rendered while they are
@@ -369,7 +386,7 @@ fn emit_batch(
         actions.add_customer(&cx, input.texts, &decisions, &mut details);
         rows.add_customer(input, customer, &decisions);
     }
-    actions.sort();
+    *scratch = actions.sort();
     let streamed = rows.finish(changes)?;
     Ok(Batch {
         customers: customers.len() as u64,

@@ -51,9 +51,11 @@ struct RowKey {
 }
 
 impl BatchActions {
-    pub fn new(formats: Formats) -> BatchActions {
+    /// Rows are rendered into `scratch` (emptied; its memory reused), which
+    /// [`BatchActions::sort`] hands back.
+    pub fn new(formats: Formats, scratch: Vec<u8>) -> BatchActions {
         BatchActions {
-            csv: CsvOut::with_style(Vec::new(), formats.csv),
+            csv: CsvOut::with_style(scratch, formats.csv),
             cells: formats.workbook.then(CellRecorder::default),
             subjects: String::new(),
             rows: Vec::new(),
@@ -111,8 +113,9 @@ impl BatchActions {
     /// so that the end only takes the batches' runs ([`ActionsReport::order`]).
     /// The CSV bytes are put in that order too, while they are in the cache: a run
     /// of rows is then one piece of memory to write, where copying 140,000 rows
-    /// one by one from all over the batches held up the end of a 100k run.
-    pub fn sort(&mut self) {
+    /// one by one from all over the batches held up the end of a 100k run. The
+    /// buffer they were rendered into is handed back, for the next batch.
+    pub fn sort(&mut self) -> Vec<u8> {
         let subjects = &self.subjects;
         self.rows.sort_unstable_by(|a, b| {
             report_order(
@@ -129,7 +132,9 @@ impl BatchActions {
             sorted.extend_from_slice(&rendered[key.csv.clone()]);
             key.csv = start..sorted.len();
         }
-        self.csv.replace_rows(sorted);
+        let mut scratch = self.csv.replace_rows(sorted);
+        scratch.clear();
+        scratch
     }
 
     fn cells_len(&self) -> usize {
@@ -308,7 +313,7 @@ mod tests {
     fn batches(rows: &[Vec<(u8, u8, u8)>]) -> ActionsReport {
         let mut report = ActionsReport::default();
         for (at, batch_rows) in rows.iter().enumerate() {
-            let mut batch = BatchActions::new(Formats::default());
+            let mut batch = BatchActions::new(Formats::default(), Vec::new());
             for (i, &(unblocks, extra, action)) in batch_rows.iter().enumerate() {
                 let start = batch.subjects.len();
                 batch.subjects.push_str(&format!("s{}", i % 3));
@@ -333,7 +338,8 @@ mod tests {
                     subjects[key.subject.clone()].to_owned(),
                 ))
             });
-            batch.sort();
+            let scratch = batch.sort();
+            assert!(scratch.is_empty());
             report.push(batch);
         }
         report

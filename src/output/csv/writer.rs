@@ -147,11 +147,12 @@ impl CsvOut {
     }
 
     /// Puts `rows` (whole rows, in this style) in place of the rows written so
-    /// far, keeping the count of guarded cells.
-    pub fn replace_rows(&mut self, rows: Vec<u8>) {
+    /// far, keeping the count of guarded cells; returns the buffer they were in.
+    pub fn replace_rows(&mut self, rows: Vec<u8>) -> Vec<u8> {
         debug_assert!(self.row_empty, "rows replaced inside a row");
-        self.bytes = rows;
+        let replaced = std::mem::replace(&mut self.bytes, rows);
         self.row_start = self.bytes.len();
+        replaced
     }
 
     /// Forgets everything written, keeping the memory.
