@@ -43,6 +43,7 @@ impl Record<'_> {
         self.may_hold_nul
     }
 
+    #[inline(always)]
     fn range(&self, index: usize) -> Option<std::ops::Range<usize>> {
         let end = *self.ends.get(index).filter(|_| index < self.len)?;
         let start = match index {
@@ -62,6 +63,7 @@ impl Record<'_> {
     }
 
     /// Field `index` as text (`None` past the last field).
+    #[inline(always)]
     pub(super) fn get_str(&self, index: usize) -> Option<Result<&str, std::str::Utf8Error>> {
         if let Some(text) = self.plain_text {
             // Delimiters are ASCII, so a field of valid text is valid text.

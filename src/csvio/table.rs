@@ -161,6 +161,7 @@ impl<'t> Row<'t> {
     /// means a NUL, it cuts strings short in C-based tools and spreadsheets, and a
     /// value that is not taken cannot reach a report. Columns the reader never
     /// asks for are not looked at.
+    #[inline(always)]
     pub fn get(&self, spec: usize, specs: &[ColumnSpec]) -> Result<&'t str, FieldProblem> {
         let Some(Some(pos)) = self.header.columns.get(spec) else {
             return Ok("");
@@ -193,6 +194,7 @@ impl<'t> Row<'t> {
 
 /// The value without surrounding white space (Unicode's, so that Excel's
 /// non-breaking spaces go too); most values have none, which is checked first.
+#[inline(always)]
 fn trim(value: &str) -> &str {
     match (value.as_bytes().first(), value.as_bytes().last()) {
         (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => value,
