@@ -13,6 +13,8 @@
 
 use csv_core::ReadRecordResult;
 
+use crate::sys;
+
 /// One record: its fields, its first line and its raw bytes' span in the input.
 ///
 /// The fields of a plain line (no quotes) are slices of the input itself; those
@@ -221,54 +223,95 @@ impl<'b> RecordReader<'b> {
     /// times faster.
     fn read_plain_line(&mut self, record: &mut Record<'b>) -> bool {
         let rest = &self.input[self.pos..];
-        // One search finds the line end, or the quote or carriage return that
-        // makes the line a matter for csv-core.
-        let (line, consumed, line_end) = match memchr::memchr3(b'\n', b'"', b'\r', rest) {
-            None => (rest, rest.len(), false),
-            Some(end) => match (rest[end], rest.get(end + 1)) {
-                (b'\n', _) => (&rest[..end], end + 1, true),
-                (b'\r', Some(b'\n')) => (&rest[..end], end + 2, true),
-                (b'\r', _) => (&rest[..end], end + 1, true),
-                _ => return false,
-            },
-        };
         record.ends.clear();
-        push_positions(line, self.delimiter, &mut record.ends);
-        record.ends.push(line.len());
+        let Some(line) = split_plain_line(rest, self.delimiter, &mut record.ends) else {
+            return false;
+        };
+        record.ends.push(line.len);
         record.len = record.ends.len();
-        let span = self.pos..self.pos + line.len();
-        record.plain = Some(line);
-        record.may_hold_nul = !self.nul_free && memchr::memchr(0, line).is_some();
+        let span = self.pos..self.pos + line.len;
+        let bytes = &rest[..line.len];
+        record.plain = Some(bytes);
+        record.may_hold_nul = !self.nul_free && memchr::memchr(0, bytes).is_some();
         record.plain_text = self.text.and_then(|text| text.get(span.clone()));
         record.span = span;
-        self.pos += consumed;
-        self.line += u64::from(line_end);
+        self.pos += line.consumed;
+        self.line += u64::from(line.ended);
         true
     }
 }
 
-/// Appends the positions of `byte` in `haystack`, eight bytes at a time.
-fn push_positions(haystack: &[u8], byte: u8, positions: &mut Vec<usize>) {
-    const LOW: u64 = u64::from_ne_bytes([0x7F; 8]);
-    let pattern = u64::from_ne_bytes([byte; 8]);
-    let mut words = haystack.chunks_exact(8);
+/// A plain line at the start of some bytes.
+struct PlainLine {
+    /// Its length, without the line end.
+    len: usize,
+    /// Its length with the line end.
+    consumed: usize,
+    /// False when the bytes end without a line end.
+    ended: bool,
+}
+
+/// The bytes that end a plain line, or make it a matter for csv-core.
+const STOPS: [u8; 3] = [b'\n', b'\r', b'"'];
+
+/// Finds the plain line at the start of `bytes` and appends the positions of
+/// `delimiter` in it; `None` if the line is not plain (a quote or a carriage
+/// return comes before its end).
+///
+/// One pass over blocks of 32 bytes finds both the line end and the delimiters
+/// (vector compares, [`sys::byte_masks`]); a search for the line end followed by a
+/// pass for the delimiters took 2.5 times the instructions.
+fn split_plain_line(bytes: &[u8], delimiter: u8, positions: &mut Vec<usize>) -> Option<PlainLine> {
+    let mut blocks = bytes.chunks_exact(sys::MASK_BLOCK);
     let mut offset = 0;
-    for word in &mut words {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(word);
-        // Bytes equal to `byte` become zero; the high bit of each zero byte is set.
-        let x = u64::from_le_bytes(bytes) ^ pattern;
-        let mut found = !(((x & LOW) + LOW) | x | LOW);
-        while found != 0 {
-            positions.push(offset + found.trailing_zeros() as usize / 8);
-            found &= found - 1;
+    for block in &mut blocks {
+        let block = <&[u8; sys::MASK_BLOCK]>::try_from(block).ok()?;
+        let (delimiters, stops) = sys::byte_masks(block, delimiter, STOPS);
+        if stops != 0 {
+            let at = stops.trailing_zeros() as usize;
+            push_bits(delimiters & ((1u32 << at) - 1), offset, positions);
+            return plain_line_end(bytes, offset + at);
         }
-        offset += 8;
+        push_bits(delimiters, offset, positions);
+        offset += sys::MASK_BLOCK;
     }
-    for (i, &b) in words.remainder().iter().enumerate() {
-        if b == byte {
+    for (i, &byte) in blocks.remainder().iter().enumerate() {
+        if STOPS.contains(&byte) {
+            return plain_line_end(bytes, offset + i);
+        }
+        if byte == delimiter {
             positions.push(offset + i);
         }
+    }
+    Some(PlainLine {
+        len: bytes.len(),
+        consumed: bytes.len(),
+        ended: false,
+    })
+}
+
+/// Appends `offset` plus the position of every bit set in `mask`.
+fn push_bits(mut mask: u32, offset: usize, positions: &mut Vec<usize>) {
+    while mask != 0 {
+        positions.push(offset + mask.trailing_zeros() as usize);
+        mask &= mask - 1;
+    }
+}
+
+/// The plain line of `bytes` that stops at `bytes[at]`, one of [`STOPS`].
+fn plain_line_end(bytes: &[u8], at: usize) -> Option<PlainLine> {
+    let ended = |consumed| {
+        Some(PlainLine {
+            len: at,
+            consumed,
+            ended: true,
+        })
+    };
+    match (bytes.get(at), bytes.get(at + 1)) {
+        (Some(b'\n'), _) => ended(at + 1),
+        (Some(b'\r'), Some(b'\n')) => ended(at + 2),
+        (Some(b'\r'), _) => ended(at + 1),
+        _ => None,
     }
 }
 
@@ -296,7 +339,8 @@ mod tests {
     }
 
     #[test]
-    fn positions_are_found_in_words_and_the_tail() {
+    fn delimiters_are_found_in_blocks_and_the_tail() {
+        let long = format!("{},x", "ab,".repeat(30));
         for text in [
             "",
             ",",
@@ -304,12 +348,33 @@ mod tests {
             ",,,,,,,,,",
             "0123456,89,,é,\u{ff}x,",
             "\u{80},\u{ff}",
+            long.as_str(),
         ] {
             let mut found = Vec::new();
-            push_positions(text.as_bytes(), b',', &mut found);
+            let line = split_plain_line(text.as_bytes(), b',', &mut found).expect("plain");
             let expected: Vec<usize> = text.match_indices(',').map(|(i, _)| i).collect();
             assert_eq!(found, expected, "{text:?}");
+            let len = text.len();
+            assert_eq!((line.len, line.consumed, line.ended), (len, len, false));
         }
+        let block_end = format!("{}\nc,d", ",".repeat(31));
+        for (text, len, consumed) in [
+            ("a,b\nc,d", 3, 4),
+            ("a,b\r\nc", 3, 5),
+            ("a\rb", 1, 2),
+            (block_end.as_str(), 31, 32),
+        ] {
+            let mut found = Vec::new();
+            let line = split_plain_line(text.as_bytes(), b',', &mut found).expect("plain");
+            assert_eq!(
+                (line.len, line.consumed, line.ended),
+                (len, consumed, true),
+                "{text:?}"
+            );
+            assert!(found.iter().all(|&at| at < len), "{text:?}");
+        }
+        let quoted = format!("{}\"x\"", ",".repeat(40));
+        assert!(split_plain_line(quoted.as_bytes(), b',', &mut Vec::new()).is_none());
     }
 
     proptest! {
