@@ -91,7 +91,12 @@ pub(super) struct ChunkSource<'f> {
     /// hashed before (see `sha256`).
     hasher: Option<Sha256>,
     pub(super) sha256: Option<String>,
+    /// The bytes read and not yet handed out are `buf[..filled]`; the rest of
+    /// `buf` is memory that earlier reads initialized, read into again without
+    /// zeroing it first (a `Read` that is not a `File` can only be given
+    /// initialized memory, and zeroing every chunk cost as much as copying it).
     buf: Vec<u8>,
+    filled: usize,
     scanner: QuoteScanner,
     pub(super) options: ReadOptions,
     /// Buffers of parsed chunks, to read the next chunks into.
@@ -115,6 +120,7 @@ impl<'f> ChunkSource<'f> {
             hasher,
             sha256: None,
             buf: Vec::new(),
+            filled: 0,
             scanner: QuoteScanner::new(delimiter),
             options,
             recycled: None,
@@ -127,51 +133,58 @@ impl<'f> ChunkSource<'f> {
 
     pub(super) fn next_chunk(&mut self) -> Result<Option<Chunk>, SourceError> {
         loop {
-            let wanted = self.buf.len() + self.options.chunk_bytes;
+            let wanted = self.filled + self.options.chunk_bytes;
             self.fill(wanted).map_err(SourceError::Io)?;
             if !self.started {
                 self.started = true;
-                if self.buf.starts_with(b"\xEF\xBB\xBF") {
-                    self.buf.drain(..3);
+                if self.buf[..self.filled].starts_with(b"\xEF\xBB\xBF") {
+                    self.buf.copy_within(3..self.filled, 0);
+                    self.filled -= 3;
                     self.offset = 3;
                 }
             }
             let splittable = self.options.parallel && self.scanner.is_well_formed();
             let boundary = if splittable {
-                self.scanner.scan(&self.buf, self.eof)
+                self.scanner.scan(&self.buf[..self.filled], self.eof)
             } else {
                 None
             };
             if let (Some(boundary), true) = (boundary, self.scanner.is_well_formed()) {
                 let mut rest = self.spare_buffer();
-                rest.extend_from_slice(&self.buf[boundary..]);
-                self.buf.truncate(boundary);
+                let tail = &self.buf[boundary..self.filled];
+                if rest.len() < tail.len() {
+                    rest.resize(tail.len(), 0);
+                }
+                rest[..tail.len()].copy_from_slice(tail);
+                let rest_filled = tail.len();
+                self.filled = boundary;
                 self.scanner.cut(boundary);
-                return Ok(Some(self.take(rest)));
+                return Ok(Some(self.take(rest, rest_filled)));
             }
             if self.eof {
-                if self.buf.is_empty() {
+                if self.filled == 0 {
                     return Ok(None);
                 }
-                return Ok(Some(self.take(Vec::new())));
+                return Ok(Some(self.take(Vec::new(), 0)));
             }
         }
     }
 
-    /// An empty buffer: a recycled one if a parsed chunk gave one back.
+    /// A buffer to read into, its bytes to be overwritten: a recycled one if a
+    /// parsed chunk gave one back.
     fn spare_buffer(&mut self) -> Vec<u8> {
         match self.recycled.as_ref().and_then(|r| r.try_recv().ok()) {
-            Some(mut buffer) => {
-                buffer.clear();
-                buffer
-            }
+            Some(buffer) => buffer,
             None => Vec::with_capacity(self.options.chunk_bytes + (64 << 10)),
         }
     }
 
-    /// Hands out the buffer as a chunk, keeping `rest` as the new buffer.
-    fn take(&mut self, rest: Vec<u8>) -> Chunk {
-        let bytes = std::mem::replace(&mut self.buf, rest);
+    /// Hands out the bytes read as a chunk, going on in `rest`, whose first
+    /// `rest_filled` bytes are the next ones of the file.
+    fn take(&mut self, rest: Vec<u8>, rest_filled: usize) -> Chunk {
+        let mut bytes = std::mem::replace(&mut self.buf, rest);
+        bytes.truncate(self.filled);
+        self.filled = rest_filled;
         let (first_line, offset) = (self.next_line, self.offset);
         self.next_line += count_lines(&bytes);
         self.offset += bytes.len();
@@ -184,23 +197,29 @@ impl<'f> ChunkSource<'f> {
         }
     }
 
-    /// Reads until the buffer holds `wanted` bytes or the file ends.
+    /// Reads until `wanted` bytes are read and not handed out, or the file ends.
     fn fill(&mut self, wanted: usize) -> io::Result<()> {
-        if self.eof || self.buf.len() >= wanted {
+        if self.eof || self.filled >= wanted {
             return Ok(());
         }
-        let start = self.buf.len();
-        let missing = (wanted - start) as u64;
-        self.buf.reserve_exact(wanted - start);
-        // `read_to_end` reads into spare capacity without zeroing it first.
-        let read = (&mut self.handle)
-            .take(missing)
-            .read_to_end(&mut self.buf)?;
-        if let Some(hasher) = &mut self.hasher {
-            hasher.update(&self.buf[start..]);
+        if self.buf.len() < wanted {
+            // Only memory no read has initialized yet is zeroed.
+            self.buf.resize(wanted, 0);
         }
-        if (read as u64) < missing {
-            self.eof = true;
+        let start = self.filled;
+        while self.filled < wanted {
+            match self.handle.read(&mut self.buf[self.filled..wanted]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(read) => self.filled += read,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(error) => return Err(error),
+            }
+        }
+        if let Some(hasher) = &mut self.hasher {
+            hasher.update(&self.buf[start..self.filled]);
         }
         Ok(())
     }
