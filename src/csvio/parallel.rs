@@ -217,8 +217,10 @@ fn parse_chunk<P: RowParser>(
     rejected_rows_kept: usize,
 ) -> Result<ChunkOutput<P::Item, P::Local>, SourceError> {
     // Chunks end after a line end, so no character is cut in two; once the chunk
-    // is known to be text, its plain fields need no check of their own.
-    let text = std::str::from_utf8(&chunk.bytes).map_err(|error| {
+    // is known to be text, its plain fields need no check of their own. simdutf8
+    // checks mostly-ASCII text several times faster than std (same answers, and
+    // the same `valid_up_to` on failure).
+    let text = simdutf8::compat::from_utf8(&chunk.bytes).map_err(|error| {
         let valid = error.valid_up_to();
         SourceError::NotUtf8 {
             line: chunk.bytes_line + count_lines(&chunk.bytes[..valid]),
