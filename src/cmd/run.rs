@@ -4,7 +4,7 @@
 use std::io;
 use std::ops::Range;
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError, mpsc};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -320,7 +320,7 @@ fn write_reports(
     });
     summary.changes_baseline = baseline.summary;
     summary.changes = change_counts;
-    free_in_background(dataset);
+    let free_the_rest = free_in_background(dataset);
     // Within --max-errors every rejected row is kept (see `load::rejected_rows_kept`).
     let rejects = writer.render_whole(REJECTS_FILE, &REJECTS_HEADER, |rows| {
         rejects::render(rows, loaded.rejected.kept());
@@ -333,6 +333,7 @@ fn write_reports(
         &[WORKBOOK_FILE]
     };
     writer.finish(vec![rejects, actions], &mut summary, absent)?;
+    drop(free_the_rest);
     Ok(RunOutcome {
         summary,
         elapsed: started.elapsed(),
@@ -436,12 +437,22 @@ fn select(
 /// it while the reports are synced (the process may exit before it is done).
 /// The large tables go back to the system first, so that the exit, which tears
 /// down whatever is still mapped on one core, has less to do (about 6 ms less
-/// at 100k). Should the thread not start, the dataset is freed here.
-fn free_in_background(dataset: Dataset) {
+/// at 100k). The millions of small records wait until the returned sender is
+/// dropped (after the commit): freeing them one by one holds glibc's arena locks,
+/// which the thread writing and committing the reports waited for (10–25 ms of
+/// the end of a 100k run); the process may exit before they are all freed.
+/// Should the thread not start, the dataset is freed here.
+fn free_in_background(dataset: Dataset) -> mpsc::Sender<()> {
+    let (free_the_rest, wait) = mpsc::channel::<()>();
     let _detached = std::thread::Builder::new().spawn(move || {
         crate::sys::run_when_idle();
-        dataset.free_largest_first(release_free_memory);
+        dataset.free_largest_first(|| {
+            release_free_memory();
+            // Err once the sender is dropped: the signal to go on.
+            let _ = wait.recv();
+        });
     });
+    free_the_rest
 }
 
 /// A lock whose holder panicked is still good here: a panic reaches the caller anyway.
