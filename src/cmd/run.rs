@@ -21,8 +21,8 @@ use crate::output::rejects::{self, REJECTS_HEADER};
 use crate::output::render::{BatchChanges, STREAMED_COUNT, StreamedBatch, StreamedRenderer};
 use crate::output::set::{self, OutLock, Recovered};
 use crate::output::{
-    self, FilterSummary, Formats, OutcomeCounts, REJECTS_FILE, ReportError, ReportInput,
-    ReportWriter, StreamedRows, Summary, SummaryInput, WORKBOOK_FILE,
+    FilterSummary, Formats, OutcomeCounts, REJECTS_FILE, ReportError, ReportInput, ReportWriter,
+    StreamedRows, Summary, SummaryInput, WORKBOOK_FILE,
 };
 use crate::progress::Progress;
 use crate::sys::release_free_memory;
@@ -299,7 +299,12 @@ fn write_reports(
         work,
         deliver,
     )?;
-    output::drop_detached(spare.into_inner().unwrap_or_else(PoisonError::into_inner));
+    writer.free_after_commit(spare.into_inner().unwrap_or_else(PoisonError::into_inner));
+    writer.free_after_commit(
+        spare_scratch
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner),
+    );
     writer.write_rows(StreamedRows::record_end(&record_counts))?;
     bar.finish_and_clear();
     drop(baseline.set);

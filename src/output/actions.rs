@@ -4,12 +4,12 @@
 use std::cmp::Ordering;
 use std::ops::Range;
 
-use super::ACTIONS_FILE;
 use super::cells::CellRecorder;
 use super::csv::CsvOut;
 use super::render::{Formats, OrderedRows, WholeCsv, WholeReport};
 use super::rows::{RowSink, Tee};
 use super::spill::{Part, RowBytes};
+use super::{ACTIONS_FILE, Leftovers};
 use crate::decision::{CustomerDecisions, Subject};
 use crate::model::CustomerIdx;
 use crate::rules::tally_actions;
@@ -203,9 +203,9 @@ impl ActionsReport {
             })
             .collect();
         // Freeing the batches' keys (megabytes in blocks that each make glibc
-        // consolidate its free lists) took 10–25 ms on the run's critical path; a
-        // detached thread does it while the report is written.
-        super::drop_detached(keys);
+        // consolidate its free lists) took 10–25 ms on the run's critical path.
+        let mut leftovers = Leftovers::default();
+        leftovers.keep(keys);
         WholeReport {
             file: ACTIONS_FILE,
             csv: WholeCsv::Ordered(OrderedRows {
@@ -215,6 +215,7 @@ impl ActionsReport {
             }),
             cells,
             neutralized,
+            leftovers,
         }
     }
 

@@ -145,6 +145,8 @@ pub struct ReportWriter<'lock> {
     sink: Sink,
     workbook: Option<WorkbookWriter>,
     staging: Staging<'lock>,
+    /// Freed once the set is committed.
+    leftovers: Leftovers,
 }
 
 impl From<SetError> for ReportError {
@@ -188,6 +190,7 @@ impl<'lock> ReportWriter<'lock> {
             sink: Sink::start(out, staged)?,
             workbook,
             staging,
+            leftovers: Leftovers::default(),
         };
         let headers = streamed_headers(formats).map_err(|e| failed(out, STREAMED_FILES[0], e))?;
         writer.write_rows(headers)?;
@@ -210,6 +213,12 @@ impl<'lock> ReportWriter<'lock> {
         self.sink
             .spare_buffers()
             .map(|parts| parts.map(|part| part.bytes))
+    }
+
+    /// Keeps `value` until the set is committed, then frees it in the background:
+    /// memory the run no longer needs, whose freeing would hold up the commit.
+    pub fn free_after_commit(&mut self, value: impl Send + 'static) {
+        self.leftovers.keep(value);
     }
 
     /// Appends one batch of rendered rows; batches must come in customer order.
@@ -264,16 +273,17 @@ impl<'lock> ReportWriter<'lock> {
         // batches are (two files' direct writes in flight instead of one); the
         // streamed ones are closed before the commit, which syncs every report.
         let mut pending = Some(whole);
+        let mut leftovers = std::mem::take(&mut self.leftovers);
         let (closed, whole_written) = {
             let (sink, staging) = (&mut self.sink, &self.staging);
-            let pending = &mut pending;
+            let (pending, leftovers) = (&mut pending, &mut leftovers);
             std::thread::scope(|scope| {
                 let writing = std::thread::Builder::new()
                     .name("whole-reports".to_owned())
                     .spawn_scoped(scope, || {
                         write_whole_reports(staging, &out, pending.take().unwrap_or_default())
                     });
-                let closed = sink.close();
+                let closed = sink.close(leftovers);
                 let written = writing.ok().map(|thread| {
                     thread
                         .join()
@@ -293,6 +303,7 @@ impl<'lock> ReportWriter<'lock> {
             STREAMED_FILES.into_iter().zip(digests).collect();
         written.extend(whole.digests);
         let workbook_rows = whole.cells;
+        leftovers.append(whole.leftovers);
         self.neutralized += whole.neutralized;
         summary.neutralized_cells = self.neutralized;
         summary.csv_style = self.formats.csv.name();
@@ -321,7 +332,9 @@ impl<'lock> ReportWriter<'lock> {
         let mut names: Vec<&str> = written.iter().map(|(file, _)| *file).collect();
         // The summary last: a reader that finds it finds the set it describes.
         names.push(SUMMARY_FILE);
-        Ok(self.staging.commit(&names, absent)?)
+        self.staging.commit(&names, absent)?;
+        leftovers.free_in_background();
+        Ok(())
     }
 }
 
@@ -332,6 +345,7 @@ struct WholeWritten {
     digests: Vec<(&'static str, ReportDigest)>,
     cells: Vec<(&'static str, spill::Part)>,
     neutralized: u64,
+    leftovers: Leftovers,
 }
 
 /// Stages and writes each report given whole, in order.
@@ -346,6 +360,7 @@ fn write_whole_reports(
         csv,
         cells,
         neutralized,
+        leftovers,
     } in whole
     {
         written.neutralized += neutralized;
@@ -354,7 +369,8 @@ fn write_whole_reports(
         let digest = write_whole(&mut staged, &mut csv).map_err(|e| failed(out, file, e))?;
         // `actions.csv`'s rows lie in a buffer per batch: freeing them took 20–30 ms
         // that the commit waited for.
-        drop_detached(csv);
+        written.leftovers.keep(csv);
+        written.leftovers.append(leftovers);
         written.digests.push((file, digest));
         written.cells.extend(cells.map(|cells| (file, cells)));
     }
@@ -383,11 +399,37 @@ fn write_whole(file: &mut File, csv: &mut WholeCsv) -> io::Result<ReportDigest> 
 /// Drops `value` on a detached thread (or here, should none start): freeing
 /// memory spread over many blocks makes glibc consolidate its free lists, tens of
 /// milliseconds the run need not wait for. The process may exit before it is done.
-pub(crate) fn drop_detached<T: Send + 'static>(value: T) {
+fn drop_detached<T: Send + 'static>(value: T) {
     let _detached = std::thread::Builder::new().spawn(move || {
         crate::sys::run_when_idle();
         drop(value);
     });
+}
+
+/// Memory the reports no longer need, freed once the set is committed (on a
+/// detached thread, [`drop_detached`]): freed while the reports were written and
+/// committed, its blocks held glibc's arena locks that the commit waited for.
+#[derive(Default)]
+pub struct Leftovers(Vec<Box<dyn Send>>);
+
+impl Leftovers {
+    pub fn keep(&mut self, value: impl Send + 'static) {
+        self.0.push(Box::new(value));
+    }
+
+    fn append(&mut self, mut other: Leftovers) {
+        self.0.append(&mut other.0);
+    }
+
+    fn free_in_background(self) {
+        drop_detached(self.0);
+    }
+}
+
+impl std::fmt::Debug for Leftovers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Leftovers({} values)", self.0.len())
+    }
 }
 
 /// The size and checksum of a file written by another hand (the workbook).

@@ -7,6 +7,7 @@ use std::io;
 use std::ops::Range;
 use std::path::Path;
 
+use super::Leftovers;
 use super::cells::CellRecorder;
 use super::changes::{CHANGES_HEADER, ChangeCounts, Comparison, record};
 use super::csv::{CsvOut, CsvStyle};
@@ -98,6 +99,8 @@ pub struct WholeReport {
     pub cells: Option<Part>,
     /// CSV cells written with the formula guard.
     pub neutralized: u64,
+    /// Memory that rendering the report used, freed after the commit.
+    pub leftovers: Leftovers,
 }
 
 /// The CSV bytes of a report written whole.
@@ -226,6 +229,7 @@ pub fn whole_report(
         csv: WholeCsv::Part(rows.csv),
         cells: rows.cells,
         neutralized: rows.neutralized,
+        leftovers: Leftovers::default(),
     })
 }
 
