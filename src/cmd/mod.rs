@@ -6,6 +6,7 @@ pub mod diff;
 pub mod error;
 pub mod explain;
 pub mod generate;
+mod guard;
 pub mod load;
 pub mod log;
 pub mod run;

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use super::error::RunError;
 use super::exit;
+use super::guard;
 use super::load::{self, Loaded};
 use crate::catalog::Catalog;
 use crate::config::Config;
@@ -190,7 +191,7 @@ fn write_reports(
         input: loaded,
         started,
     } = loaded;
-    check_guard(config, dataset.customers.len() as u64)?;
+    guard::check(config, dataset.customers.len() as u64)?;
     let mut warnings: Vec<String> = baseline.warning.iter().cloned().collect();
     // Informational (real exports carry dozens of custom roles): not under --quiet.
     if !loaded.unknown_roles.is_empty() && !config.quiet {
@@ -463,45 +464,4 @@ fn free_in_background(dataset: Dataset) -> mpsc::Sender<()> {
 /// A lock whose holder panicked is still good here: a panic reaches the caller anyway.
 fn lock_ignoring_poison<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// `--min-customers` and `--max-drop`: a run whose input lost its customers (an
-/// export job that failed overnight) fails rather than replace good reports.
-/// The drop is measured against the set changes.csv compares with: `--previous`
-/// when given (a dated folder per night), else the set in `--out`.
-fn check_guard(config: &Config, customers: u64) -> Result<(), RunError> {
-    if let Some(min) = config.guard.min_customers
-        && customers < min
-    {
-        return Err(RunError::Guard(format!(
-            "the input holds {customers} customers, fewer than --min-customers {min}"
-        )));
-    }
-    if let Some(max_drop) = config.guard.max_drop
-        && let Some(previous) =
-            previous_customers(config.previous.as_deref().unwrap_or(&config.out))
-        && previous > 0
-    {
-        let drop = (previous.saturating_sub(customers)) as f64 * 100.0 / previous as f64;
-        if drop > max_drop {
-            return Err(RunError::Guard(format!(
-                "the input holds {customers} customers, {drop:.1}% fewer than the {previous} \
-                 of the previous report set (--max-drop {max_drop})"
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// The customers the report set in `dir` counted: `customers.total` of its
-/// summary, or for an older set the accepted rows of its `customers.csv`.
-fn previous_customers(dir: &Path) -> Option<u64> {
-    let text = std::fs::read(dir.join(crate::output::SUMMARY_FILE)).ok()?;
-    let summary: serde_json::Value = serde_json::from_slice(&text).ok()?;
-    if let Some(total) = summary["customers"]["total"].as_u64() {
-        return Some(total);
-    }
-    let inputs = summary["inputs"].as_array()?;
-    let customers = inputs.iter().find(|f| f["file"] == "customers.csv")?;
-    Some(customers["rows"].as_u64()? - customers["rejected"].as_u64().unwrap_or(0))
 }
