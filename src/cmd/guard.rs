@@ -48,3 +48,23 @@ fn previous_customers(dir: &Path) -> Option<u64> {
     let rejected = customers["rejected"].as_u64().unwrap_or(0);
     Some(customers["rows"].as_u64()?.saturating_sub(rejected))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_older_summary_counts_accepted_customers_and_never_below_zero() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let write = |inputs: &str| {
+            let summary = format!(r#"{{"inputs": [{inputs}]}}"#);
+            std::fs::write(dir.path().join(crate::output::SUMMARY_FILE), summary).expect("write");
+        };
+        write(r#"{"file": "customers.csv", "rows": 10, "rejected": 3}"#);
+        assert_eq!(previous_customers(dir.path()), Some(7));
+        write(r#"{"file": "customers.csv", "rows": 2, "rejected": 5}"#);
+        assert_eq!(previous_customers(dir.path()), Some(0), "edited by hand");
+        write(r#"{"file": "subscriptions.csv", "rows": 2}"#);
+        assert_eq!(previous_customers(dir.path()), None);
+    }
+}
