@@ -439,15 +439,14 @@ fn select(
     (Some(selection.customers), Some(summary))
 }
 
-/// Freeing millions of records takes a tenth of a second: a detached thread does
-/// it while the reports are synced (the process may exit before it is done).
-/// The large tables go back to the system first, so that the exit, which tears
-/// down whatever is still mapped on one core, has less to do (about 6 ms less
-/// at 100k). The millions of small records wait until the returned sender is
-/// dropped (after the commit): freeing them one by one holds glibc's arena locks,
-/// which the thread writing and committing the reports waited for (10–25 ms of
-/// the end of a 100k run); the process may exit before they are all freed.
-/// Should the thread not start, the dataset is freed here.
+/// Frees the dataset on a detached thread at idle priority: its license rows and
+/// user names at once (a few hundred large blocks, most of its memory, so that
+/// the exit, which tears down on one core whatever is still mapped, has less to
+/// do), its millions of small records only once the returned sender is dropped
+/// (after the commit): freed one by one, they held glibc's arena locks that the
+/// thread writing and committing the reports waited for (10–25 ms at 100k). The
+/// process may exit before they are all freed; should the thread not start, the
+/// dataset is freed here.
 fn free_in_background(dataset: Dataset) -> mpsc::Sender<()> {
     let (free_the_rest, wait) = mpsc::channel::<()>();
     let _detached = std::thread::Builder::new().spawn(move || {
