@@ -1,6 +1,6 @@
 //! The crate's only `unsafe` code: four calls into the operating system that std
 //! does not offer, and one use of vector instructions. Each call is a hint or a
-//! mode switch on a file, a thread or the allocator; none takes a pointer of
+//! mode switch on a file, a thread or the allocator; none keeps a pointer of
 //! ours, and each has a safe fall-back where it is missing. The vector compares
 //! read a block of bytes through a reference.
 
@@ -86,7 +86,7 @@ pub fn run_when_idle() {
 pub const MASK_BLOCK: usize = 32;
 
 /// For each byte of `block`: bit `i` of the first mask is set when `block[i]` is
-/// `byte`, of the second when it is one of `any_of`. Two loads and four compares
+/// `byte`, of the second when it is one of `any_of`. One load and four compares
 /// per 16 bytes with SSE2, which every x86-64 processor has (the compiler does not
 /// turn the plain loop into these); the plain loop elsewhere.
 pub fn byte_masks(block: &[u8; MASK_BLOCK], byte: u8, any_of: [u8; 3]) -> (u32, u32) {
