@@ -1,7 +1,7 @@
 //! The writer thread of the streamed reports.
 //!
 //! Formatted rows arrive in order over a bounded channel and are appended to the
-//! staged files while the rayon workers evaluate and format the next window;
+//! staged files while the rayon workers evaluate and format the next batches;
 //! the emptied buffers go back for reuse. Each file is appended to by an
 //! [`Appender`], which writes past the page cache where it can, so that the final
 //! fsync finds little left to do. Closing the sink hands the files back; dropping
@@ -18,7 +18,8 @@ use crate::output::{
     Digester, Leftovers, ReportDigest, ReportError, Staged, ThreadStartError, failed,
 };
 
-/// Formatted batches that may wait for the writer: two windows' worth.
+/// Formatted batches that may wait for the writer: twice as many as the workers
+/// may format in front of the next batch to write (`cmd::run`).
 const QUEUED_BATCHES: usize = 16;
 
 type Files = [Staged; STREAMED_COUNT];
