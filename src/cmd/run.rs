@@ -387,8 +387,8 @@ fn emit_batch(
     for &customer in customers {
         let decisions =
             engine::evaluate_customer(input.catalog, input.dataset.customer(customer), input.as_of);
-        counts.add(std::slice::from_ref(&decisions));
-        counts.add_unknown_license_rows(input.dataset, &[customer]);
+        counts.add(&decisions);
+        counts.add_unknown_license_rows(input.dataset, customer);
         let cx = input.context(customer, &decisions);
         actions.add_customer(&cx, input.texts, &decisions, &mut details);
         rows.add_customer(input, customer, &decisions);

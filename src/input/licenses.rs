@@ -4,7 +4,7 @@
 use rustc_hash::FxHashMap;
 
 use super::fields::{required, services};
-use super::lookup::{CustomerIndex, OfferCache, RecentCustomer, UserInterner};
+use super::lookup::{CustomerIndex, OfferCache, RecentCustomer, Resolved, UserInterner};
 use crate::catalog::{Catalog, ServiceSet};
 use crate::csvio::{ColumnSpec, Row, RowParser, RowProblems};
 use crate::model::{Coverage, DisabledIdx, License, LicenseOffer};
@@ -36,7 +36,7 @@ pub struct LicenseChunk {
     customer: RecentCustomer,
     /// `disabled_services` values read so far (a few hundred distinct lists), with
     /// their set's index in `disabled_sets`.
-    disabled: FxHashMap<Box<str>, DisabledIdx>,
+    disabled: Resolved<DisabledIdx>,
     /// The chunk's distinct disabled sets; `License::disabled` indexes this until
     /// the chunks are joined. The first is the empty set.
     pub disabled_sets: Vec<ServiceSet>,
@@ -69,16 +69,14 @@ impl RowParser for LicenseParser<'_> {
             if v.is_empty() {
                 return Ok(DisabledIdx::NONE);
             }
-            if let Some(&known) = chunk.disabled.get(v) {
-                return Ok(known);
-            }
-            let parsed = match services(name(DISABLED), v, self.catalog.vocabulary(), false)? {
-                Coverage::Services(set) => set,
-                Coverage::All => ServiceSet::EMPTY,
-            };
-            let idx = chunk.disabled_set(parsed);
-            chunk.disabled.insert(v.into(), idx);
-            Ok(idx)
+            let sets = &mut chunk.disabled_sets;
+            chunk.disabled.get_or_resolve(v, |v| {
+                let parsed = match services(name(DISABLED), v, self.catalog.vocabulary(), false)? {
+                    Coverage::Services(set) => set,
+                    Coverage::All => ServiceSet::EMPTY,
+                };
+                Ok(disabled_set(sets, parsed))
+            })
         }));
         let (customer, user, offer_text, disabled) = (customer?, user?, offer?, disabled?);
         if !problems.is_empty() {
@@ -99,20 +97,6 @@ impl RowParser for LicenseParser<'_> {
 }
 
 impl LicenseChunk {
-    /// The index of `set` in the chunk's table of disabled sets.
-    pub(super) fn disabled_set(&mut self, set: ServiceSet) -> DisabledIdx {
-        if self.disabled_sets.is_empty() {
-            self.disabled_sets.push(ServiceSet::EMPTY);
-        }
-        match self.disabled_sets.iter().position(|known| *known == set) {
-            Some(found) => DisabledIdx(found as u32),
-            None => {
-                self.disabled_sets.push(set);
-                DisabledIdx((self.disabled_sets.len() - 1) as u32)
-            }
-        }
-    }
-
     pub(super) fn unknown_spelling(&mut self, spelling: &str) -> u32 {
         if let Some(&index) = self.unknown_index.get(spelling) {
             return index;
@@ -121,5 +105,20 @@ impl LicenseChunk {
         self.unknown_spellings.push(spelling.into());
         self.unknown_index.insert(spelling.into(), index);
         index
+    }
+}
+
+/// The index of `set` in a chunk's table of disabled sets (`sets`), added if new;
+/// the first set is the empty one.
+fn disabled_set(sets: &mut Vec<ServiceSet>, set: ServiceSet) -> DisabledIdx {
+    if sets.is_empty() {
+        sets.push(ServiceSet::EMPTY);
+    }
+    match sets.iter().position(|known| *known == set) {
+        Some(found) => DisabledIdx(found as u32),
+        None => {
+            sets.push(set);
+            DisabledIdx((sets.len() - 1) as u32)
+        }
     }
 }

@@ -210,6 +210,39 @@ pub fn duplicate(column: &'static str, value: &str, first_line: u64) -> FieldPro
     )
 }
 
+/// Values of a column resolved once per chunk, as written: exports repeat a few
+/// distinct values (service lists, role lists) on every row, and resolving them
+/// name by name was a large part of a row's cost. A value that does not resolve
+/// is not remembered, so its problem is reported on every row that has it.
+#[derive(Debug)]
+pub struct Resolved<V> {
+    values: FxHashMap<Box<str>, V>,
+}
+
+impl<V> Default for Resolved<V> {
+    fn default() -> Resolved<V> {
+        Resolved {
+            values: FxHashMap::default(),
+        }
+    }
+}
+
+impl<V: Clone> Resolved<V> {
+    /// What `value` resolves to, through `resolve` the first time.
+    pub fn get_or_resolve<E>(
+        &mut self,
+        value: &str,
+        resolve: impl FnOnce(&str) -> Result<V, E>,
+    ) -> Result<V, E> {
+        if let Some(known) = self.values.get(value) {
+            return Ok(known.clone());
+        }
+        let resolved = resolve(value)?;
+        self.values.insert(value.into(), resolved.clone());
+        Ok(resolved)
+    }
+}
+
 /// Resolves offer spellings through the catalog, remembering each distinct spelling.
 #[derive(Debug, Default)]
 pub struct OfferCache {
@@ -313,6 +346,21 @@ mod tests {
             let naive = bytes.is_ascii() && !bytes.iter().any(u8::is_ascii_uppercase);
             prop_assert_eq!(is_lower_ascii(&bytes), naive);
         }
+    }
+
+    #[test]
+    fn a_value_resolves_once_and_a_failure_every_time() {
+        let mut resolved = Resolved::default();
+        let mut calls = 0;
+        let mut resolve = |value: &str| {
+            calls += 1;
+            value.parse::<u32>().map_err(|_| format!("bad {value}"))
+        };
+        assert_eq!(resolved.get_or_resolve("7", &mut resolve), Ok(7));
+        assert_eq!(resolved.get_or_resolve("7", &mut resolve), Ok(7));
+        assert!(resolved.get_or_resolve("x", &mut resolve).is_err());
+        assert!(resolved.get_or_resolve("x", &mut resolve).is_err());
+        assert_eq!(calls, 3, "7 once, x each time");
     }
 
     #[test]

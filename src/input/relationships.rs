@@ -2,12 +2,12 @@
 //! v1 sense), GDAP `roles`, or both (contract §2).
 
 use std::collections::BTreeMap;
+use std::convert::Infallible;
 
 use chrono::NaiveDate;
-use rustc_hash::FxHashMap;
 
 use super::fields::{known_value, optional_date, required, services};
-use super::lookup::CustomerIndex;
+use super::lookup::{CustomerIndex, Resolved};
 use crate::catalog::{Catalog, RoleIdx};
 use crate::csvio::{ColumnSpec, FieldProblem, Row, RowParser, RowProblems};
 use crate::model::{Coverage, Relationship};
@@ -46,13 +46,11 @@ pub struct RelationshipChunk {
     pub unknown_roles: BTreeMap<String, u64>,
     /// Holds each role's key while it is resolved.
     scratch: String,
-    /// `services` values read so far, as written, with what they cover: an export
-    /// repeats a few combinations on every row, and resolving them name by name
-    /// was a large part of a row's cost.
-    coverages: FxHashMap<Box<str>, Coverage>,
-    /// `roles` values read so far, as written: the roles the catalog knows, and
-    /// whether the value names one it does not.
-    roles: FxHashMap<Box<str>, (Box<[RoleIdx]>, bool)>,
+    /// `services` values read so far, with what they cover.
+    coverages: Resolved<Coverage>,
+    /// `roles` values read so far: the roles the catalog knows, and whether the
+    /// value names one it does not.
+    roles: Resolved<(Box<[RoleIdx]>, bool)>,
 }
 
 impl RowParser for RelationshipParser<'_> {
@@ -85,9 +83,16 @@ impl RelationshipParser<'_> {
                 .and_then(|v| self.customers.resolve(name(CUSTOMER_ID), v)),
         );
         let status = problems.take(field(STATUS).and_then(|v| known_value(name(STATUS), v, None)));
-        let coverage = problems.take(field(SERVICES).and_then(|v| match v {
-            "" => Ok(None),
-            v => self.coverage(v, local).map(Some),
+        let coverage = problems.take(field(SERVICES).and_then(|v| {
+            match v {
+                "" => Ok(None),
+                v => local
+                    .coverages
+                    .get_or_resolve(v, |v| {
+                        services(name(SERVICES), v, self.catalog.vocabulary(), true)
+                    })
+                    .map(Some),
+            }
         }));
         let roles = problems.take(field(ROLES));
         let start =
@@ -106,14 +111,10 @@ impl RelationshipParser<'_> {
                 "missing required value (a relationship needs services, roles or both)",
             ));
         }
-        let (known, unknown) = match local.roles.get(roles) {
-            Some((known, unknown)) => (known.clone(), *unknown),
-            None => {
-                let resolved = self.known_roles(roles, &mut local.scratch);
-                local.roles.insert(roles.into(), resolved.clone());
-                resolved
-            }
-        };
+        let scratch = &mut local.scratch;
+        let Ok((known, unknown)) = local
+            .roles
+            .get_or_resolve(roles, |v| Ok::<_, Infallible>(self.known_roles(v, scratch)));
         if unknown && problems.is_empty() {
             self.count_unknown_roles(roles, local);
         }
@@ -127,26 +128,6 @@ impl RelationshipParser<'_> {
             start,
             end,
         })
-    }
-
-    /// What a non-empty `services` value covers; a value met before is not parsed
-    /// again (one that is not valid is, to report its problem each time).
-    fn coverage(
-        &self,
-        value: &str,
-        local: &mut RelationshipChunk,
-    ) -> Result<Coverage, FieldProblem> {
-        if let Some(known) = local.coverages.get(value) {
-            return Ok(known.clone());
-        }
-        let coverage = services(
-            COLUMNS[SERVICES].name,
-            value,
-            self.catalog.vocabulary(),
-            true,
-        )?;
-        local.coverages.insert(value.into(), coverage.clone());
-        Ok(coverage)
     }
 
     /// The roles of `value` the catalog knows, each once in the order given, and

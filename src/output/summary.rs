@@ -239,60 +239,57 @@ impl OutcomeCounts {
         }
     }
 
-    /// Counts the license rows of unknown offers of `customers`; done customer by
-    /// customer, right after the evaluation has read the rows.
-    pub fn add_unknown_license_rows(&mut self, dataset: &Dataset, customers: &[CustomerIdx]) {
-        for &customer in customers {
-            let licenses = dataset.customer(customer).licenses;
-            for spelling in licenses.iter().filter_map(|l| l.offer.unknown_spelling()) {
-                let spelling = spelling as usize;
-                if spelling >= self.unknown_license_rows.len() {
-                    self.unknown_license_rows.resize(spelling + 1, 0);
-                }
-                self.unknown_license_rows[spelling] += 1;
+    /// Counts the license rows of unknown offers of `customer`; done right after
+    /// the evaluation has read its rows.
+    pub fn add_unknown_license_rows(&mut self, dataset: &Dataset, customer: CustomerIdx) {
+        let licenses = dataset.customer(customer).licenses;
+        for spelling in licenses.iter().filter_map(|l| l.offer.unknown_spelling()) {
+            let spelling = spelling as usize;
+            if spelling >= self.unknown_license_rows.len() {
+                self.unknown_license_rows.resize(spelling + 1, 0);
             }
+            self.unknown_license_rows[spelling] += 1;
         }
     }
 
-    pub fn add(&mut self, decisions: &[CustomerDecisions]) {
+    /// Counts the decisions of one customer.
+    pub fn add(&mut self, customer: &CustomerDecisions) {
         let subscriptions = &mut self.subscriptions;
-        for customer in decisions {
-            for decision in &customer.subscriptions {
-                let pairs = match decision {
-                    SubscriptionDecision::OtherChannel => continue,
-                    SubscriptionDecision::NotUpgradable => {
-                        subscriptions.evaluated += 1;
-                        subscriptions.not_upgradable += 1;
-                        continue;
-                    }
-                    SubscriptionDecision::Evaluated(pairs) => pairs,
-                };
-                subscriptions.evaluated += 1;
-                let mut any_eligible = false;
-                for pair in pairs {
-                    match &pair.verdict {
-                        Verdict::Eligible(eligible) => {
-                            any_eligible = true;
-                            self.pairs.eligible += 1;
-                            let users = customer.evidence.reassignments(eligible.reassignments);
-                            for finding in users.iter().flat_map(|u| &u.findings) {
-                                self.reassignments.total += 1;
-                                self.reassignments.by_reason.add(finding.reason.code());
-                            }
+        for decision in &customer.subscriptions {
+            let pairs = match decision {
+                SubscriptionDecision::OtherChannel => continue,
+                SubscriptionDecision::NotUpgradable => {
+                    subscriptions.evaluated += 1;
+                    subscriptions.not_upgradable += 1;
+                    continue;
+                }
+                SubscriptionDecision::Evaluated(pairs) => pairs,
+            };
+            subscriptions.evaluated += 1;
+            let mut any_eligible = false;
+            for pair in pairs {
+                match &pair.verdict {
+                    Verdict::Eligible(eligible) => {
+                        any_eligible = true;
+                        self.pairs.eligible += 1;
+                        let users = customer.evidence.reassignments(eligible.reassignments);
+                        for finding in users.iter().flat_map(|u| &u.findings) {
+                            self.reassignments.total += 1;
+                            self.reassignments.by_reason.add(finding.reason.code());
                         }
-                        Verdict::Blocked(failures) => {
-                            self.pairs.blocked += 1;
-                            if let Some(first) = failures.first() {
-                                self.blocked_by_reason.add(first.reason().code());
-                            }
+                    }
+                    Verdict::Blocked(failures) => {
+                        self.pairs.blocked += 1;
+                        if let Some(first) = failures.first() {
+                            self.blocked_by_reason.add(first.reason().code());
                         }
                     }
                 }
-                if any_eligible {
-                    subscriptions.eligible += 1;
-                } else {
-                    subscriptions.blocked += 1;
-                }
+            }
+            if any_eligible {
+                subscriptions.eligible += 1;
+            } else {
+                subscriptions.blocked += 1;
             }
         }
     }
