@@ -391,7 +391,7 @@ fn emit_batch(
         counts.add_unknown_license_rows(input.dataset, customer);
         let cx = input.context(customer, &decisions);
         actions.add_customer(&cx, input.texts, &decisions, &mut details);
-        rows.add_customer(input, customer, &decisions);
+        rows.add_customer(&cx, input.texts, &decisions);
     }
     *scratch = actions.sort();
     let streamed = rows.finish(changes)?;

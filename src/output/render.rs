@@ -12,8 +12,7 @@ use super::cells::CellRecorder;
 use super::changes::{CHANGES_HEADER, ChangeCounts, Comparison, record};
 use super::csv::{CsvOut, CsvStyle};
 use super::decisions::{
-    BLOCKED_HEADER, DecisionSinks, ELIGIBLE_HEADER, REASSIGNMENTS_HEADER, ReportInput,
-    render_customer,
+    BLOCKED_HEADER, DecisionSinks, ELIGIBLE_HEADER, REASSIGNMENTS_HEADER, render_customer,
 };
 use super::overview::{self, OVERVIEW_HEADER};
 use super::rows::{RowSink, Tee};
@@ -22,8 +21,7 @@ use super::{
     BLOCKED_FILE, CHANGES_FILE, ELIGIBLE_FILE, OVERVIEW_FILE, REASSIGNMENTS_FILE, RECORD_FILE,
 };
 use crate::decision::CustomerDecisions;
-use crate::model::CustomerIdx;
-use crate::text::Lang;
+use crate::text::{Context, Lang, Texts};
 
 /// The formats a run writes its reports in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -312,24 +310,23 @@ impl<'d> StreamedRenderer<'d> {
         }
     }
 
-    /// Renders the rows and the record entry of `customer`, whose decisions are
-    /// `decisions`; customers must come in report order.
+    /// Renders the rows and the record entry of the customer `cx` is about, whose
+    /// decisions are `decisions`; customers must come in report order.
     pub fn add_customer(
         &mut self,
-        input: ReportInput<'_>,
-        customer: CustomerIdx,
+        cx: &Context<'_>,
+        texts: &dyn Texts,
         decisions: &CustomerDecisions,
     ) {
-        let cx = input.context(customer, decisions);
         let mut sinks = DecisionSinks {
             eligible: &mut self.eligible,
             blocked: &mut self.blocked,
             reassignments: &mut self.reassignments,
         };
-        render_customer(&cx, input.texts, decisions, &mut sinks, &mut self.scratch);
+        render_customer(cx, texts, decisions, &mut sinks, &mut self.scratch);
         overview::render_customer(
             &mut self.overview,
-            input.catalog,
+            cx.catalog,
             cx.customer,
             decisions,
             &mut self.scratch,
@@ -338,7 +335,7 @@ impl<'d> StreamedRenderer<'d> {
             &mut self.entries,
             &cx.customer,
             decisions,
-            input.catalog,
+            cx.catalog,
             &mut self.counts,
         );
     }
