@@ -339,6 +339,13 @@ mod tests {
                     subjects[key.subject.clone()].to_owned(),
                 ))
             });
+            // Each row's CSV bytes name its keys, so that the report's bytes show
+            // its order.
+            for key in &mut batch.rows {
+                let start = batch.csv.as_bytes().len();
+                batch.csv.record(row_text(key, &subjects));
+                key.csv = start..batch.csv.as_bytes().len();
+            }
             let scratch = batch.sort();
             assert!(scratch.is_empty());
             report.push(batch);
@@ -346,7 +353,51 @@ mod tests {
         report
     }
 
+    /// The fields a test row's CSV line holds.
+    fn row_text(key: &RowKey, subjects: &str) -> [String; 5] {
+        [
+            format!("c{}", key.customer.0),
+            key.action.to_owned(),
+            subjects[key.subject.clone()].to_owned(),
+            key.unblocks_pairs.to_string(),
+            key.involved_pairs.to_string(),
+        ]
+    }
+
     proptest! {
+        /// The report's bytes are the header, then every row's bytes in the
+        /// contract's order: the batches' bytes put in order on their workers and
+        /// taken as runs at the end.
+        #[test]
+        fn the_report_holds_every_row_once_in_report_order(
+            rows in proptest::collection::vec(
+                proptest::collection::vec((0u8..8, 0u8..8, 0u8..3), 0..30),
+                0..6,
+            )
+        ) {
+            let report = batches(&rows);
+            let mut expected = CsvOut::default();
+            for name in ACTIONS_HEADER {
+                expected.text(name);
+            }
+            expected.end_row();
+            for (at, row) in report.sorted() {
+                let batch = &report.batches[at as usize];
+                expected.record(row_text(&batch.rows[row as usize], &batch.subjects));
+            }
+            let mut written = Vec::new();
+            let mut csv = report.finish(Formats::default()).csv;
+            csv.for_each_piece(&mut Vec::new(), |piece| {
+                written.extend_from_slice(piece);
+                Ok(())
+            })
+            .expect("in memory");
+            prop_assert_eq!(
+                String::from_utf8_lossy(&written),
+                String::from_utf8_lossy(expected.as_bytes())
+            );
+        }
+
         #[test]
         fn runs_by_counts_and_the_whole_sort_give_the_report_order(
             rows in proptest::collection::vec(
