@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use super::rows::RowSink;
+use super::rows::{Repeat, RowSink};
 use crate::catalog::{Catalog, OfferIdx};
 use crate::decision::{CustomerDecisions, EligibleUpgrade, Failure, SubscriptionDecision, Verdict};
 use crate::model::{CustomerIdx, Dataset, Subscription};
@@ -91,7 +91,8 @@ pub fn render_customer<E: RowSink, B: RowSink, R: RowSink>(
     scratch: &mut String,
 ) {
     let customer = cx.customer;
-    for (subscription, decision) in customer.subscriptions.iter().zip(&decisions.subscriptions) {
+    let subscriptions = customer.subscriptions.iter().zip(&decisions.subscriptions);
+    for (position, (subscription, decision)) in subscriptions.enumerate() {
         let (SubscriptionDecision::Evaluated(pairs), Some(source)) = (decision, subscription.offer)
         else {
             continue;
@@ -101,6 +102,7 @@ pub fn render_customer<E: RowSink, B: RowSink, R: RowSink>(
                 cx,
                 texts,
                 subscription,
+                position: position as u32,
                 source,
                 target: pair.target,
             };
@@ -120,23 +122,32 @@ struct PairRows<'a> {
     cx: &'a Context<'a>,
     texts: &'a dyn Texts,
     subscription: &'a Subscription,
+    /// The subscription's position among its customer's.
+    position: u32,
     source: OfferIdx,
     target: OfferIdx,
 }
 
 impl PairRows<'_> {
     /// customer_id, company_name, subscription_id, offer_id.
+    /// The same for every row of the subscription.
     fn leading(&self, sink: &mut impl RowSink) {
-        let customer = self.cx.customer.customer;
-        sink.text(customer.id());
-        sink.text(customer.company_name());
-        sink.text(&self.subscription.id);
-        sink.text(&self.cx.catalog.offer(self.source).id);
+        let key = (u64::from(self.cx.customer.idx.0) << 32) | u64::from(self.position);
+        sink.repeated(Repeat::Leading, key, &|sink| {
+            let customer = self.cx.customer.customer;
+            sink.text(customer.id());
+            sink.text(customer.company_name());
+            sink.text(&self.subscription.id);
+            sink.text(&self.cx.catalog.offer(self.source).id);
+        });
     }
 
     /// account_manager, and the row's end.
     fn trailing(&self, sink: &mut impl RowSink) {
-        sink.text(self.cx.customer.customer.account_manager());
+        let customer = self.cx.customer;
+        sink.repeated(Repeat::Trailing, u64::from(customer.idx.0), &|sink| {
+            sink.text(customer.customer.account_manager());
+        });
         sink.end_row();
     }
 

@@ -1,7 +1,7 @@
 //! `overview.csv`: one row per accepted subscription, whatever its channel or
 //! offer — the verdict an account manager looks up first.
 
-use super::rows::RowSink;
+use super::rows::{Repeat, RowSink};
 use crate::catalog::Catalog;
 use crate::decision::{CustomerDecisions, SubscriptionDecision, Verdict};
 use crate::model::{CustomerView, KnownValues};
@@ -49,9 +49,12 @@ pub fn render_customer(
     scratch: &mut String,
 ) {
     let record = customer.customer;
+    let key = u64::from(customer.idx.0);
     for (subscription, decision) in customer.subscriptions.iter().zip(&decisions.subscriptions) {
-        sink.text(record.id());
-        sink.text(record.company_name());
+        sink.repeated(Repeat::Leading, key, &|sink| {
+            sink.text(record.id());
+            sink.text(record.company_name());
+        });
         sink.text(&subscription.id);
         sink.text(&subscription.offer_text);
         sink.text(
@@ -85,7 +88,9 @@ pub fn render_customer(
             Verdict::Eligible(_) => None,
         });
         sink.token(first_reason.unwrap_or(""));
-        sink.text(record.account_manager());
+        sink.repeated(Repeat::Trailing, key, &|sink| {
+            sink.text(record.account_manager())
+        });
         sink.end_row();
     }
 }

@@ -15,7 +15,7 @@ use super::decisions::{
     BLOCKED_HEADER, DecisionSinks, ELIGIBLE_HEADER, REASSIGNMENTS_HEADER, render_customer,
 };
 use super::overview::{self, OVERVIEW_HEADER};
-use super::rows::{RowSink, Tee};
+use super::rows::{Repeat, RowSink, Tee};
 use super::spill::{Part, Spilling};
 use super::{
     BLOCKED_FILE, CHANGES_FILE, ELIGIBLE_FILE, OVERVIEW_FILE, REASSIGNMENTS_FILE, RECORD_FILE,
@@ -207,6 +207,10 @@ impl RowSink for ReportRows<'_> {
 
     fn end_row(&mut self) {
         self.tee().end_row();
+    }
+
+    fn repeated(&mut self, at: Repeat, key: u64, render: &dyn Fn(&mut dyn RowSink)) {
+        self.tee().repeated(at, key, render);
     }
 }
 

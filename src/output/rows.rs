@@ -14,6 +14,31 @@ pub trait RowSink {
     fn token(&mut self, value: &str);
     /// Ends the row.
     fn end_row(&mut self);
+    /// Cells that many rows repeat — a subscription's leading cells, a customer's
+    /// account manager — as `render` writes them. `key` says whose they are: while
+    /// it stays the same at `at`, a sink may write the cells it wrote last time
+    /// instead of rendering them again.
+    fn repeated(&mut self, _at: Repeat, _key: u64, render: &dyn Fn(&mut dyn RowSink))
+    where
+        Self: Sized,
+    {
+        render(self);
+    }
+}
+
+/// Where in a row a run of repeated cells stands (see [`RowSink::repeated`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    Leading,
+    Trailing,
+}
+
+impl Repeat {
+    pub const COUNT: usize = 2;
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
 }
 
 /// One row rendered into two sinks alike: the CSV and, with the workbook, its
@@ -49,6 +74,13 @@ impl<A: RowSink, B: RowSink> RowSink for Tee<'_, A, B> {
         self.first.end_row();
         if let Some(second) = &mut self.second {
             second.end_row();
+        }
+    }
+
+    fn repeated(&mut self, at: Repeat, key: u64, render: &dyn Fn(&mut dyn RowSink)) {
+        self.first.repeated(at, key, render);
+        if let Some(second) = &mut self.second {
+            second.repeated(at, key, render);
         }
     }
 }

@@ -8,7 +8,7 @@ use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, Write};
 use std::path::Path;
 
-use super::rows::RowSink;
+use super::rows::{Repeat, RowSink};
 
 /// A row sink that renders into a byte buffer, which [`Spilling`] empties into
 /// its file past the limit.
@@ -162,6 +162,10 @@ impl<W: RowBytes> RowSink for Spilling<'_, W> {
 
     fn token(&mut self, value: &str) {
         self.out.token(value);
+    }
+
+    fn repeated(&mut self, at: Repeat, key: u64, render: &dyn Fn(&mut dyn RowSink)) {
+        self.out.repeated(at, key, render);
     }
 
     fn end_row(&mut self) {

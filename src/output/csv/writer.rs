@@ -12,7 +12,7 @@
 
 use super::CsvStyle;
 use crate::output::neutralize::{TEXT_PREFIX, needs_neutralizing};
-use crate::output::rows::RowSink;
+use crate::output::rows::{Repeat, RowSink};
 use crate::output::spill::RowBytes;
 
 /// Bytes that make a field quoted: the delimiter, the quote and line breaks
@@ -44,6 +44,18 @@ pub struct CsvOut {
     terminator: &'static [u8],
     /// Text cells written with the formula guard.
     neutralized: u64,
+    /// The cells last written at each [`Repeat`] place, encoded.
+    repeats: [Encoded; Repeat::COUNT],
+}
+
+/// Cells as written, for writing again (see [`RowSink::repeated`]).
+#[derive(Debug, Default)]
+struct Encoded {
+    key: Option<u64>,
+    /// The cells' bytes, without the delimiter in front of the first.
+    bytes: Vec<u8>,
+    /// Cells among them written with the formula guard.
+    neutralized: u64,
 }
 
 impl Default for CsvOut {
@@ -69,6 +81,7 @@ impl CsvOut {
             delimiter: style.delimiter(),
             terminator: style.terminator(),
             neutralized: 0,
+            repeats: Default::default(),
         }
     }
 
@@ -216,6 +229,35 @@ impl RowSink for CsvOut {
 
     fn end_row(&mut self) {
         CsvOut::end_row(self);
+    }
+
+    fn repeated(&mut self, at: Repeat, key: u64, render: &dyn Fn(&mut dyn RowSink)) {
+        let encoded = &mut self.repeats[at.index()];
+        if encoded.key == Some(key) {
+            if !self.row_empty {
+                self.bytes.push(self.delimiter);
+            }
+            self.row_empty = false;
+            self.bytes.extend_from_slice(&encoded.bytes);
+            self.neutralized += encoded.neutralized;
+            return;
+        }
+        let (start, row_was_empty, neutralized) =
+            (self.bytes.len(), self.row_empty, self.neutralized);
+        render(self);
+        // A cell after others starts with the delimiter, which a replay writes itself.
+        let first_cell = if row_was_empty { start } else { start + 1 };
+        let encoded = &mut self.repeats[at.index()];
+        encoded.bytes.clear();
+        match self.bytes.get(first_cell..) {
+            Some(cells) if !self.row_empty => {
+                encoded.bytes.extend_from_slice(cells);
+                encoded.neutralized = self.neutralized - neutralized;
+                encoded.key = Some(key);
+            }
+            // Nothing written: nothing to repeat.
+            _ => encoded.key = None,
+        }
     }
 }
 

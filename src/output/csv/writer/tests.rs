@@ -129,6 +129,37 @@ proptest! {
         prop_assert_eq!(out.into_bytes(), with_csv_crate(style, &rows));
     }
 
+    /// Rows whose leading and trailing cells go through `repeated`, keyed by the
+    /// values they hold, read as the same bytes and count as the same guarded cells.
+    #[test]
+    fn repeated_cells_are_written_as_rendered(style in style(), rows in rows(), lead in 0usize..3) {
+        let mut direct = CsvOut::with_style(Vec::new(), style);
+        let mut repeated = CsvOut::with_style(Vec::new(), style);
+        let key = |cells: &[String]| {
+            use std::hash::{BuildHasher, BuildHasherDefault};
+            BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(cells)
+        };
+        // Every row twice, so that each key is met again.
+        for row in rows.iter().flat_map(|row| [row, row]) {
+            direct.record(row);
+            let lead = lead.min(row.len());
+            let trail = usize::from(row.len() > lead);
+            let (leading, rest) = row.split_at(lead);
+            let (middle, trailing) = rest.split_at(rest.len() - trail);
+            fn cells(cells: &[String]) -> impl Fn(&mut dyn RowSink) + '_ {
+                move |sink| cells.iter().for_each(|cell| sink.text(cell))
+            }
+            repeated.repeated(Repeat::Leading, key(leading), &cells(leading));
+            for cell in middle {
+                repeated.field(cell);
+            }
+            repeated.repeated(Repeat::Trailing, key(trailing), &cells(trailing));
+            RowSink::end_row(&mut repeated);
+        }
+        prop_assert_eq!(repeated.neutralized(), direct.neutralized());
+        prop_assert_eq!(repeated.into_bytes(), direct.into_bytes());
+    }
+
     #[test]
     fn read_back_no_cell_starts_a_formula(style in style(), rows in rows()) {
         let mut out = CsvOut::with_style(Vec::new(), style);
