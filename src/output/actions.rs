@@ -7,7 +7,7 @@ use std::ops::Range;
 use super::cells::CellRecorder;
 use super::csv::CsvOut;
 use super::render::{Formats, OrderedRows, WholeCsv, WholeReport};
-use super::rows::{RowSink, Tee};
+use super::rows::{Repeat, RowSink, Tee};
 use super::spill::{Part, RowBytes};
 use super::{ACTIONS_FILE, Leftovers};
 use crate::decision::{CustomerDecisions, Subject};
@@ -88,14 +88,19 @@ impl BatchActions {
                 first: &mut self.csv,
                 second: self.cells.as_mut(),
             };
-            sink.text(customer.id());
-            sink.text(customer.company_name());
+            let key = u64::from(cx.customer.idx.0);
+            sink.repeated(Repeat::Leading, key, &|sink| {
+                sink.text(customer.id());
+                sink.text(customer.company_name());
+            });
             sink.token(tally.action.kind.code());
             sink.text(subject);
             sink.number(tally.unblocks_pairs);
             sink.number(tally.involved_pairs);
             sink.text(details);
-            sink.text(customer.account_manager());
+            sink.repeated(Repeat::Trailing, key, &|sink| {
+                sink.text(customer.account_manager());
+            });
             sink.end_row();
             self.rows.push(RowKey {
                 unblocks_pairs: tally.unblocks_pairs,

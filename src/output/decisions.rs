@@ -129,9 +129,10 @@ struct PairRows<'a> {
 }
 
 impl PairRows<'_> {
-    /// customer_id, company_name, subscription_id, offer_id.
-    /// The same for every row of the subscription.
-    fn leading(&self, sink: &mut impl RowSink) {
+    /// customer_id, company_name, subscription_id, offer_id, and with
+    /// `offer_text` the offer as written: the same on every row of the
+    /// subscription (a report always asks for the same cells).
+    fn leading(&self, sink: &mut impl RowSink, offer_text: bool) {
         let key = (u64::from(self.cx.customer.idx.0) << 32) | u64::from(self.position);
         sink.repeated(Repeat::Leading, key, &|sink| {
             let customer = self.cx.customer.customer;
@@ -139,6 +140,9 @@ impl PairRows<'_> {
             sink.text(customer.company_name());
             sink.text(&self.subscription.id);
             sink.text(&self.cx.catalog.offer(self.source).id);
+            if offer_text {
+                sink.text(&self.subscription.offer_text);
+            }
         });
     }
 
@@ -154,19 +158,21 @@ impl PairRows<'_> {
     /// target_offer_id, target_offer.
     fn target_offer(&self, sink: &mut impl RowSink) {
         let target = self.cx.catalog.offer(self.target);
-        sink.text(&target.id);
-        sink.text(&target.name);
+        sink.repeated(Repeat::Offer, u64::from(self.target.0), &|sink| {
+            sink.text(&target.id);
+            sink.text(&target.name);
+        });
     }
 
-    /// offer (as written), target_offer_id, target_offer, quantity.
+    /// The leading cells with the offer as written, target_offer_id,
+    /// target_offer, quantity.
     fn offers_and_quantity(&self, sink: &mut impl RowSink) {
-        sink.text(&self.subscription.offer_text);
+        self.leading(sink, true);
         self.target_offer(sink);
         sink.number(self.subscription.quantity);
     }
 
     fn eligible(&self, sink: &mut impl RowSink, eligible: &EligibleUpgrade) {
-        self.leading(sink);
         self.offers_and_quantity(sink);
         sink.token(eligible.upgrade_type.code());
         sink.number(eligible.assigned_users as u64);
@@ -176,7 +182,6 @@ impl PairRows<'_> {
     }
 
     fn blocked(&self, sink: &mut impl RowSink, scratch: &mut String, failures: &[Failure]) {
-        self.leading(sink);
         self.offers_and_quantity(sink);
         sink.token(failures.first().map_or("", |f| f.reason().code()));
         scratch.clear();
@@ -205,7 +210,7 @@ impl PairRows<'_> {
         for user in self.cx.evidence.reassignments(eligible.reassignments) {
             let upn = users.user_name(user.user);
             for finding in &user.findings {
-                self.leading(sink);
+                self.leading(sink, false);
                 self.target_offer(sink);
                 sink.text(upn);
                 sink.token(finding.reason.code());

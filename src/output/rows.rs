@@ -29,15 +29,28 @@ pub trait RowSink {
 /// Where in a row a run of repeated cells stands (see [`RowSink::repeated`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Repeat {
+    /// The first cells (a customer's or a subscription's).
     Leading,
+    /// The last cells (the account manager).
     Trailing,
+    /// An offer's cells (a target's id and name), keyed by the offer.
+    Offer,
 }
 
 impl Repeat {
-    pub const COUNT: usize = 2;
+    pub const COUNT: usize = 3;
 
     pub fn index(self) -> usize {
         self as usize
+    }
+
+    /// How many keys' cells a sink keeps: rows of one customer or subscription
+    /// come together, but rows of the few targets alternate.
+    pub fn kept(self) -> usize {
+        match self {
+            Repeat::Leading | Repeat::Trailing => 1,
+            Repeat::Offer => 16,
+        }
     }
 }
 

@@ -44,14 +44,14 @@ pub struct CsvOut {
     terminator: &'static [u8],
     /// Text cells written with the formula guard.
     neutralized: u64,
-    /// The cells last written at each [`Repeat`] place, encoded.
-    repeats: [Encoded; Repeat::COUNT],
+    /// The cells last written at each [`Repeat`] place, encoded, the latest first.
+    repeats: [Vec<Encoded>; Repeat::COUNT],
 }
 
 /// Cells as written, for writing again (see [`RowSink::repeated`]).
 #[derive(Debug, Default)]
 struct Encoded {
-    key: Option<u64>,
+    key: u64,
     /// The cells' bytes, without the delimiter in front of the first.
     bytes: Vec<u8>,
     /// Cells among them written with the formula guard.
@@ -232,8 +232,8 @@ impl RowSink for CsvOut {
     }
 
     fn repeated(&mut self, at: Repeat, key: u64, render: &dyn Fn(&mut dyn RowSink)) {
-        let encoded = &mut self.repeats[at.index()];
-        if encoded.key == Some(key) {
+        let kept = &mut self.repeats[at.index()];
+        if let Some(encoded) = kept.iter().find(|encoded| encoded.key == key) {
             if !self.row_empty {
                 self.bytes.push(self.delimiter);
             }
@@ -247,17 +247,22 @@ impl RowSink for CsvOut {
         render(self);
         // A cell after others starts with the delimiter, which a replay writes itself.
         let first_cell = if row_was_empty { start } else { start + 1 };
-        let encoded = &mut self.repeats[at.index()];
-        encoded.bytes.clear();
-        match self.bytes.get(first_cell..) {
-            Some(cells) if !self.row_empty => {
-                encoded.bytes.extend_from_slice(cells);
-                encoded.neutralized = self.neutralized - neutralized;
-                encoded.key = Some(key);
-            }
+        let Some(cells) = self.bytes.get(first_cell..).filter(|_| !self.row_empty) else {
             // Nothing written: nothing to repeat.
-            _ => encoded.key = None,
+            return;
+        };
+        let kept = &mut self.repeats[at.index()];
+        if kept.len() == at.kept() {
+            kept.pop();
         }
+        kept.insert(
+            0,
+            Encoded {
+                key,
+                bytes: cells.to_vec(),
+                neutralized: self.neutralized - neutralized,
+            },
+        );
     }
 }
 
