@@ -4,6 +4,7 @@
 use std::io;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError, mpsc};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -251,6 +252,9 @@ fn write_reports(
     // that batches rendered their action rows into before putting them in order.
     let spare: Mutex<Vec<[Vec<u8>; STREAMED_COUNT]>> = Mutex::new(Vec::new());
     let spare_scratch: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+    // The largest part of each streamed file a batch has given so far: buffers
+    // made after the first batches start at that size instead of doubling up to it.
+    let grown: [AtomicUsize; STREAMED_COUNT] = Default::default();
     let mut outcomes = OutcomeCounts::default();
     let mut record_counts = record::Counts::default();
     let mut change_counts = ChangeCounts::default();
@@ -263,7 +267,9 @@ fn write_reports(
                 comparison,
                 previous: record.entries(ranges[index].clone()),
             });
-        let buffers = lock_ignoring_poison(&spare).pop().unwrap_or_default();
+        let buffers = lock_ignoring_poison(&spare).pop().unwrap_or_else(|| {
+            std::array::from_fn(|file| Vec::with_capacity(grown[file].load(Ordering::Relaxed)))
+        });
         let mut scratch = lock_ignoring_poison(&spare_scratch)
             .pop()
             .unwrap_or_default();
@@ -288,6 +294,10 @@ fn write_reports(
         record_counts.merge(&batch.streamed.record);
         change_counts.merge(&batch.streamed.changes);
         bar.inc(batch.customers);
+        let parts = batch.streamed.rows.reports.iter().map(|report| &report.csv);
+        for (size, part) in grown.iter().zip(parts.chain([&batch.streamed.rows.record])) {
+            size.fetch_max(part.bytes.len(), Ordering::Relaxed);
+        }
         actions.push(batch.actions);
         writer.write_rows(batch.streamed.rows)?;
         let mut spare = lock_ignoring_poison(&spare);
