@@ -17,6 +17,7 @@ mod rejects;
 mod shown;
 mod sniff;
 mod source;
+mod spares;
 mod table;
 
 pub use encoding::{DecodeError, Encoding, UnknownEncoding};

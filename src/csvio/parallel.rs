@@ -14,6 +14,7 @@
 //! both modes run the same parser on the same records.
 
 use std::io;
+use std::sync::Arc;
 
 use rayon::iter::{ParallelBridge, ParallelIterator};
 use sha2::{Digest, Sha256};
@@ -26,6 +27,7 @@ use super::records::{Record, RecordReader};
 use super::rejects::Rejects;
 use super::sniff::Sniffed;
 use super::source::{Chunk, ChunkSource, Numbered, SourceError};
+use super::spares::Spares;
 use super::table::{Header, Row};
 
 pub use super::source::ReadOptions;
@@ -154,14 +156,13 @@ fn read_chunks<P: RowParser>(
     };
     skip_header(&mut first, sniffed.delimiter);
     let header = &sniffed.header;
-    // Parsed chunks hand their buffers back to the source: fresh 4 MiB buffers would
-    // each be page-faulted and zeroed by the kernel again.
-    let (recycle, recycled) = std::sync::mpsc::channel::<Vec<u8>>();
-    source.recycled = Some(recycled);
+    // Parsed chunks hand their buffers back to the source (see `spares`).
+    let spares = Arc::new(Spares::for_current_pool());
+    source.spares = Some(Arc::clone(&spares));
     let kept = source.options.rejected_rows_kept;
     let parse = |(seq, chunk): (usize, Chunk)| {
         let output = parse_chunk(parser, header, sniffed.delimiter, file, &chunk, kept);
-        let _ = recycle.send(chunk.bytes);
+        spares.give_back(chunk.bytes);
         (seq, output)
     };
 

@@ -3,10 +3,12 @@
 //! file offset.
 
 use std::io::{self, Read};
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
 use super::chunks::{QuoteScanner, count_lines};
+use super::spares::Spares;
 
 /// How files are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,7 +102,7 @@ pub(super) struct ChunkSource<'f> {
     scanner: QuoteScanner,
     pub(super) options: ReadOptions,
     /// Buffers of parsed chunks, to read the next chunks into.
-    pub(super) recycled: Option<std::sync::mpsc::Receiver<Vec<u8>>>,
+    pub(super) spares: Option<Arc<Spares>>,
     eof: bool,
     started: bool,
     next_line: u64,
@@ -123,7 +125,7 @@ impl<'f> ChunkSource<'f> {
             filled: 0,
             scanner: QuoteScanner::new(delimiter),
             options,
-            recycled: None,
+            spares: None,
             eof: false,
             started: false,
             next_line: 1,
@@ -132,6 +134,18 @@ impl<'f> ChunkSource<'f> {
     }
 
     pub(super) fn next_chunk(&mut self) -> Result<Option<Chunk>, SourceError> {
+        // Read into the calling worker's own buffer, which is in its cache; the
+        // bytes carried over from the last chunk (part of a line) move with it.
+        if let Some(mut own) = self.spares.as_deref().and_then(Spares::take_own) {
+            if own.len() < self.filled {
+                own.resize(self.filled, 0);
+            }
+            own[..self.filled].copy_from_slice(&self.buf[..self.filled]);
+            let carried = std::mem::replace(&mut self.buf, own);
+            if let Some(spares) = &self.spares {
+                spares.share(carried);
+            }
+        }
         loop {
             let wanted = self.filled + self.options.chunk_bytes;
             self.fill(wanted).map_err(SourceError::Io)?;
@@ -173,7 +187,7 @@ impl<'f> ChunkSource<'f> {
     /// A buffer to read into, its bytes to be overwritten: a recycled one if a
     /// parsed chunk gave one back.
     fn spare_buffer(&mut self) -> Vec<u8> {
-        match self.recycled.as_ref().and_then(|r| r.try_recv().ok()) {
+        match self.spares.as_deref().and_then(Spares::take_any) {
             Some(buffer) => buffer,
             None => Vec::with_capacity(self.options.chunk_bytes + (64 << 10)),
         }
