@@ -245,7 +245,7 @@ impl ActionsReport {
             .collect();
         distinct.sort_unstable_by(|a, b| b.cmp(a));
         distinct.dedup();
-        if distinct.len().saturating_mul(self.batches.len()) > rows.saturating_mul(8) {
+        if whole_sort_is_cheaper(distinct.len(), self.batches.len(), rows) {
             return self.sorted();
         }
         let mut next = vec![0usize; self.batches.len()];
@@ -285,6 +285,12 @@ impl ActionsReport {
         });
         order
     }
+}
+
+/// True when visiting every batch for each distinct count would cost more than
+/// sorting every row.
+fn whole_sort_is_cheaper(distinct_counts: usize, batches: usize, rows: usize) -> bool {
+    distinct_counts.saturating_mul(batches) > rows.saturating_mul(8)
 }
 
 /// A row's unblocks_pairs and involved_pairs, the first keys of the report order.
@@ -403,11 +409,13 @@ mod tests {
             );
         }
 
+        /// Up to 12 batches: with many batches of few rows each, `order` takes the
+        /// whole sort (see the test below).
         #[test]
         fn runs_by_counts_and_the_whole_sort_give_the_report_order(
             rows in proptest::collection::vec(
                 proptest::collection::vec((0u8..8, 0u8..8, 0u8..3), 0..30),
-                0..6,
+                0..12,
             )
         ) {
             let report = batches(&rows);
@@ -433,5 +441,42 @@ mod tests {
             prop_assert_eq!(report.order(), expected.clone());
             prop_assert_eq!(report.sorted(), expected);
         }
+    }
+
+    #[test]
+    fn many_distinct_counts_over_many_batches_take_the_whole_sort_in_report_order() {
+        // Ten batches of one row, each with counts of its own: ten distinct counts
+        // times ten batches is more than eight visits per row.
+        let rows: Vec<Vec<(u8, u8, u8)>> = (0..10u8).map(|i| vec![(i, i, 0)]).collect();
+        let report = batches(&rows);
+        let total: usize = report.batches.iter().map(|b| b.rows.len()).sum();
+        let distinct: std::collections::HashSet<(u64, u64)> = report
+            .batches
+            .iter()
+            .flat_map(|b| b.rows.iter().map(counts))
+            .collect();
+        assert!(distinct.len() > 1, "{distinct:?}");
+        assert!(whole_sort_is_cheaper(
+            distinct.len(),
+            report.batches.len(),
+            total
+        ));
+        assert_eq!(report.order(), report.sorted());
+        // Descending counts first, whatever the batch.
+        let first: Vec<(u64, u64)> = report
+            .order()
+            .iter()
+            .map(|&(at, row)| counts(&report.batches[at as usize].rows[row as usize]))
+            .collect();
+        let mut descending = first.clone();
+        descending.sort_by(|a, b| b.cmp(a));
+        assert_eq!(first, descending);
+    }
+
+    #[test]
+    fn few_distinct_counts_take_the_runs() {
+        assert!(!whole_sort_is_cheaper(3, 200, 140_000));
+        assert!(!whole_sort_is_cheaper(0, 0, 0));
+        assert!(whole_sort_is_cheaper(100, 10, 100));
     }
 }
