@@ -11,6 +11,7 @@ mod services;
 pub mod workbook;
 
 use chrono::NaiveDate;
+use smallvec::SmallVec;
 
 use crate::catalog::{Catalog, OfferIdx, RoleIdx};
 use crate::decision::{ActionTally, Evidence, Failure, PairDecision, ReassignmentFinding};
@@ -71,8 +72,9 @@ pub(crate) enum Inactive {
 
 /// What every language says alike: the facts the sentences are made of.
 impl<'a> Context<'a> {
-    /// The relationships active on the as-of date.
-    pub(crate) fn active_relationships(&self) -> Vec<&'a Relationship> {
+    /// The relationships active on the as-of date (a customer has a few: no
+    /// allocation for each sentence that names them).
+    pub(crate) fn active_relationships(&self) -> SmallVec<[&'a Relationship; 4]> {
         let as_of = self.as_of;
         self.customer
             .relationships
