@@ -136,15 +136,14 @@ impl<'f> ChunkSource<'f> {
     pub(super) fn next_chunk(&mut self) -> Result<Option<Chunk>, SourceError> {
         // Read into the calling worker's own buffer, which is in its cache; the
         // bytes carried over from the last chunk (part of a line) move with it.
-        if let Some(mut own) = self.spares.as_deref().and_then(Spares::take_own) {
+        if let Some(spares) = self.spares.as_deref()
+            && let Some(mut own) = spares.take_own()
+        {
             if own.len() < self.filled {
                 own.resize(self.filled, 0);
             }
             own[..self.filled].copy_from_slice(&self.buf[..self.filled]);
-            let carried = std::mem::replace(&mut self.buf, own);
-            if let Some(spares) = &self.spares {
-                spares.share(carried);
-            }
+            spares.share(std::mem::replace(&mut self.buf, own));
         }
         loop {
             let wanted = self.filled + self.options.chunk_bytes;

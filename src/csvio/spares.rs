@@ -36,7 +36,7 @@ impl Spares {
             None => Some(buffer),
         };
         if let Some(buffer) = pushed_out {
-            lock(&self.shared).push(buffer);
+            self.share(buffer);
         }
     }
 

@@ -232,12 +232,12 @@ impl RowSink for CsvOut {
     }
 
     fn repeated(&mut self, at: Repeat, key: u64, render: &dyn Fn(&mut dyn RowSink)) {
-        let kept = &mut self.repeats[at.index()];
-        if let Some(encoded) = kept.iter().find(|encoded| encoded.key == key) {
-            if !self.row_empty {
-                self.bytes.push(self.delimiter);
-            }
-            self.row_empty = false;
+        if let Some(found) = self.repeats[at.index()]
+            .iter()
+            .position(|encoded| encoded.key == key)
+        {
+            self.separate();
+            let encoded = &self.repeats[at.index()][found];
             self.bytes.extend_from_slice(&encoded.bytes);
             self.neutralized += encoded.neutralized;
             return;
