@@ -293,7 +293,8 @@ fn is_lower_ascii(bytes: &[u8]) -> bool {
 #[derive(Debug, Default)]
 pub struct UserInterner {
     pub users: Users,
-    index: HashTable<UserIdx>,
+    /// The current customer's names: their hash and index.
+    index: HashTable<(u64, UserIdx)>,
     scratch: String,
     customers: FxHashSet<CustomerIdx>,
     customer_came_back: bool,
@@ -324,13 +325,15 @@ impl UserInterner {
         };
         let hash = FxBuildHasher.hash_one(name);
         let users = &self.users;
-        if let Some(&idx) = self.index.find(hash, |&idx| users.name(idx) == name) {
+        if let Some(&(_, idx)) = self
+            .index
+            .find(hash, |&(h, idx)| h == hash && users.name(idx).is(name))
+        {
             return idx;
         }
         let idx = self.users.push(name);
-        let users = &self.users;
-        self.index
-            .insert_unique(hash, idx, |&idx| FxBuildHasher.hash_one(users.name(idx)));
+        // The hash is kept: names are stored in two pieces, which hash differently.
+        self.index.insert_unique(hash, (hash, idx), |&(h, _)| h);
         idx
     }
 }

@@ -8,7 +8,7 @@ use super::order::{by_customer_and_id, permute};
 use super::records::{
     Customer, CustomerIdx, License, LicenseOffer, Relationship, Subscription, UserIdx,
 };
-use super::users::Users;
+use super::users::{UserName, Users};
 use crate::catalog::ServiceSet;
 
 /// Accepted records, grouped by customer and in report order.
@@ -45,7 +45,7 @@ pub struct CustomerView<'d> {
 
 impl<'d> CustomerView<'d> {
     /// A user's principal name, in lower case.
-    pub fn user_name(&self, user: UserIdx) -> &'d str {
+    pub fn user_name(&self, user: UserIdx) -> UserName<'d> {
         self.users.name(user)
     }
 
@@ -166,7 +166,7 @@ impl Dataset {
         between();
     }
 
-    pub fn user_name(&self, user: UserIdx) -> &str {
+    pub fn user_name(&self, user: UserIdx) -> UserName<'_> {
         self.users.name(user)
     }
 }
@@ -247,17 +247,17 @@ mod tests {
         assert_eq!(b.customer.id(), "c-B");
         let subs: Vec<&str> = b.subscriptions.iter().map(|s| &*s.id).collect();
         assert_eq!(subs, ["s1", "S2"]);
-        let users: Vec<(&str, Option<OfferIdx>)> = b
+        let users: Vec<(String, Option<OfferIdx>)> = b
             .licenses
             .iter()
-            .map(|l| (dataset.user_name(l.user), l.offer.offer()))
+            .map(|l| (dataset.user_name(l.user).to_string(), l.offer.offer()))
             .collect();
         assert_eq!(
             users,
             [
-                ("amy@x", Some(OfferIdx(0))),
-                ("zed@x", Some(OfferIdx(0))),
-                ("zed@x", Some(OfferIdx(1)))
+                ("amy@x".to_owned(), Some(OfferIdx(0))),
+                ("zed@x".to_owned(), Some(OfferIdx(0))),
+                ("zed@x".to_owned(), Some(OfferIdx(1)))
             ]
         );
         assert_eq!(dataset.customer(CustomerIdx(0)).licenses.len(), 1);

@@ -209,7 +209,7 @@ fn order_customer_licenses(
     } else {
         group.sort_unstable_by(|a, b| {
             name(a)
-                .cmp(name(b))
+                .cmp(&name(b))
                 .then_with(|| offer_key(a.offer).cmp(&offer_key(b.offer)))
                 .then_with(|| a.line.cmp(&b.line))
         });

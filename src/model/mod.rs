@@ -17,4 +17,4 @@ pub use records::{
     Relationship, RelationshipStatus, Subscription, SubscriptionStatus, UserIdx,
 };
 pub use select::{Filter, FilterMatcher, Selection};
-pub use users::Users;
+pub use users::{UserName, Users};

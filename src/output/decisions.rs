@@ -207,12 +207,14 @@ impl PairRows<'_> {
     ) {
         let vocabulary = self.cx.catalog.vocabulary();
         let users = &self.cx.customer;
+        let mut upn = String::new();
         for user in self.cx.evidence.reassignments(eligible.reassignments) {
-            let upn = users.user_name(user.user);
+            upn.clear();
+            users.user_name(user.user).push_to(&mut upn);
             for finding in &user.findings {
                 self.leading(sink, false);
                 self.target_offer(sink);
-                sink.text(upn);
+                sink.text(&upn);
                 sink.token(finding.reason.code());
                 scratch.clear();
                 vocabulary.write_joined(scratch, &finding.services, ";");

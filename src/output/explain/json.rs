@@ -143,7 +143,7 @@ fn upgrade(cx: &Context<'_>, s: &Subscription, access: &AdminAccess, pair: &Pair
             .flat_map(|user| {
                 user.findings.iter().map(move |finding| {
                     json!({
-                        "user_principal_name": cx.customer.user_name(user.user),
+                        "user_principal_name": cx.customer.user_name(user.user).to_string(),
                         "reason_code": finding.reason.code(),
                         "services": services(cx, &finding.services),
                         "conflicting_offers": finding.conflicting_offers.iter()
