@@ -4,7 +4,8 @@
 //! A name is kept as its local part and its domain (from the last `@` on): a
 //! tenant's users share one or a few domains, so each part of the arena stores a
 //! domain once for the run of names that use it, and a name costs its local part
-//! and two indices (at 100k customers the peak memory is 38 MB lower than with whole names).
+//! and two indices (at 100k customers the run's peak memory is 38 MiB lower than
+//! with whole names).
 //!
 //! The names come in parts, one per chunk of the license file; parts are moved in,
 //! never copied. Within a part added by [`Users::append`] with `interned`, every
