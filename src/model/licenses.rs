@@ -296,4 +296,29 @@ mod tests {
         let spread = [0, 3, 4, 2, 1].map(|i| grouped[i]);
         assert_eq!(order(&spread), expected);
     }
+
+    #[test]
+    fn users_compared_by_name_order_as_their_whole_text() {
+        // Names that order differently by local part first: "a@x" < "a.b@x" there,
+        // but '.' < '@', so "a.b@x" comes first as text. Each name is pushed twice
+        // (two indices), so rows are compared by name.
+        let names = ["a@x", "a.b@x", "a@x.de", "ab", "a@b@x", "b@x", "a@", ""];
+        let mut users = Users::default();
+        for name in names.iter().chain(&names) {
+            users.push(name);
+        }
+        let mut rows: Vec<License> = (0..names.len() as u32 * 2)
+            .map(|user| license(user, 1, 100 - user))
+            .collect();
+        let (kept, duplicates) =
+            order_customer_licenses(&mut rows, CustomerIdx(0), &users, &|offer| offer);
+        let kept: Vec<String> = rows[..kept]
+            .iter()
+            .map(|l| users.name(l.user).to_string())
+            .collect();
+        let mut expected: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        expected.sort();
+        assert_eq!(kept, expected);
+        assert_eq!(duplicates.len(), names.len(), "the second of each name");
+    }
 }
