@@ -23,7 +23,7 @@ use upgrade_recon::engine;
 use upgrade_recon::input::parse_iso_date;
 use upgrade_recon::model::{
     Channel, Coverage, Customer, CustomerIdx, Dataset, DisabledIdx, License, LicenseOffer,
-    Relationship, RelationshipStatus, Subscription, SubscriptionStatus, Users,
+    LicenseRows, Relationship, RelationshipStatus, Subscription, SubscriptionStatus, Users,
 };
 use upgrade_recon::rules::{self, UpgradePair};
 
@@ -71,7 +71,7 @@ struct Records {
     customers: Vec<Customer>,
     subscriptions: Vec<Subscription>,
     relationships: Vec<Relationship>,
-    licenses: Vec<License>,
+    licenses: LicenseRows,
     users: Users,
 }
 
@@ -122,16 +122,15 @@ impl Records {
             let extra = offer(catalog, extras[u as usize % extras.len()]);
             let off = if u % 3 == 0 { disabled } else { none };
             for (offer, disabled) in [(essentials, off), (extra, none)] {
-                let line = self.licenses.len() as u32 + 2;
+                let line = self.licenses.rows.len() as u32 + 2;
                 let offer = LicenseOffer::known(offer);
                 let license = License {
-                    customer,
                     user,
                     offer,
                     line,
                     disabled,
                 };
-                self.licenses.push(license);
+                self.licenses.push(customer, license);
             }
         }
     }

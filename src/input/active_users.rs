@@ -356,14 +356,19 @@ impl RowParser for ExportParser<'_> {
                 None => LicenseOffer::unknown(local.licenses.unknown_spelling(spelling)),
             };
             License {
-                customer,
                 user,
                 offer,
                 line,
                 disabled: DisabledIdx::NONE,
             }
         });
-        Some(licenses.collect())
+        let licenses: Vec<License> = licenses.collect();
+        // Given back, the row is accepted (its problems are none).
+        local
+            .licenses
+            .customers
+            .note(customer, licenses.len() as u32);
+        Some(licenses)
     }
 }
 

@@ -7,7 +7,7 @@ use super::fields::{required, services};
 use super::lookup::{CustomerIndex, OfferCache, RecentCustomer, Resolved, UserInterner};
 use crate::catalog::{Catalog, ServiceSet};
 use crate::csvio::{ColumnSpec, Row, RowParser, RowProblems};
-use crate::model::{Coverage, DisabledIdx, License, LicenseOffer};
+use crate::model::{Coverage, CustomerRuns, DisabledIdx, License, LicenseOffer};
 
 pub const COLUMNS: &[ColumnSpec] = &[
     ColumnSpec::required("customer_id"),
@@ -40,6 +40,8 @@ pub struct LicenseChunk {
     /// The chunk's distinct disabled sets; `License::disabled` indexes this until
     /// the chunks are joined. The first is the empty set.
     pub disabled_sets: Vec<ServiceSet>,
+    /// The customers of the chunk's accepted rows.
+    pub customers: CustomerRuns,
 }
 
 impl RowParser for LicenseParser<'_> {
@@ -86,8 +88,10 @@ impl RowParser for LicenseParser<'_> {
             Some(known) => LicenseOffer::known(known),
             None => LicenseOffer::unknown(chunk.unknown_spelling(offer_text)),
         };
+        // A row given back is accepted (its problems are none), so it is counted in
+        // its customer's run.
+        chunk.customers.note(customer, 1);
         Some(License {
-            customer,
             user: chunk.users.intern(user),
             offer,
             line: u32::try_from(row.line).unwrap_or(u32::MAX),

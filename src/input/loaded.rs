@@ -5,7 +5,7 @@ use super::error::InputError;
 use super::format::Opened;
 use crate::csvio::{CsvError, Rejects};
 use crate::model::{
-    Customer, Dataset, DuplicateLicense, License, Relationship, Subscription, Users,
+    Customer, Dataset, DuplicateLicense, LicenseRows, Relationship, Subscription, Users,
 };
 
 pub const CUSTOMERS: &str = "customers.csv";
@@ -41,7 +41,7 @@ pub struct LoadedInput {
     pub relationships: Vec<Relationship>,
     /// Per chunk of the file, in file order; duplicates are found when the dataset
     /// groups them.
-    pub licenses: Vec<Vec<License>>,
+    pub licenses: Vec<LicenseRows>,
     /// Lower-case user principal names; `License::user` indexes this (a user seen
     /// in several chunks may have several entries).
     pub users: Users,

@@ -41,7 +41,7 @@ pub use rejected::reject_duplicate_licenses;
 
 use crate::catalog::{Catalog, ServiceSet, lookup_key};
 use crate::csvio::{ChunkOutput, FileRead, read_file};
-use crate::model::{CustomerIdx, DisabledIdx, License, LicenseOffer};
+use crate::model::{CustomerIdx, DisabledIdx, License, LicenseOffer, LicenseRows};
 use format::Opened;
 use lookup::CustomerIndex;
 use rejected::{late_row, record, reject_late};
@@ -348,13 +348,17 @@ fn merge_licenses(
                 })
             })
             .collect();
-        rebased.push((chunk.items, base, spelling_ids, disabled_ids));
+        let licenses = LicenseRows {
+            rows: chunk.items,
+            customers: std::mem::take(&mut chunk.local.customers),
+        };
+        rebased.push((licenses, base, spelling_ids, disabled_ids));
     }
     // Millions of rows: re-based in parallel.
     loaded.licenses = rebased
         .into_par_iter()
         .map(|(mut licenses, base, spelling_ids, disabled_ids)| {
-            for license in &mut licenses {
+            for license in &mut licenses.rows {
                 license.user.0 += base;
                 if let Some(local) = license.offer.unknown_spelling() {
                     license.offer = LicenseOffer::unknown(spelling_ids[local as usize]);

@@ -6,7 +6,7 @@ use super::licenses::{DuplicateLicense, LicenseTable};
 use super::order::{by_customer_and_id, permute};
 
 use super::records::{
-    Customer, CustomerIdx, License, LicenseOffer, Relationship, Subscription, UserIdx,
+    Customer, CustomerIdx, License, LicenseOffer, LicenseRows, Relationship, Subscription, UserIdx,
 };
 use super::users::{UserName, Users};
 use crate::catalog::ServiceSet;
@@ -68,7 +68,7 @@ impl Dataset {
         customers: Vec<Customer>,
         subscriptions: Vec<Subscription>,
         relationships: Vec<Relationship>,
-        licenses: Vec<Vec<License>>,
+        licenses: Vec<LicenseRows>,
         users: Users,
         unknown_offer_keys: &[u32],
     ) -> (Dataset, Vec<DuplicateLicense>) {
@@ -205,14 +205,23 @@ mod tests {
         }
     }
 
-    fn license(customer: u32, user: u32, offer: u16, line: u32) -> License {
-        License {
-            customer: CustomerIdx(customer),
+    fn license(customer: u32, user: u32, offer: u16, line: u32) -> (u32, License) {
+        let license = License {
             user: UserIdx(user),
             offer: LicenseOffer::known(OfferIdx(offer)),
             line,
             disabled: crate::model::DisabledIdx::NONE,
+        };
+        (customer, license)
+    }
+
+    /// A chunk of license rows, each with its customer.
+    fn chunk<const N: usize>(rows: [(u32, License); N]) -> LicenseRows {
+        let mut chunk = LicenseRows::default();
+        for (customer, license) in rows {
+            chunk.push(CustomerIdx(customer), license);
         }
+        chunk
     }
 
     fn users(names: &[&str]) -> Users {
@@ -234,8 +243,8 @@ mod tests {
             ],
             vec![],
             vec![
-                vec![license(0, 1, 0, 2), license(1, 0, 0, 3)],
-                vec![license(0, 0, 1, 4), license(0, 0, 0, 5)],
+                chunk([license(0, 1, 0, 2), license(1, 0, 0, 3)]),
+                chunk([license(0, 0, 1, 4), license(0, 0, 0, 5)]),
             ],
             users(&["zed@x", "amy@x"]),
             &[],
@@ -268,20 +277,20 @@ mod tests {
     fn one_user_one_index_and_repeated_rows_are_duplicates() {
         // "a@x" was interned twice (two chunks); spellings 0 and 1 of an unknown offer fold to one key.
         let mut unknown = license(0, 2, 0, 9);
-        unknown.offer = LicenseOffer::unknown(1);
+        unknown.1.offer = LicenseOffer::unknown(1);
         let mut unknown_first = license(0, 0, 0, 8);
-        unknown_first.offer = LicenseOffer::unknown(0);
+        unknown_first.1.offer = LicenseOffer::unknown(0);
         let (dataset, duplicates) = Dataset::build(
             vec![customer("c")],
             vec![],
             vec![],
             vec![
-                vec![
+                chunk([
                     license(0, 0, 3, 2),
                     license(0, 2, 4, 3),
                     license(0, 2, 3, 7),
-                ],
-                vec![license(0, 1, 3, 5), unknown_first, unknown],
+                ]),
+                chunk([license(0, 1, 3, 5), unknown_first, unknown]),
             ],
             users(&["a@x", "b@x", "a@x"]),
             &[0, 0],
@@ -324,12 +333,12 @@ mod tests {
             vec![],
             vec![],
             vec![
-                vec![
+                chunk([
                     license(0, 1, 3, 2),
                     license(1, 0, 3, 3),
                     license(1, 1, 3, 4),
-                ],
-                vec![license(0, base, 3, 9), license(0, 0, 4, 10)],
+                ]),
+                chunk([license(0, base, 3, 9), license(0, 0, 4, 10)]),
             ],
             users,
             &[],

@@ -9,7 +9,7 @@
 
 use rayon::prelude::*;
 
-use super::records::{CustomerIdx, License, LicenseOffer};
+use super::records::{CustomerIdx, CustomerRuns, License, LicenseOffer, LicenseRows};
 use super::users::Users;
 
 /// A license row that repeats an earlier one's (customer, user, offer).
@@ -53,7 +53,7 @@ impl LicenseTable {
     /// allows and offers by `offer_key`. Rows repeating an earlier row's (customer,
     /// user, offer) are left out and returned, in line order.
     pub fn group(
-        chunks: Vec<Vec<License>>,
+        chunks: Vec<LicenseRows>,
         remap: &(impl Fn(CustomerIdx) -> CustomerIdx + Sync),
         customers: usize,
         users: &Users,
@@ -64,6 +64,7 @@ impl LicenseTable {
             .enumerate()
             .flat_map_iter(|(chunk, licenses)| Run::find(chunk, licenses, remap))
             .collect();
+        let chunks: Vec<Vec<License>> = chunks.into_iter().map(|chunk| chunk.rows).collect();
         runs.par_sort_unstable_by_key(|run| (run.customer, run.span.segment, run.span.start));
 
         let mut spans = vec![Span::default(); customers];
@@ -93,8 +94,7 @@ impl LicenseTable {
         let ordered: Vec<(u32, usize, Vec<DuplicateLicense>)> = work
             .into_par_iter()
             .map(|(customer, rows)| {
-                let (kept, duplicates) =
-                    order_customer_licenses(rows, CustomerIdx(customer), users, offer_key);
+                let (kept, duplicates) = order_customer_licenses(rows, users, offer_key);
                 (customer, kept, duplicates)
             })
             .collect();
@@ -145,26 +145,29 @@ struct Run {
 }
 
 impl Run {
+    /// The runs of one chunk (rows beyond the chunk's, which a consistent
+    /// [`CustomerRuns`] never names, are left out).
     fn find<'l>(
         chunk: usize,
-        licenses: &'l [License],
+        licenses: &'l LicenseRows,
         remap: &'l impl Fn(CustomerIdx) -> CustomerIdx,
     ) -> impl Iterator<Item = Run> + 'l {
+        let rows = licenses.rows.len();
+        let runs: &CustomerRuns = &licenses.customers;
         let mut start = 0;
-        licenses
-            .chunk_by(|a, b| a.customer == b.customer)
-            .map(move |rows| {
-                let run = Run {
-                    customer: remap(rows[0].customer).0,
-                    span: Span {
-                        segment: chunk as u32,
-                        start: start as u32,
-                        end: (start + rows.len()) as u32,
-                    },
-                };
-                start += rows.len();
-                run
+        runs.runs().iter().filter_map(move |&(customer, count)| {
+            let end = (start + count as usize).min(rows);
+            let span = Span {
+                segment: chunk as u32,
+                start: start as u32,
+                end: end as u32,
+            };
+            start = end;
+            (span.start < span.end).then(|| Run {
+                customer: remap(customer).0,
+                span,
             })
+        })
     }
 }
 
@@ -174,18 +177,15 @@ impl Run {
 /// that is enough (all from one segment of [`Users`]), by name otherwise.
 fn order_customer_licenses(
     group: &mut [License],
-    customer: CustomerIdx,
     users: &Users,
     offer_key: &impl Fn(LicenseOffer) -> LicenseOffer,
 ) -> (usize, Vec<DuplicateLicense>) {
     let Some(first) = group.first().map(|l| l.user) else {
         return (0, Vec::new());
     };
-    // One pass: the rows get their customer's position, and the users' range and
-    // order are noted.
+    // One pass: the users' range and order are noted.
     let (mut low, mut high, mut previous, mut ascending) = (first, first, first, true);
-    for row in group.iter_mut() {
-        row.customer = customer;
+    for row in group.iter() {
         low = low.min(row.user);
         high = high.max(row.user);
         ascending &= previous <= row.user;
@@ -247,7 +247,6 @@ mod tests {
 
     fn license(user: u32, offer: u16, line: u32) -> License {
         License {
-            customer: CustomerIdx(0),
             user: UserIdx(user),
             offer: LicenseOffer::known(OfferIdx(offer)),
             line,
@@ -267,8 +266,7 @@ mod tests {
         }
         users.append(part, true);
         let mut rows = rows.to_vec();
-        let (kept, duplicates) =
-            order_customer_licenses(&mut rows, CustomerIdx(0), &users, &|offer| offer);
+        let (kept, duplicates) = order_customer_licenses(&mut rows, &users, &|offer| offer);
         let kept = rows[..kept]
             .iter()
             .map(|l| (l.user.0, l.offer.offer().map_or(0, |o| o.0), l.line))
@@ -310,8 +308,7 @@ mod tests {
         let mut rows: Vec<License> = (0..names.len() as u32 * 2)
             .map(|user| license(user, 1, 100 - user))
             .collect();
-        let (kept, duplicates) =
-            order_customer_licenses(&mut rows, CustomerIdx(0), &users, &|offer| offer);
+        let (kept, duplicates) = order_customer_licenses(&mut rows, &users, &|offer| offer);
         let kept: Vec<String> = rows[..kept]
             .iter()
             .map(|l| users.name(l.user).to_string())

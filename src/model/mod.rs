@@ -13,8 +13,9 @@ pub use dataset::{CustomerView, Dataset};
 pub use licenses::DuplicateLicense;
 pub use order::compare_ids;
 pub use records::{
-    Channel, Coverage, Customer, CustomerIdx, DisabledIdx, KnownValues, License, LicenseOffer,
-    Relationship, RelationshipStatus, Subscription, SubscriptionStatus, UserIdx,
+    Channel, Coverage, Customer, CustomerIdx, CustomerRuns, DisabledIdx, KnownValues, License,
+    LicenseOffer, LicenseRows, Relationship, RelationshipStatus, Subscription, SubscriptionStatus,
+    UserIdx,
 };
 pub use select::{Filter, FilterMatcher, Selection};
 pub use users::{UserName, Users};

@@ -259,10 +259,10 @@ impl DisabledIdx {
     pub const NONE: DisabledIdx = DisabledIdx(0);
 }
 
-/// One user's license of one offer.
+/// One user's license of one offer (whose customer [`LicenseRows`] records, so
+/// that the millions of rows take 16 bytes each).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct License {
-    pub customer: CustomerIdx,
     pub user: UserIdx,
     pub offer: LicenseOffer,
     /// Line of the row in its file, for duplicate reports.
@@ -270,9 +270,57 @@ pub struct License {
     pub disabled: DisabledIdx,
 }
 
+/// License rows of one piece of the input (a chunk of the license file, or a
+/// `users/` export) in file order, with their customers.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct LicenseRows {
+    pub rows: Vec<License>,
+    pub customers: CustomerRuns,
+}
+
+impl LicenseRows {
+    /// Adds `license`, a row of `customer`.
+    pub fn push(&mut self, customer: CustomerIdx, license: License) {
+        self.rows.push(license);
+        self.customers.note(customer, 1);
+    }
+}
+
+/// The customer of each run of consecutive rows of a list, in order.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct CustomerRuns(Vec<(CustomerIdx, u32)>);
+
+impl CustomerRuns {
+    /// Notes that the next `rows` rows of the list are `customer`'s.
+    pub fn note(&mut self, customer: CustomerIdx, rows: u32) {
+        match self.0.last_mut() {
+            Some((last, count)) if *last == customer => *count += rows,
+            _ if rows == 0 => {}
+            _ => self.0.push((customer, rows)),
+        }
+    }
+
+    /// (customer, number of rows) of each run, in order.
+    pub fn runs(&self) -> &[(CustomerIdx, u32)] {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn customer_runs_join_consecutive_rows_only() {
+        let mut runs = CustomerRuns::default();
+        let (a, b) = (CustomerIdx(7), CustomerIdx(3));
+        runs.note(a, 1);
+        runs.note(a, 2);
+        runs.note(b, 0);
+        runs.note(b, 1);
+        runs.note(a, 1);
+        assert_eq!(runs.runs(), [(a, 3), (b, 1), (a, 1)]);
+    }
 
     #[test]
     fn a_customer_gives_back_its_four_texts() {

@@ -8,7 +8,7 @@ use crate::catalog::Catalog;
 use crate::decision::{BlockReason, ReassignmentReason, UpgradeType};
 use crate::model::{
     Channel, Coverage, Customer, CustomerIdx, Dataset, DisabledIdx, License, LicenseOffer,
-    Relationship, RelationshipStatus, Subscription, SubscriptionStatus, Users,
+    LicenseRows, Relationship, RelationshipStatus, Subscription, SubscriptionStatus, Users,
 };
 
 pub(super) fn day(text: &str) -> NaiveDate {
@@ -138,23 +138,19 @@ impl Customer1 {
         let mut users = Users::default();
         // The dataset's table of disabled sets: the empty one, then one per license.
         let mut disabled_sets = vec![ServiceSet::EMPTY];
-        let licenses = self
-            .licenses
-            .iter()
-            .enumerate()
-            .map(|(line, &(user, offer, disabled))| {
-                disabled_sets.push(services(catalog, disabled));
-                License {
-                    customer: c,
-                    user: users.push(user),
-                    offer: catalog
-                        .resolve(offer)
-                        .map_or(LicenseOffer::unknown(0), LicenseOffer::known),
-                    line: line as u32 + 2,
-                    disabled: DisabledIdx(disabled_sets.len() as u32 - 1),
-                }
-            })
-            .collect();
+        let mut licenses = LicenseRows::default();
+        for (line, &(user, offer, disabled)) in self.licenses.iter().enumerate() {
+            disabled_sets.push(services(catalog, disabled));
+            let license = License {
+                user: users.push(user),
+                offer: catalog
+                    .resolve(offer)
+                    .map_or(LicenseOffer::unknown(0), LicenseOffer::known),
+                line: line as u32 + 2,
+                disabled: DisabledIdx(disabled_sets.len() as u32 - 1),
+            };
+            licenses.push(c, license);
+        }
         let customer = Customer::new("c1", "Müller GmbH", "", "Stefanie Groß");
         let (dataset, duplicates) = Dataset::build(
             vec![customer],
