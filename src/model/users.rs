@@ -45,7 +45,15 @@ struct Part {
 /// come together and use one or a few domains.
 const RECENT_DOMAINS: usize = 4;
 
+/// The most text a part holds in its locals and in its domains: offsets are `u32`.
+const PART_BYTES: usize = u32::MAX as usize;
+
 impl Part {
+    /// True when `name` fits without either text passing `limit` bytes.
+    fn has_room(&self, name: &str, limit: usize) -> bool {
+        self.locals.len() + name.len() <= limit && self.domains.len() + name.len() <= limit
+    }
+
     #[inline]
     fn domain(&self, index: u32) -> &str {
         let (start, end) = self.domain_spans[index as usize];
@@ -101,7 +109,10 @@ impl Part {
 impl Users {
     /// Adds a name (to the last part, which is not known to hold names once).
     pub fn push(&mut self, name: &str) -> UserIdx {
-        if self.parts.last().is_none_or(|part| part.interned) {
+        // A full part is closed rather than let its `u32` offsets wrap; names in two
+        // parts are compared by text, so a customer split between them stays right.
+        let closed = |part: &Part| part.interned || !part.has_room(name, PART_BYTES);
+        if self.parts.last().is_none_or(closed) {
             self.bases.push(self.len);
             self.parts.push(Part::default());
         }
@@ -309,6 +320,16 @@ mod tests {
         let part = &users.parts[0];
         assert_eq!(part.domains, "@contoso.de@contoso.com@");
         assert_eq!(part.locals, "annabobcarlno-domaindora@xeve");
+    }
+
+    #[test]
+    fn a_part_takes_names_while_its_texts_stay_within_the_limit() {
+        let mut part = Part::default();
+        part.push("abc@d.e");
+        // Before a name is cut, it is counted whole against both texts.
+        assert!(part.has_room("x@d.e", 9), "locals 3 + 5, domains 4 + 5");
+        assert!(!part.has_room("x@d.e", 8));
+        assert!(!part.has_room("long-local@d.e", 9));
     }
 
     #[test]
