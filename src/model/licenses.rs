@@ -145,8 +145,8 @@ struct Run {
 }
 
 impl Run {
-    /// The runs of one chunk (rows beyond the chunk's, which a consistent
-    /// [`CustomerRuns`] never names, are left out).
+    /// The runs of one chunk. The parsers note a customer for every row they give
+    /// back, so the runs cover the rows exactly (a run past them is cut).
     fn find<'l>(
         chunk: usize,
         licenses: &'l LicenseRows,
@@ -154,6 +154,11 @@ impl Run {
     ) -> impl Iterator<Item = Run> + 'l {
         let rows = licenses.rows.len();
         let runs: &CustomerRuns = &licenses.customers;
+        debug_assert_eq!(
+            runs.runs().iter().map(|&(_, n)| n as usize).sum::<usize>(),
+            rows,
+            "every license row has its customer"
+        );
         let mut start = 0;
         runs.runs().iter().filter_map(move |&(customer, count)| {
             let end = (start + count as usize).min(rows);
