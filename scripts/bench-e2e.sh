@@ -3,7 +3,10 @@
 #
 # usage: scripts/bench-e2e.sh [CUSTOMERS=100000] [RUNS=3]
 #
-#   1. builds the release binary and the parse-floor example (--locked);
+#   1. builds the parse-floor example (--locked) and the production binary,
+#      scripts/build-release.sh (profile-guided optimisation); where that cannot be
+#      built (no llvm-profdata, or PGO=0 in the environment), the plain release
+#      binary is measured instead, and the output says which (build=pgo|plain);
 #   2. generates bench-data/<CUSTOMERS>/ with `upgrade-recon generate --seed 42`
 #      unless that directory already holds the four input files;
 #   3. RUNS times, one after the other: the parse floor (examples/parse_floor.rs: the
@@ -129,6 +132,17 @@ measure() {
 
 echo "==> building (release, --locked)"
 cargo build --release --locked --bin upgrade-recon --example parse_floor
+BUILD=plain
+if [[ ${PGO:-1} != 0 ]]; then
+    echo "==> building the production binary (scripts/build-release.sh)"
+    if scripts/build-release.sh >"$WORK/build-release.out"; then
+        BIN=$(tail -n 1 "$WORK/build-release.out")
+        BUILD=pgo
+    else
+        echo "    no PGO build (above); measuring the plain release binary"
+    fi
+fi
+echo "    measuring $BIN (build=$BUILD)"
 
 have_data() {
     local f
@@ -230,8 +244,8 @@ printf '%-10s %10s %10s %10s %10s %10s %10s  %s\n' \
 printf '%-10s %10s %10s %10s %10s %10s %10s  %s\n' \
     "$CUSTOMERS" "$input_mib" "$floor_median" "$run_median" "$ratio" "$peak_rss_mib" "$rss_ratio" \
     "run/floor<=$TARGET_RATIO:$speed_ok RSS<=input:$memory_ok"
-echo "(medians of $RUNS run(s); RSS is the highest peak over the runs; $(nproc 2>/dev/null || echo '?') cores)"
-echo "bench_e2e customers=$CUSTOMERS input_bytes=$input_bytes floor_s=$floor_median run_s=$run_median ratio=$ratio peak_rss_kib=$peak_rss_kib rss_ratio=$rss_ratio speed=$speed_ok memory=$memory_ok"
+echo "(medians of $RUNS run(s); RSS is the highest peak over the runs; $(nproc 2>/dev/null || echo '?') cores; build=$BUILD)"
+echo "bench_e2e build=$BUILD customers=$CUSTOMERS input_bytes=$input_bytes floor_s=$floor_median run_s=$run_median ratio=$ratio peak_rss_kib=$peak_rss_kib rss_ratio=$rss_ratio speed=$speed_ok memory=$memory_ok"
 
 if [[ ${STRICT:-0} == 1 && ($speed_ok != PASS || $memory_ok != PASS) ]]; then
     exit 1
