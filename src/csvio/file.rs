@@ -13,6 +13,7 @@
 //! the sniffing prefix is closed at once, its bytes kept: a `users/` folder of
 //! thousands of small exports then holds no thousands of open files.
 
+use std::borrow::Borrow;
 use std::fs::{File, Metadata, OpenOptions};
 use std::io::{self, Read};
 use std::path::Path;
@@ -111,6 +112,16 @@ impl CsvFile {
         io::Cursor::new(self.prefix.as_slice()).chain(rest)
     }
 
+    /// [`stream`](Self::stream) on a handle of its own (the same open file), for
+    /// another thread.
+    pub(super) fn owned_stream(&self) -> io::Result<impl Read + Send + 'static> {
+        let rest = ReadAt {
+            file: self.handle.as_ref().map(File::try_clone).transpose()?,
+            offset: self.prefix.len() as u64,
+        };
+        Ok(io::Cursor::new(self.prefix.clone()).chain(rest))
+    }
+
     /// The whole file in memory.
     pub fn read_all(&self) -> Result<Vec<u8>, CsvError> {
         let mut bytes = Vec::with_capacity(usize::try_from(self.len).unwrap_or(0));
@@ -181,14 +192,14 @@ fn kind_of(metadata: &Metadata) -> &'static str {
 
 /// Reads a file from `offset` on with positioned reads, leaving the handle's own
 /// offset alone; without a file, reads nothing.
-struct ReadAt<'f> {
-    file: Option<&'f File>,
+struct ReadAt<F> {
+    file: Option<F>,
     offset: u64,
 }
 
-impl Read for ReadAt<'_> {
+impl<F: Borrow<File>> Read for ReadAt<F> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let Some(file) = self.file else {
+        let Some(file) = self.file.as_ref().map(Borrow::borrow) else {
             return Ok(0);
         };
         #[cfg(unix)]

@@ -6,6 +6,7 @@
 //! chunking, workers taking turns at the file) are private to this module; the
 //! rest of the program sees [`read_file`], [`Table`] and [`Row`].
 
+mod ahead;
 mod chunks;
 mod encoding;
 mod error;
@@ -20,6 +21,7 @@ mod source;
 mod spares;
 mod table;
 
+pub use ahead::{READ_AHEAD_BYTES, ReadAhead};
 pub use encoding::{DecodeError, Encoding, UnknownEncoding};
 pub use error::{CsvError, FieldProblem, RejectedRow, RowProblems};
 pub use file::CsvFile;
@@ -29,7 +31,7 @@ pub use headers::{
     AliasTable, ColumnSpec, HeaderError, HeaderMap, HeaderOverride, HeaderRules, aliases,
     as_written, delimiter_name, detect_delimiter, map_header, normalize, parse_delimiter,
 };
-pub use parallel::{ChunkOutput, FileRead, ReadOptions, RowParser, read_file};
+pub use parallel::{ChunkOutput, FileRead, ReadOptions, RowParser, read_file, read_file_from};
 pub use rejects::Rejects;
 pub use shown::{MAX_SHOWN_CHARS, Shown, shown};
 pub use sniff::{Forced, Sniffed};

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use rayon::iter::{ParallelBridge, ParallelIterator};
 use sha2::{Digest, Sha256};
 
+use super::ahead::ReadAhead;
 use super::chunks::count_lines;
 use super::encoding::{self, Encoding};
 use super::error::{CsvError, RejectedRow, RowProblems};
@@ -81,23 +82,24 @@ pub fn read_file<P: RowParser>(
     options: ReadOptions,
     parser: &P,
 ) -> Result<FileRead<P::Item, P::Local>, CsvError> {
+    read_file_from(None, file, sniffed, encoding_forced, options, parser)
+}
+
+/// [`read_file`], going on from the chunks that `ahead`, started on the same
+/// file with the same layout and options, has read.
+pub fn read_file_from<P: RowParser>(
+    ahead: Option<ReadAhead>,
+    file: &CsvFile,
+    sniffed: &Sniffed,
+    encoding_forced: bool,
+    options: ReadOptions,
+    parser: &P,
+) -> Result<FileRead<P::Item, P::Local>, CsvError> {
     let name = file.name();
-    let source = if sniffed.streams() {
-        // A small file is cut finer, so that its few chunks still keep every core busy.
-        let options = ReadOptions {
-            chunk_bytes: options.chunk_bytes.min(
-                usize::try_from(file.len() / 16)
-                    .unwrap_or(usize::MAX)
-                    .max(MIN_CHUNK_BYTES),
-            ),
-            ..options
-        };
-        ChunkSource::new(
-            Box::new(file.stream()),
-            Some(Sha256::new()),
-            sniffed.delimiter,
-            options,
-        )
+    let source = if let Some(source) = ahead.and_then(ReadAhead::finish) {
+        source
+    } else if sniffed.streams() {
+        streaming_source(Box::new(file.stream()), file.len(), sniffed, options)
     } else {
         let bytes = file.read_all()?;
         let sha256 = format!("{:x}", Sha256::digest(&bytes));
@@ -138,6 +140,25 @@ pub fn read_file<P: RowParser>(
             read_file(file, &windows, true, options, parser)
         }
     }
+}
+
+/// The source of a file read as it streams in, hashed as it is read.
+pub(super) fn streaming_source<'f>(
+    stream: Box<dyn io::Read + Send + 'f>,
+    len: u64,
+    sniffed: &Sniffed,
+    options: ReadOptions,
+) -> ChunkSource<'f> {
+    // A small file is cut finer, so that its few chunks still keep every core busy.
+    let options = ReadOptions {
+        chunk_bytes: options.chunk_bytes.min(
+            usize::try_from(len / 16)
+                .unwrap_or(usize::MAX)
+                .max(MIN_CHUNK_BYTES),
+        ),
+        ..options
+    };
+    ChunkSource::new(stream, Some(Sha256::new()), sniffed.delimiter, options)
 }
 
 fn read_chunks<P: RowParser>(

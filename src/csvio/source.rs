@@ -2,8 +2,10 @@
 //! chunks on record boundaries ([`QuoteScanner`]), each with its first line and
 //! file offset.
 
+use std::collections::VecDeque;
 use std::io::{self, Read};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use sha2::{Digest, Sha256};
 
@@ -108,6 +110,10 @@ pub(super) struct ChunkSource<'f> {
     next_line: u64,
     /// Bytes of the file handed out in chunks so far.
     offset: usize,
+    /// Chunks cut ahead of the parsing ([`read_ahead`](Self::read_ahead)), handed
+    /// out first, then the error that stopped the reading ahead, if one did.
+    ahead: VecDeque<Chunk>,
+    failed: Option<SourceError>,
 }
 
 impl<'f> ChunkSource<'f> {
@@ -130,10 +136,38 @@ impl<'f> ChunkSource<'f> {
             started: false,
             next_line: 1,
             offset: 0,
+            ahead: VecDeque::new(),
+            failed: None,
+        }
+    }
+
+    /// Cuts chunks ahead, to be handed out later, until `max_bytes` are held or
+    /// `stop` is set; an error is kept for the chunk after the ones cut.
+    pub(super) fn read_ahead(&mut self, stop: &AtomicBool, max_bytes: usize) {
+        let mut held = 0;
+        while held < max_bytes && self.failed.is_none() && !stop.load(Ordering::Relaxed) {
+            match self.cut_chunk() {
+                Ok(Some(chunk)) => {
+                    held += chunk.bytes.len();
+                    self.ahead.push_back(chunk);
+                }
+                Ok(None) => break,
+                Err(error) => self.failed = Some(error),
+            }
         }
     }
 
     pub(super) fn next_chunk(&mut self) -> Result<Option<Chunk>, SourceError> {
+        if let Some(chunk) = self.ahead.pop_front() {
+            return Ok(Some(chunk));
+        }
+        if let Some(error) = self.failed.take() {
+            return Err(error);
+        }
+        self.cut_chunk()
+    }
+
+    fn cut_chunk(&mut self) -> Result<Option<Chunk>, SourceError> {
         // Read into the calling worker's own buffer, which is in its cache; the
         // bytes carried over from the last chunk (part of a line) move with it.
         if let Some(spares) = self.spares.as_deref()

@@ -40,7 +40,7 @@ pub use loaded::{
 pub use rejected::reject_duplicate_licenses;
 
 use crate::catalog::{Catalog, ServiceSet, lookup_key};
-use crate::csvio::{ChunkOutput, FileRead, read_file};
+use crate::csvio::{ChunkOutput, FileRead, READ_AHEAD_BYTES, ReadAhead, read_file, read_file_from};
 use crate::model::{CustomerIdx, DisabledIdx, License, LicenseOffer, LicenseRows};
 use format::Opened;
 use lookup::CustomerIndex;
@@ -99,6 +99,14 @@ pub fn load(
         return Err(LoadError(errors));
     };
     let forced = format.encoding.is_some();
+    // The license file's first chunks are read while customers.csv is, which every
+    // other file's rows are looked up in.
+    let licenses_ahead = match &license_source {
+        LicenseSource::File(opened) => {
+            ReadAhead::start(&opened.file, &opened.sniffed, options, READ_AHEAD_BYTES)
+        }
+        LicenseSource::Users(_) => None,
+    };
     let mut loaded = LoadedInput {
         rejected: Rejects::new(options.rejected_rows_kept),
         ..LoadedInput::default()
@@ -186,7 +194,8 @@ pub fn load(
         }
     };
     let read_licenses = move || match license_source {
-        LicenseSource::File(opened) => read_file(
+        LicenseSource::File(opened) => read_file_from(
+            licenses_ahead,
             &opened.file,
             &opened.sniffed,
             forced,
