@@ -3,8 +3,9 @@
 //! callers bring their columns, header spellings and row parsers.
 //!
 //! The reading speed tricks (plain lines split without csv-core, quote-aware
-//! chunking, workers taking turns at the file) are private to this module; the
-//! rest of the program sees [`read_file`], [`Table`] and [`Row`].
+//! chunking, workers taking turns at the file, a file's first chunks read ahead)
+//! are private to this module; the rest of the program sees [`read_file`] (or
+//! [`read_file_from`] a [`ReadAhead`]), [`Table`] and [`Row`].
 
 mod ahead;
 mod chunks;
