@@ -23,14 +23,18 @@
 set -euo pipefail
 export LC_ALL=C
 
+usage() {
+    sed -n '4p' "$0" | sed 's/^# //'
+}
+
 case "${1:-}" in
     -h | --help)
-        sed -n '4p' "$0" | sed 's/^# //'
+        usage
         exit 0
         ;;
     "") ;;
     *)
-        sed -n '4p' "$0" | sed 's/^# //' >&2
+        usage >&2
         exit 1
         ;;
 esac

@@ -175,6 +175,28 @@ mod tests {
         }
     }
 
+    /// The thread cuts chunks until it holds `max` bytes (a chunk may take it past),
+    /// and none when `max` is 0. Chunks of 1,000 bytes end on a line end, so each
+    /// holds 991 to 1,000 bytes here (lines are at most 9 bytes).
+    #[test]
+    fn the_thread_cuts_chunks_up_to_its_limit() {
+        let mut text = String::from("a\n");
+        for i in 0..3_000 {
+            text.push_str(&format!("row {i}\n"));
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (file, sniffed) = opened(&dir, text.as_bytes());
+        let options = ReadOptions {
+            chunk_bytes: 1000,
+            ..ReadOptions::default()
+        };
+        for (max, chunks) in [(0, 0), (1, 1), (4_500, 5)] {
+            let ahead = read_ahead_fully(&file, &sniffed, options, max);
+            let source = ahead.finish().expect("the thread ends");
+            assert_eq!(source.chunks_ahead(), chunks, "up to {max} bytes ahead");
+        }
+    }
+
     /// A byte that is not UTF-8 found while reading ahead, past the first MiB that
     /// sniffing looks at, makes the file read again as Windows-1252, as it does
     /// without reading ahead.

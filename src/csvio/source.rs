@@ -157,6 +157,12 @@ impl<'f> ChunkSource<'f> {
         }
     }
 
+    /// How many chunks are cut and waiting to be handed out.
+    #[cfg(test)]
+    pub(super) fn chunks_ahead(&self) -> usize {
+        self.ahead.len()
+    }
+
     pub(super) fn next_chunk(&mut self) -> Result<Option<Chunk>, SourceError> {
         if let Some(chunk) = self.ahead.pop_front() {
             return Ok(Some(chunk));
