@@ -21,6 +21,7 @@ mod rejected;
 mod relationships;
 mod subscriptions;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -41,7 +42,7 @@ pub use rejected::reject_duplicate_licenses;
 
 use crate::catalog::{Catalog, ServiceSet, lookup_key};
 use crate::csvio::{ChunkOutput, FileRead, READ_AHEAD_BYTES, ReadAhead, read_file, read_file_from};
-use crate::model::{CustomerIdx, DisabledIdx, License, LicenseOffer, LicenseRows};
+use crate::model::{CustomerIdx, DisabledIdx, License, LicenseOffer, LicenseRows, Relationship};
 use format::Opened;
 use lookup::CustomerIndex;
 use rejected::{late_row, record, reject_late};
@@ -175,6 +176,7 @@ pub fn load(
         )
         .map(|mut read| {
             let first = subscriptions::first_of_each_id(&mut read.chunks, kept);
+            drop_parser_state(&mut read.chunks);
             (read, first)
         })
     };
@@ -186,7 +188,10 @@ pub fn load(
             options,
             &relationship_parser,
         )
-        .map(RelationshipRead::Csv)
+        .map(|mut read| {
+            let (rows, unknown_roles) = relationships::take_rows(&mut read.chunks);
+            RelationshipRead::Csv(read, rows, unknown_roles)
+        })
         .map_err(InputError::from),
         RelationshipSource::Json(path) => {
             graph_source::read(path, &relationship_parser, options.rejected_rows_kept)
@@ -227,17 +232,10 @@ pub fn load(
     reject_late(&subscriptions_file, duplicates, &mut loaded)?;
 
     match (relationship_read, &relationship_source) {
-        (RelationshipRead::Csv(read), RelationshipSource::Csv(opened)) => {
-            let chunks = record(&mut loaded, opened, read);
-            loaded
-                .relationships
-                .reserve_exact(chunks.iter().map(|c| c.items.len()).sum());
-            for chunk in chunks {
-                loaded.relationships.extend(chunk.items);
-                for (role, count) in chunk.local.unknown_roles {
-                    *loaded.unknown_roles.entry(role).or_default() += count;
-                }
-            }
+        (RelationshipRead::Csv(read, rows, unknown_roles), RelationshipSource::Csv(opened)) => {
+            record(&mut loaded, opened, read);
+            loaded.relationships = rows;
+            loaded.unknown_roles = unknown_roles;
         }
         (RelationshipRead::Json(read), _) => {
             loaded.relationships = read.relationships;
@@ -245,7 +243,7 @@ pub fn load(
             loaded.rejected.append(read.rejected);
             loaded.files.push(read.report);
         }
-        (RelationshipRead::Csv(_), RelationshipSource::Json(_)) => {}
+        (RelationshipRead::Csv(..), RelationshipSource::Json(_)) => {}
     }
 
     match license_read {
@@ -301,9 +299,14 @@ impl RelationshipSource {
     }
 }
 
-/// What the relationships' source gave.
+/// What the relationships' source gave: for the CSV file, its report and
+/// rejected rows, its rows, and the unknown roles they name.
 enum RelationshipRead {
-    Csv(FileRead<crate::model::Relationship, relationships::RelationshipChunk>),
+    Csv(
+        FileRead<Relationship, relationships::RelationshipChunk>,
+        Vec<Relationship>,
+        BTreeMap<String, u64>,
+    ),
     Json(graph_source::GraphRead),
 }
 
@@ -311,6 +314,14 @@ enum RelationshipRead {
 enum LicenseRead {
     File(FileRead<License, licenses::LicenseChunk>, Opened),
     Users(active_users::Read),
+}
+
+/// Frees what the chunks' parsers kept (their caches) as soon as a file is read,
+/// while the others still are, rather than after all of them.
+fn drop_parser_state<I, L: Default>(chunks: &mut [ChunkOutput<I, L>]) {
+    for chunk in chunks {
+        chunk.local = L::default();
+    }
 }
 
 /// Joins the chunks' licenses, re-basing their chunk-local users and unknown offer spellings.
@@ -329,7 +340,8 @@ fn merge_licenses(
     // disabled sets' numbers.
     let mut rebased = Vec::with_capacity(chunks.len());
     for mut chunk in chunks {
-        let mut disabled_ids = vec![0u32];
+        let mut disabled_ids = Vec::with_capacity(chunk.local.disabled_sets.len().max(1));
+        disabled_ids.push(0u32);
         for set in std::mem::take(&mut chunk.local.disabled_sets)
             .into_iter()
             .skip(1)
@@ -342,7 +354,9 @@ fn merge_licenses(
             disabled_ids.push(id);
         }
         let interned = chunk.local.users.is_interned();
-        let base = loaded.users.append(chunk.local.users.users, interned);
+        let base = loaded
+            .users
+            .append(std::mem::take(&mut chunk.local.users.users), interned);
         let spelling_ids: Vec<u32> = chunk
             .local
             .unknown_spellings
@@ -361,12 +375,14 @@ fn merge_licenses(
             rows: chunk.items,
             customers: std::mem::take(&mut chunk.local.customers),
         };
-        rebased.push((licenses, base, spelling_ids, disabled_ids));
+        // The chunk's caches go along, to be freed in parallel too.
+        rebased.push((licenses, base, spelling_ids, disabled_ids, chunk.local));
     }
     // Millions of rows: re-based in parallel.
     loaded.licenses = rebased
         .into_par_iter()
-        .map(|(mut licenses, base, spelling_ids, disabled_ids)| {
+        .map(|(mut licenses, base, spelling_ids, disabled_ids, caches)| {
+            drop(caches);
             for license in &mut licenses.rows {
                 license.user.0 += base;
                 if let Some(local) = license.offer.unknown_spelling() {

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use super::fields::{known_value, optional_date, required, services};
 use super::lookup::{CustomerIndex, Resolved};
 use crate::catalog::{Catalog, RoleIdx};
-use crate::csvio::{ColumnSpec, FieldProblem, Row, RowParser, RowProblems};
+use crate::csvio::{ChunkOutput, ColumnSpec, FieldProblem, Row, RowParser, RowProblems};
 use crate::model::{Coverage, Relationship};
 
 /// `services` and `roles` are each optional; the header needs one of them (see
@@ -161,6 +161,25 @@ impl RelationshipParser<'_> {
             }
         }
     }
+}
+
+/// Takes the rows out of `chunks` (in file order) with the unknown roles they
+/// name and how often; each chunk keeps only its rejected rows. Called as soon as
+/// the file is read, so that copying the rows and freeing the chunks' caches
+/// overlap the license file's reading rather than follow it.
+pub fn take_rows(
+    chunks: &mut [ChunkOutput<Relationship, RelationshipChunk>],
+) -> (Vec<Relationship>, BTreeMap<String, u64>) {
+    let mut rows = Vec::with_capacity(chunks.iter().map(|c| c.items.len()).sum());
+    let mut unknown_roles: BTreeMap<String, u64> = BTreeMap::new();
+    for chunk in chunks {
+        rows.append(&mut chunk.items);
+        let local = std::mem::take(&mut chunk.local);
+        for (role, count) in local.unknown_roles {
+            *unknown_roles.entry(role).or_default() += count;
+        }
+    }
+    (rows, unknown_roles)
 }
 
 /// The roles of a `;`-separated list, trimmed, empty items skipped.
