@@ -8,11 +8,11 @@
 
 use std::fs::File;
 
-/// Hands memory freed by the previous phase back to the system.
+/// Hands the memory glibc's arenas hold free back to the system.
 ///
-/// The readers' per-chunk buffers and tables are freed on rayon's worker threads,
-/// whose glibc arenas keep the pages; on 100k customers that was a third of the
-/// peak resident memory. `malloc_trim` returns them (docs/performance.md).
+/// Called once the dataset's largest tables are freed at the end of a run, so that
+/// the exit has less to unmap. Within the run, freed memory is kept for the next
+/// phase to reuse rather than fault in again (docs/design.md).
 pub fn release_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only walks glibc's own heaps; it takes no pointers of ours.
