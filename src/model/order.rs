@@ -53,18 +53,36 @@ pub fn by_customer_and_id<T: Sync>(
     keys.into_iter().map(|(_, _, i)| i).collect()
 }
 
-/// `items` moved into `order` (positions into `items`, each once).
-pub fn permute<T>(items: Vec<T>, order: &[u32]) -> Vec<T> {
-    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    order
-        .iter()
-        .filter_map(|&i| slots[i as usize].take())
-        .collect()
+/// `items` put in `order` (positions into `items`, each once: position `i` of the
+/// result holds `items[order[i]]`), in place: the vectors are hundreds of
+/// thousands of records, and a second one would be fresh memory to fault in.
+pub fn permute<T>(mut items: Vec<T>, order: &[u32]) -> Vec<T> {
+    debug_assert_eq!(items.len(), order.len());
+    let mut placed = vec![false; items.len()];
+    // Each cycle of the permutation is rotated by swaps along it: a swap puts the
+    // record a position takes into it and passes the displaced one on.
+    for start in 0..items.len() {
+        let mut position = start;
+        while !placed[position] {
+            placed[position] = true;
+            let Some(&source) = order.get(position) else {
+                break;
+            };
+            let source = source as usize;
+            if source == start || placed.get(source).is_none_or(|&done| done) {
+                break;
+            }
+            items.swap(position, source);
+            position = source;
+        }
+    }
+    items
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     const IDS: [&str; 10] = [
         "b",
@@ -117,10 +135,24 @@ mod tests {
         let order = by_customer_and_id(&items, |x| x.0, |x| &x.1, |x, y| x.2.cmp(&y.2));
         let order: Vec<usize> = order.into_iter().map(|i| i as usize).collect();
         assert_eq!(order, expected);
-        let permuted = permute(items.clone(), &[2, 0, 1]);
+        let three = items[..3].to_vec();
+        let permuted = permute(three.clone(), &[2, 0, 1]);
         assert_eq!(
             permuted,
-            [items[2].clone(), items[0].clone(), items[1].clone()]
+            [three[2].clone(), three[0].clone(), three[1].clone()]
         );
+    }
+
+    proptest! {
+        #[test]
+        fn permuting_in_place_takes_each_position_from_its_source(
+            order in (0usize..200).prop_flat_map(|n| {
+                Just((0..n as u32).collect::<Vec<u32>>()).prop_shuffle()
+            })
+        ) {
+            let items: Vec<String> = (0..order.len()).map(|i| format!("r{i}")).collect();
+            let expected: Vec<String> = order.iter().map(|&i| items[i as usize].clone()).collect();
+            prop_assert_eq!(permute(items, &order), expected);
+        }
     }
 }
