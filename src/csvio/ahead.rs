@@ -115,6 +115,23 @@ mod tests {
         (file, sniffed)
     }
 
+    /// A header line `a` and `count` rows, each `row(i)` and a line end.
+    fn file_text(header: &str, count: usize, row: impl Fn(usize) -> String) -> String {
+        let mut text = format!("{header}\n");
+        for i in 0..count {
+            text.push_str(&row(i));
+            text.push('\n');
+        }
+        text
+    }
+
+    fn chunks_of(bytes: usize) -> ReadOptions {
+        ReadOptions {
+            chunk_bytes: bytes,
+            ..ReadOptions::default()
+        }
+    }
+
     fn rows(read: FileRead<(u64, String), ()>) -> (u64, String, Encoding, Vec<(u64, String)>) {
         let items = read.chunks.into_iter().flat_map(|c| c.items).collect();
         (read.rows, read.sha256, read.encoding, items)
@@ -148,16 +165,10 @@ mod tests {
 
     #[test]
     fn chunks_read_ahead_give_the_rows_lines_and_checksum_of_a_plain_read() {
-        let mut text = String::from("\u{feff}a\n");
-        for i in 0..3_000 {
-            text.push_str(&format!("\"row {i}\"\n"));
-        }
+        let text = file_text("\u{feff}a", 3_000, |i| format!("\"row {i}\""));
         let dir = tempfile::tempdir().expect("temp dir");
         let (file, sniffed) = opened(&dir, text.as_bytes());
-        let options = ReadOptions {
-            chunk_bytes: 1000,
-            ..ReadOptions::default()
-        };
+        let options = chunks_of(1000);
         let pool = two_workers();
         let plain = pool.install(|| read_file(&file, &sniffed, false, options, &Lines));
         let plain = rows(plain.expect("reads"));
@@ -180,16 +191,10 @@ mod tests {
     /// holds 991 to 1,000 bytes here (lines are at most 9 bytes).
     #[test]
     fn the_thread_cuts_chunks_up_to_its_limit() {
-        let mut text = String::from("a\n");
-        for i in 0..3_000 {
-            text.push_str(&format!("row {i}\n"));
-        }
+        let text = file_text("a", 3_000, |i| format!("row {i}"));
         let dir = tempfile::tempdir().expect("temp dir");
         let (file, sniffed) = opened(&dir, text.as_bytes());
-        let options = ReadOptions {
-            chunk_bytes: 1000,
-            ..ReadOptions::default()
-        };
+        let options = chunks_of(1000);
         for (max, chunks) in [(0, 0), (1, 1), (4_500, 5)] {
             let ahead = read_ahead_fully(&file, &sniffed, options, max);
             let source = ahead.finish().expect("the thread ends");
@@ -202,17 +207,11 @@ mod tests {
     /// without reading ahead.
     #[test]
     fn a_file_found_not_utf8_ahead_is_read_again_as_windows_1252() {
-        let mut bytes = b"a\n".to_vec();
-        for i in 0..150_000 {
-            bytes.extend_from_slice(format!("row {i}\n").as_bytes());
-        }
+        let mut bytes = file_text("a", 150_000, |i| format!("row {i}")).into_bytes();
         bytes.extend_from_slice(b"M\xfcller\n");
         let dir = tempfile::tempdir().expect("temp dir");
         let (file, sniffed) = opened(&dir, &bytes);
-        let options = ReadOptions {
-            chunk_bytes: 64 << 10,
-            ..ReadOptions::default()
-        };
+        let options = chunks_of(64 << 10);
         let pool = two_workers();
         let plain = rows(
             pool.install(|| read_file(&file, &sniffed, false, options, &Lines))
