@@ -3,7 +3,7 @@
 //! When `license_assignments.csv` is absent and `users/` is a folder, every
 //! `users/<name>.csv` is one tenant's export: one row per user with its `User
 //! principal name` and `Licenses` (product display names joined by `+`, or
-//! `Unlicensed`). `<name>` is a customer's `customer_id` or, failing that, its
+//! `Unlicensed`; a name that holds a `+` itself is kept whole). `<name>` is a customer's `customer_id` or, failing that, its
 //! `domain`, both compared case-insensitively; a name that fits no customer, a
 //! domain several customers share, or two exports of one customer stop the run.
 //! Entries whose names do not end in `.csv` (any case) and hidden ones (`.…`) are
@@ -383,9 +383,7 @@ impl ExportParser<'_> {
     ) -> Vec<(Option<OfferIdx>, &'v str)> {
         let mut offers: Vec<(Option<OfferIdx>, &str)> = Vec::new();
         let mut keys: Vec<ProductKey> = Vec::new();
-        let products = value.split('+').map(str::trim);
-        for product in products.filter(|p| !p.is_empty() && !p.eq_ignore_ascii_case(UNLICENSED)) {
-            let offer = chunk.offers.resolve(self.catalog, product);
+        for (offer, product) in products(value, |p| chunk.offers.resolve(self.catalog, p)) {
             let key = offer.map_or_else(
                 || ProductKey::Unknown(lookup_key(product)),
                 ProductKey::Known,
@@ -412,4 +410,41 @@ impl ExportParser<'_> {
         }
         offers
     }
+}
+
+/// The products a `Licenses` value names, each with its offer (`None`: unknown),
+/// without empty parts and `Unlicensed`. The export joins products with `+`, and
+/// some of Microsoft's own names hold one ("Enterprise Mobility + Security E3"):
+/// two neighbouring parts that together name a known product are that product.
+pub(super) fn products(
+    value: &str,
+    mut resolve: impl FnMut(&str) -> Option<OfferIdx>,
+) -> Vec<(Option<OfferIdx>, &str)> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (at, _) in value.match_indices('+') {
+        parts.push(start..at);
+        start = at + 1;
+    }
+    parts.push(start..value.len());
+    let text = |range: std::ops::Range<usize>| value.get(range).map_or("", str::trim);
+    let mut products = Vec::new();
+    let mut i = 0;
+    while let Some(part) = parts.get(i) {
+        let product = text(part.clone());
+        if let Some(next) = parts.get(i + 1) {
+            let joined = text(part.start..next.end);
+            let joinable = !product.is_empty() && !text(next.clone()).is_empty();
+            if let Some(offer) = joinable.then(|| resolve(joined)).flatten() {
+                products.push((Some(offer), joined));
+                i += 2;
+                continue;
+            }
+        }
+        if !product.is_empty() && !product.eq_ignore_ascii_case(UNLICENSED) {
+            products.push((resolve(product), product));
+        }
+        i += 1;
+    }
+    products
 }

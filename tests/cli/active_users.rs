@@ -233,6 +233,37 @@ fn unlicensed_users_hold_no_licenses_and_exports_may_be_named_by_domain() {
     assert_eq!(users["columns"]["licenses"], "Assigned licenses");
 }
 
+/// Microsoft's "Enterprise Mobility + Security E3" holds the `+` that joins a user's
+/// products; read as two unknown products it would hide the conflict its
+/// Information Protection makes with Office 365 E3 and E5.
+#[test]
+fn a_product_name_holding_a_plus_is_one_product() {
+    let ws = workspace(&[(
+        "c-2.csv",
+        &export(&[
+            "ann@beta.example,Microsoft 365 Business Standard+Enterprise Mobility + Security E3",
+        ]),
+    )]);
+    ws.run(&[]).assert_code(0);
+    let rows = csv_rows(&ws.report(REASSIGNMENTS));
+    let rows: Vec<String> = (rows.iter())
+        .map(|r| {
+            [&r[2], &r[4], &r[6], &r[7], &r[8]]
+                .map(String::as_str)
+                .join(" ")
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "s-2 o365-e3 ann@beta.example ConflictingLicense InformationProtection",
+            "s-2 o365-e5 ann@beta.example ConflictingLicense InformationProtection",
+        ]
+    );
+    let summary = ws.summary();
+    assert_eq!(counts(&summary, "/unknown_license_offers"), named(&[]));
+}
+
 #[test]
 fn an_export_of_an_unknown_customer_stops_the_run() {
     let ws = workspace(&[
