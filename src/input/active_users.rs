@@ -3,9 +3,10 @@
 //! When `license_assignments.csv` is absent and `users/` is a folder, every
 //! `users/<name>.csv` is one tenant's export: one row per user with its `User
 //! principal name` and `Licenses` (product display names joined by `+`, or
-//! `Unlicensed`; a name that holds a `+` itself is kept whole). `<name>` is a customer's `customer_id` or, failing that, its
-//! `domain`, both compared case-insensitively; a name that fits no customer, a
-//! domain several customers share, or two exports of one customer stop the run.
+//! `Unlicensed`; a known name that holds a `+` itself is kept whole). `<name>`
+//! is a customer's `customer_id` or, failing that, its `domain`, both compared
+//! case-insensitively; a name that fits no customer, a domain several customers
+//! share, or two exports of one customer stop the run.
 //! Entries whose names do not end in `.csv` (any case) and hidden ones (`.…`) are
 //! ignored; a customer without an export has no licenses. An entry named `*.csv`
 //! that cannot be read as a regular file (a dangling symlink, a symlink loop, a
