@@ -84,6 +84,9 @@ pub struct HeaderMap {
     pub columns: Vec<Option<usize>>,
     /// (field, header as written but trimmed) of every field found, in spec order.
     pub used: Vec<(String, String)>,
+    /// The headers of the columns no field is read from, as written but trimmed,
+    /// in file order; empty ones left out.
+    pub ignored: Vec<String>,
 }
 
 /// A header that does not fit the file. Positions are 1-based.
@@ -162,6 +165,12 @@ pub fn map_header(header: &[&str], rules: &HeaderRules<'_>) -> Result<HeaderMap,
             tried,
         });
     }
+    let read = |column: usize| map.columns.contains(&Some(column));
+    map.ignored = (header.iter().enumerate())
+        .filter(|&(column, _)| !read(column))
+        .map(|(_, name)| as_written(name))
+        .filter(|name| !name.is_empty())
+        .collect();
     Ok(map)
 }
 

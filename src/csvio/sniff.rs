@@ -22,6 +22,8 @@ pub struct Sniffed {
     pub header: Header,
     /// (field, header as written) for every field found.
     pub columns: Vec<(String, String)>,
+    /// The headers of the columns no field is read from (see [`headers::HeaderMap`]).
+    pub ignored: Vec<String>,
 }
 
 impl Sniffed {
@@ -72,6 +74,7 @@ pub(super) fn sniff(
         delimiter,
         header: Header::new(mapped.columns, &record),
         columns: mapped.used,
+        ignored: mapped.ignored,
     })
 }
 

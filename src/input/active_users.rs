@@ -300,6 +300,9 @@ fn report(exports: &[(&Export, u64, String, &'static str)], rejected: u64) -> In
             .first()
             .map(|(e, ..)| e.opened.sniffed.columns.iter().cloned().collect())
             .unwrap_or_default(),
+        ignored_columns: (exports.first())
+            .map(|(e, ..)| e.opened.sniffed.ignored.clone())
+            .unwrap_or_default(),
         json_shape: None,
     }
 }

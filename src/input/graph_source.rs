@@ -66,6 +66,7 @@ pub fn read(
             .iter()
             .map(|(field, member)| ((*field).to_owned(), (*member).to_owned()))
             .collect(),
+        ignored_columns: Vec::new(),
         json_shape: Some(export.shape.name().to_owned()),
     };
     Ok(GraphRead {

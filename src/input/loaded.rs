@@ -29,6 +29,9 @@ pub struct InputFileReport {
     pub encoding: String,
     pub delimiter: String,
     pub columns: std::collections::BTreeMap<String, String>,
+    /// The headers of the columns that were not read, in file order (none for
+    /// the Graph JSON export, whose other members are not listed).
+    pub ignored_columns: Vec<String>,
     /// For `admin_relationships.json`: the export's shape (`page`, `array`, `pages`).
     pub json_shape: Option<String>,
 }

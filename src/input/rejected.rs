@@ -33,6 +33,7 @@ pub(super) fn record<I, L>(
         encoding: read.encoding.name().to_owned(),
         delimiter: delimiter_name(sniffed.delimiter).to_owned(),
         columns: sniffed.columns.iter().cloned().collect(),
+        ignored_columns: sniffed.ignored.clone(),
         json_shape: None,
     });
     loaded.rejected.append(rejected);

@@ -139,6 +139,9 @@ pub struct InputSummary {
     pub delimiter: String,
     /// Field → the header it was read from (the member, for a Graph JSON export).
     pub columns: BTreeMap<String, String>,
+    /// The headers of the columns that were not read: where to look when an
+    /// optional column (`channel`, `end_date`, …) was spelt differently.
+    pub ignored_columns: Vec<String>,
     /// For `admin_relationships.json`: the export's shape (`page`, `array`, `pages`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub json_shape: Option<String>,
@@ -374,6 +377,7 @@ impl Summary {
                     encoding: f.encoding.clone(),
                     delimiter: f.delimiter.clone(),
                     columns: f.columns.clone(),
+                    ignored_columns: f.ignored_columns.clone(),
                     json_shape: f.json_shape.clone(),
                 })
                 .collect(),

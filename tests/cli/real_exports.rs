@@ -140,7 +140,23 @@ fn partner_center_export_gives_the_sample_decisions() {
         "relationship_id=RelationshipId|customer_id=CustomerId|status=Status|services=Services|roles=Roles|start_date=StartDate|end_date=EndDate",
         "customer_id=CustomerId|user_principal_name=UPN|offer=OfferName|disabled_services=DisabledServices",
     ];
-    assert_inputs(&ws.summary(), &columns.map(|c| ("utf-8-bom", "comma", c)));
+    let summary = ws.summary();
+    assert_inputs(&summary, &columns.map(|c| ("utf-8-bom", "comma", c)));
+    // ... and listed, as written and in file order, for an operator looking for a
+    // column that was spelt differently.
+    let ignored: Vec<&serde_json::Value> = (summary["inputs"].as_array().expect("inputs"))
+        .iter()
+        .map(|input| &input["ignored_columns"])
+        .collect();
+    assert_eq!(
+        ignored,
+        [
+            &serde_json::json!(["Notes", "Relationship to partner"]),
+            &serde_json::json!(["Billing cycle", "Auto renew", "Notes"]),
+            &serde_json::json!(["Notes"]),
+            &serde_json::json!(["Last sign-in"]),
+        ]
+    );
 }
 
 /// The fixtures are written as the tools write them (so a regenerated set that

@@ -65,6 +65,32 @@ fn maps_headers_with_the_callers_aliases_and_overrides() {
 }
 
 #[test]
+fn lists_the_columns_no_field_is_read_from() {
+    // header (comma-separated), overrides (field, header), the headers not read
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str]);
+    let cases: &[Case<'_>] = &[
+        ("id,name,domain,note", &[], &[]),
+        (
+            "\u{FEFF}Tenant ID, sold_by ,Company name,,Region",
+            &[],
+            &["sold_by", "Region"],
+        ),
+        (
+            "Nr,Firma,Land",
+            &[("id", "Nr"), ("name", "Firma")],
+            &["Land"],
+        ),
+        // A column an override takes is read, whatever its aliases.
+        ("id,name,Primary domain", &[("note", "Primary domain")], &[]),
+    ];
+    for (header, overrides, want) in cases {
+        let header: Vec<&str> = header.split(',').collect();
+        let map = map_header(&header, &rules(overrides)).expect("the header maps");
+        assert_eq!(map.ignored, *want, "{header:?}");
+    }
+}
+
+#[test]
 fn detects_delimiters() {
     let cases: &[(&str, Option<u8>)] = &[
         ("id,name\r\nc1;x,y", Some(b',')),

@@ -42,6 +42,7 @@ fn one_column_file() -> (Vec<u8>, Sniffed) {
         delimiter: b',',
         header: Header::new(vec![Some(0)], &header),
         columns: Vec::new(),
+        ignored: Vec::new(),
     };
     (text.into_bytes(), sniffed)
 }
