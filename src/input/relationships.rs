@@ -84,8 +84,10 @@ impl RelationshipParser<'_> {
         );
         let status = problems.take(field(STATUS).and_then(|v| known_value(name(STATUS), v, None)));
         let coverage = problems.take(field(SERVICES).and_then(|v| {
+            // Separators alone name no service: absent, not a services-based
+            // relationship granting nothing yet allowing either upgrade type.
             match v {
-                "" => Ok(None),
+                v if v.split(';').all(|item| item.trim().is_empty()) => Ok(None),
                 v => local
                     .coverages
                     .get_or_resolve(v, |v| {

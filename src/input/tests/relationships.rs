@@ -36,7 +36,9 @@ fn relationships_grant_services_roles_or_both() {
          c1,active,,\n\
          c1,active,, ; ;\n\
          c1,bogus,,Custom Role\n\
-         c1,active,,custom role\n",
+         c1,active,,custom role\n\
+         c1,active,;,Exchange Administrator\n\
+         c1,active, ; ;,\n",
     );
     let catalog = Catalog::builtin().expect("catalog");
     let options = ReadOptions {
@@ -50,7 +52,7 @@ fn relationships_grant_services_roles_or_both() {
     let accepted: Vec<(u64, Option<Coverage>, Vec<_>)> = loaded
         .relationships
         .iter()
-        .zip([2, 3, 4, 5, 9])
+        .zip([2, 3, 4, 5, 9, 10])
         .map(|(r, line)| (line, r.services.clone(), r.roles.to_vec()))
         .collect();
     let expected = vec![
@@ -67,6 +69,8 @@ fn relationships_grant_services_roles_or_both() {
             vec![],
         ),
         (9, None, vec![]),
+        // A services list of separators only names nothing: a roles-only relationship.
+        (10, None, vec![role("Exchange Administrator")]),
     ];
     assert_eq!(accepted, expected);
     assert_eq!(loaded.relationships.len(), expected.len());
@@ -89,6 +93,7 @@ fn relationships_grant_services_roles_or_both() {
                  terminationrequested)"
                     .to_owned()
             ),
+            (11, neither.to_owned()),
         ]
     );
     let unknown: Vec<(&str, u64)> = loaded
