@@ -132,25 +132,31 @@ impl<'t> Row<'t> {
     }
 
     /// The problem with the row's shape, if it has fewer fields than the header's
-    /// named columns or non-empty fields beyond the header (Excel's trailing empty
-    /// fields are tolerated).
+    /// named columns, or a non-empty field beyond the header or under a trailing
+    /// header column without a name (Excel's trailing empty fields are tolerated;
+    /// a value there usually means a shifted column or a list spilt over).
     pub fn shape_problem(&self) -> Option<FieldProblem> {
         let len = self.record.len();
-        let extra_filled = (self.header.len..len)
-            .filter_map(|i| self.record.get(i))
-            .any(|field| !field.iter().all(u8::is_ascii_whitespace));
-        if len < self.header.named || extra_filled {
-            let expected = if len < self.header.named {
-                self.header.named
-            } else {
-                self.header.len
-            };
-            Some(FieldProblem::row(format!(
-                "row has {len} fields, the header has {expected}"
-            )))
+        let (header_len, named) = (self.header.len, self.header.named);
+        let filled = |columns: std::ops::Range<usize>| {
+            columns
+                .filter_map(|i| self.record.get(i).map(|field| (i, field)))
+                .find(|(_, field)| !field.iter().all(u8::is_ascii_whitespace))
+                .map(|(i, _)| i)
+        };
+        let message = if len < named {
+            format!("row has {len} fields, the header has {named}")
+        } else if filled(header_len..len).is_some() {
+            format!("row has {len} fields, the header has {header_len}")
+        } else if let Some(column) = filled(named..header_len.min(len)) {
+            format!(
+                "row has a value in column {}, whose header is empty",
+                column + 1
+            )
         } else {
-            None
-        }
+            return None;
+        };
+        Some(FieldProblem::row(message))
     }
 
     /// The trimmed value of column `spec` (an index into the table's specs);

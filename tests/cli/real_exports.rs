@@ -299,6 +299,8 @@ fn rows_with_too_few_or_too_many_fields_are_row_errors() {
         lines[3] = short.join(";"); // line 4: 4 of 7 fields
         lines[5].push_str(";extra"); // line 6: an 8th, non-empty field
         lines[7].push_str(";;;"); // line 8: empty extra fields, as Excel adds them
+        // line 10: a value in the 7th column, whose header Excel left empty
+        lines[9].push_str("Teams");
         let last_row = lines.len() - 2;
         lines.insert(last_row, ";;;;;;".into()); // a line of delimiters only: blank
     });
@@ -306,8 +308,9 @@ fn rows_with_too_few_or_too_many_fields_are_row_errors() {
         "subscriptions.csv:4: row has 4 fields, the header has 6",
         "subscriptions.csv:4: quantity: missing required value",
         "subscriptions.csv:6: row has 8 fields, the header has 7",
+        "subscriptions.csv:10: row has a value in column 7, whose header is empty",
     ];
-    assert_rejected(&ws, &[], &lines, 2);
+    assert_rejected(&ws, &[], &lines, 3);
 }
 
 #[test]
@@ -367,6 +370,9 @@ fn malformed_column_values_are_usage_errors() {
 fn licenses_with_a_multi_line_note() -> Workspace {
     let ws = export("excel-de");
     edit_cp1252(&ws, LICENSES, |lines| {
+        // Notes go into a column of their own (a value under Excel's unnamed last
+        // column would reject the row).
+        lines[0].push_str("Notiz");
         lines[2].push_str("\"Hinweis:\r\nLizenz für Jörg Müller\r\nprüfen\"");
         let (customer, rest) = lines[3].split_once(';').expect("fields");
         let (_user, rest) = rest.split_once(';').expect("fields");
