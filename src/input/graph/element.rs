@@ -32,7 +32,14 @@ pub(super) struct Members<'a> {
     /// A page's relationships.
     #[serde(borrow)]
     pub value: Option<&'a RawValue>,
-    #[serde(borrow, rename = "@odata.nextLink")]
+    /// Also as other OData clients spell it, so that no truncated export passes.
+    #[serde(
+        borrow,
+        rename = "@odata.nextLink",
+        alias = "@odata.nextlink",
+        alias = "@odata.NextLink",
+        alias = "odata.nextLink"
+    )]
     pub next_link: Option<&'a RawValue>,
 }
 

@@ -218,6 +218,20 @@ fn file_errors_name_the_file_and_say_what_is_wrong() {
             ),
         ),
         (
+            "truncated, the link spelt as OData v3 writes it",
+            br#"{"value":[],"odata.nextLink":"l2"}"#.to_vec(),
+            "the export is truncated: @odata.nextLink is \"l2\", but that page is not in the \
+             file; export every page (follow @odata.nextLink until a page has none)"
+                .into(),
+        ),
+        (
+            "truncated, the link in lower case",
+            br#"{"value":[],"@odata.nextlink":"l3"}"#.to_vec(),
+            "the export is truncated: @odata.nextLink is \"l3\", but that page is not in the \
+             file; export every page (follow @odata.nextLink until a page has none)"
+                .into(),
+        ),
+        (
             "nextLink not a string",
             br#"{"value":[],"@odata.nextLink":5}"#.to_vec(),
             "@odata.nextLink: expected a string or null, found a number (5)".into(),
