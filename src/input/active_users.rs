@@ -66,6 +66,19 @@ pub fn chosen(dir: &Path) -> bool {
     absent && dir.join(FOLDER).is_dir()
 }
 
+/// True when `users/` holds an export (an entry named `*.csv`, not hidden), so
+/// that it would be read if `license_assignments.csv` were not there.
+pub fn has_exports(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir.join(FOLDER)) else {
+        return false;
+    };
+    entries.flatten().any(|entry| {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        csv_stem(&name).is_some() && !name.starts_with('.')
+    })
+}
+
 /// The exports in `users/`, in file-name order, their headers checked.
 #[derive(Debug)]
 pub struct Folder {

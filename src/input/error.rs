@@ -46,6 +46,12 @@ pub enum InputError {
          keep the one to read"
     )]
     BothRelationshipFiles { dir: String },
+    /// Both license sources in one folder: reading one would silently drop the other.
+    #[error(
+        "license_assignments.csv and users/ (Active-users exports) are both in {dir}; \
+         keep the one to read"
+    )]
+    BothLicenseSources { dir: String },
 }
 
 impl InputError {

@@ -77,6 +77,11 @@ pub fn load(
     };
     let license_source = if active_users::chosen(dir) {
         active_users::Folder::sniff(dir, format).map(LicenseSource::Users)
+    } else if dir.join(LICENSES).exists() && active_users::has_exports(dir) {
+        // (A dangling license_assignments.csv is reported as unreadable, below.)
+        Err(vec![InputError::BothLicenseSources {
+            dir: dir.display().to_string(),
+        }])
     } else {
         let path = dir.join(LICENSES);
         format::open(

@@ -417,15 +417,28 @@ fn an_export_without_a_licenses_column_fails_before_any_row_is_read() {
 }
 
 #[test]
-fn license_assignments_csv_wins_over_users_and_one_of_them_is_required() {
-    let ws = workspace(&[("gamma.csv", "not even a header")]);
-    ws.write_input(
-        LICENSES,
-        "customer_id,user_principal_name,offer\nc-1,ann@alpha.example,Office 365 E1\n",
+fn both_license_sources_are_an_error_and_one_of_them_is_required() {
+    // A stale license_assignments.csv beside fresh exports would silently hide
+    // every export's users (and the other way round).
+    let ws = workspace(&[("c-1.csv", &export(&["ann@alpha.example,Office 365 E1"]))]);
+    ws.write_input(LICENSES, "customer_id,user_principal_name,offer\n");
+    let run = assert_fails_writing_nothing(&ws, &[], 65);
+    let dir = ws.input().display().to_string();
+    assert_eq!(
+        run.stderr_lines(),
+        [format!(
+            "license_assignments.csv and users/ (Active-users exports) are both in {dir}; \
+             keep the one to read"
+        )
+        .as_str()]
     );
+
+    // users/ without exports (hidden files and other names only) is no second source.
+    fs::remove_file(ws.input().join(USERS).join("c-1.csv")).expect("remove export");
+    fs::write(ws.input().join(USERS).join(".c-1.csv"), "hidden").expect("write");
+    fs::write(ws.input().join(USERS).join("notes.txt"), "notes").expect("write");
     ws.run(&[]).assert_code(0);
-    let summary = ws.summary();
-    assert_eq!(input_report(&summary, LICENSES)["rows"], 1);
+    assert_eq!(input_report(&ws.summary(), LICENSES)["rows"], 0);
 
     fs::remove_file(ws.input().join(LICENSES)).expect("remove licenses");
     fs::remove_dir_all(ws.input().join(USERS)).expect("remove users/");
