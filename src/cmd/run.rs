@@ -203,6 +203,22 @@ fn write_reports(
             loaded.unknown_roles.len()
         ));
     }
+    // Not informational: those customers' license transfers go unseen (also under --quiet).
+    let without_export = loaded
+        .files
+        .iter()
+        .filter_map(|f| f.customers_without_export);
+    if let Some(missing @ 1..) = without_export.max() {
+        let (noun, has, count) = match missing {
+            1 => ("customer", "has", "counts"),
+            _ => ("customers", "have", "count"),
+        };
+        warnings.push(format!(
+            "upgrade-recon: warning: {missing} {noun} with subscriptions to upgrade {has} no \
+             export in users/ and {count} as having no licensed users; see \
+             customers_without_export in summary.json"
+        ));
+    }
     let (selected, filter) = select(config, &dataset, &mut warnings);
     let all: Vec<CustomerIdx>;
     let customers: &[CustomerIdx] = match &selected {

@@ -35,12 +35,15 @@ use super::headers::InputFile;
 use super::licenses::LicenseChunk;
 use super::loaded::{InputFileReport, LICENSES, LoadError};
 use super::lookup::{CustomerIndex, duplicate};
+use super::product_list::products;
 use crate::catalog::{Catalog, OfferIdx, lookup_key};
 use crate::csvio::{
     ChunkOutput, ColumnSpec, CsvError, FieldProblem, ReadOptions, Rejects, Row, RowParser,
     RowProblems, delimiter_name, read_file, shown,
 };
-use crate::model::{Customer, CustomerIdx, DisabledIdx, License, LicenseOffer, UserIdx};
+use crate::model::{
+    Channel, Customer, CustomerIdx, DisabledIdx, License, LicenseOffer, Subscription, UserIdx,
+};
 
 /// The folder of exports, inside the input folder.
 pub const FOLDER: &str = "users";
@@ -53,9 +56,6 @@ pub const COLUMNS: &[ColumnSpec] = &[
 ];
 const USER: usize = 0;
 const PRODUCTS: usize = 1;
-
-/// The value of `Licenses` for a user without licenses.
-const UNLICENSED: &str = "Unlicensed";
 
 /// True when licenses are to be read from `users/`: `license_assignments.csv`
 /// is certainly absent (not even a dangling symlink of that name) and `users/`
@@ -160,6 +160,8 @@ pub struct Read {
     /// In file-name order, then line order.
     pub rejected: Rejects,
     pub report: InputFileReport,
+    /// Per accepted customer: whether an export is its.
+    pub exported: Vec<bool>,
 }
 
 /// Reads every export of `folder`.
@@ -209,11 +211,39 @@ pub fn read(
         }
     }
     let report = report(&summaries, rejected.rows());
+    let mut exported = vec![false; customers.accepted.len()];
+    for tenant in tenants.iter().flatten() {
+        if let Some(slot) = exported.get_mut(tenant.0 as usize) {
+            *slot = true;
+        }
+    }
     Ok(Read {
         chunks,
         rejected,
         report,
+        exported,
     })
+}
+
+/// The customers without an export that hold a subscription of ours with an
+/// upgrade path: their upgrades are judged as if none of their users held a
+/// license, which a forgotten export makes wrong (an export with only its header
+/// says "no licensed users" on purpose).
+pub fn without_export(exported: &[bool], subscriptions: &[Subscription], catalog: &Catalog) -> u64 {
+    let mut counted = vec![false; exported.len()];
+    for subscription in subscriptions {
+        let ours = subscription.channel == Channel::ThisPartner;
+        let upgradable = (subscription.offer).is_some_and(|o| !catalog.upgrade_path(o).is_empty());
+        let customer = subscription.customer.0 as usize;
+        if ours
+            && upgradable
+            && exported.get(customer) == Some(&false)
+            && let Some(slot) = counted.get_mut(customer)
+        {
+            *slot = true;
+        }
+    }
+    counted.iter().filter(|&&c| c).count() as u64
 }
 
 /// The customer of every export, or every naming error.
@@ -316,6 +346,7 @@ fn report(exports: &[(&Export, u64, String, &'static str)], rejected: u64) -> In
         ignored_columns: (exports.first())
             .map(|(e, ..)| e.opened.sniffed.ignored.clone())
             .unwrap_or_default(),
+        customers_without_export: None,
         json_shape: None,
     }
 }
@@ -427,41 +458,4 @@ impl ExportParser<'_> {
         }
         offers
     }
-}
-
-/// The products a `Licenses` value names, each with its offer (`None`: unknown),
-/// without empty parts and `Unlicensed`. The export joins products with `+`, and
-/// some of Microsoft's own names hold one ("Enterprise Mobility + Security E3"):
-/// two neighbouring parts that together name a known product are that product.
-pub(super) fn products(
-    value: &str,
-    mut resolve: impl FnMut(&str) -> Option<OfferIdx>,
-) -> Vec<(Option<OfferIdx>, &str)> {
-    let mut parts = Vec::new();
-    let mut start = 0;
-    for (at, _) in value.match_indices('+') {
-        parts.push(start..at);
-        start = at + 1;
-    }
-    parts.push(start..value.len());
-    let text = |range: std::ops::Range<usize>| value.get(range).map_or("", str::trim);
-    let mut products = Vec::new();
-    let mut i = 0;
-    while let Some(part) = parts.get(i) {
-        let product = text(part.clone());
-        if let Some(next) = parts.get(i + 1) {
-            let joined = text(part.start..next.end);
-            let joinable = !product.is_empty() && !text(next.clone()).is_empty();
-            if let Some(offer) = joinable.then(|| resolve(joined)).flatten() {
-                products.push((Some(offer), joined));
-                i += 2;
-                continue;
-            }
-        }
-        if !product.is_empty() && !product.eq_ignore_ascii_case(UNLICENSED) {
-            products.push((resolve(product), product));
-        }
-        i += 1;
-    }
-    products
 }

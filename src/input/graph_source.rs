@@ -67,6 +67,7 @@ pub fn read(
             .map(|(field, member)| ((*field).to_owned(), (*member).to_owned()))
             .collect(),
         ignored_columns: Vec::new(),
+        customers_without_export: None,
         json_shape: Some(export.shape.name().to_owned()),
     };
     Ok(GraphRead {

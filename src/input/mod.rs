@@ -17,6 +17,7 @@ mod headers;
 mod licenses;
 mod loaded;
 mod lookup;
+mod product_list;
 mod rejected;
 mod relationships;
 mod subscriptions;
@@ -258,7 +259,10 @@ pub fn load(
             // Kept open: the dataset may find duplicates, whose text is read back.
             loaded.licenses_file = Some(opened);
         }
-        LicenseRead::Users(read) => {
+        LicenseRead::Users(mut read) => {
+            let missing =
+                active_users::without_export(&read.exported, &loaded.subscriptions, catalog);
+            read.report.customers_without_export = Some(missing);
             loaded.rejected.append(read.rejected);
             loaded.files.push(read.report);
             merge_licenses(read.chunks, &mut loaded);

@@ -34,6 +34,7 @@ pub(super) fn record<I, L>(
         delimiter: delimiter_name(sniffed.delimiter).to_owned(),
         columns: sniffed.columns.iter().cloned().collect(),
         ignored_columns: sniffed.ignored.clone(),
+        customers_without_export: None,
         json_shape: None,
     });
     loaded.rejected.append(rejected);

@@ -142,6 +142,10 @@ pub struct InputSummary {
     /// The headers of the columns that were not read: where to look when an
     /// optional column (`channel`, `end_date`, …) was spelt differently.
     pub ignored_columns: Vec<String>,
+    /// For `users/`: customers with a subscription of ours that can be upgraded
+    /// but no export.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customers_without_export: Option<u64>,
     /// For `admin_relationships.json`: the export's shape (`page`, `array`, `pages`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub json_shape: Option<String>,
@@ -378,6 +382,7 @@ impl Summary {
                     delimiter: f.delimiter.clone(),
                     columns: f.columns.clone(),
                     ignored_columns: f.ignored_columns.clone(),
+                    customers_without_export: f.customers_without_export,
                     json_shape: f.json_shape.clone(),
                 })
                 .collect(),

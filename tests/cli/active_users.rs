@@ -264,6 +264,37 @@ fn a_product_name_holding_a_plus_is_one_product() {
     assert_eq!(counts(&summary, "/unknown_license_offers"), named(&[]));
 }
 
+/// A customer with subscriptions to upgrade but no export would count as having no
+/// licensed users: its license transfers would pass as upgrades without one.
+#[test]
+fn a_customer_without_an_export_is_warned_about_even_under_quiet() {
+    let ws = workspace(&[("c-2.csv", &export(&["ann@beta.example,Office 365 E1"]))]);
+    let run = ws.run(&[]); // (the harness runs with --quiet)
+    run.assert_code(0);
+    assert_eq!(
+        run.stderr_lines(),
+        [
+            "upgrade-recon: warning: 1 customer with subscriptions to upgrade has no export in \
+             users/ and counts as having no licensed users; see customers_without_export in \
+             summary.json"
+        ]
+    );
+    assert_eq!(
+        input_report(&ws.summary(), "users/")["customers_without_export"],
+        1
+    );
+
+    // An export with only its header says "no licensed users" on purpose.
+    write_exports(&ws, &[("c-1.csv", &export(&[]))]);
+    let run = ws.run(&[]); // (the harness runs with --quiet)
+    run.assert_code(0);
+    assert_eq!(run.stderr, "");
+    assert_eq!(
+        input_report(&ws.summary(), "users/")["customers_without_export"],
+        0
+    );
+}
+
 #[test]
 fn an_export_of_an_unknown_customer_stops_the_run() {
     let ws = workspace(&[

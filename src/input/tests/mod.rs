@@ -386,5 +386,5 @@ fn a_limit_keeps_the_first_rejected_rows_and_counts_them_all() {
     }
 }
 
-mod active_users;
+mod product_list;
 mod relationships;

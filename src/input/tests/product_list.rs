@@ -3,7 +3,7 @@
 
 use crate::catalog::{Catalog, OfferIdx};
 
-use crate::input::active_users::products;
+use crate::input::product_list::products;
 
 /// The products of `value` as the built-in catalog resolves them: each product
 /// as written, and the String_Id of its entry (`?` when unknown).
