@@ -8,7 +8,8 @@
 //! case-insensitively; a name that fits no customer, a domain several customers
 //! share, or two exports of one customer stop the run.
 //! Entries whose names do not end in `.csv` (any case) and hidden ones (`.…`) are
-//! ignored; a customer without an export has no licenses. An entry named `*.csv`
+//! ignored; a customer without an export has no licenses (counted, when it has
+//! subscriptions to upgrade: [`without_export`]). An entry named `*.csv`
 //! that cannot be read as a regular file (a dangling symlink, a symlink loop, a
 //! FIFO, a device, a folder, a file without read permission) stops the run with
 //! an error naming it (exit 66): skipping it would silently drop that customer's
