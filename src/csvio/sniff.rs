@@ -78,16 +78,21 @@ pub(super) fn sniff(
     })
 }
 
-/// UTF-16 needs its byte-order mark; bytes that are not UTF-8 are Windows-1252,
-/// as German Excel writes "CSV" files. A UTF-8 byte-order mark settles the matter:
-/// such a file with a stray byte is an error, not Windows-1252. A character cut off
-/// at the end of a partial prefix does not count against UTF-8.
+/// UTF-16 is told by its byte-order mark, or, without one (some .NET and database
+/// tools omit it), by a header that starts with two ASCII characters each paired
+/// with a zero byte: no text encoding of a CSV header has those. Bytes that are not
+/// UTF-8 are Windows-1252, as German Excel writes "CSV" files. A UTF-8 byte-order
+/// mark settles the matter: such a file with a stray byte is an error, not
+/// Windows-1252. A character cut off at the end of a partial prefix does not count
+/// against UTF-8.
 fn detect_encoding(prefix: &[u8], whole: bool) -> Encoding {
-    if prefix.starts_with(&[0xFF, 0xFE]) {
-        return Encoding::Utf16Le;
-    }
-    if prefix.starts_with(&[0xFE, 0xFF]) {
-        return Encoding::Utf16Be;
+    let ascii = |byte: &u8| *byte != 0 && byte.is_ascii();
+    match prefix {
+        [0xFF, 0xFE, ..] => return Encoding::Utf16Le,
+        [0xFE, 0xFF, ..] => return Encoding::Utf16Be,
+        [a, 0, b, 0, ..] if ascii(a) && ascii(b) => return Encoding::Utf16Le,
+        [0, a, 0, b, ..] if ascii(a) && ascii(b) => return Encoding::Utf16Be,
+        _ => {}
     }
     if prefix.starts_with(b"\xEF\xBB\xBF") {
         return Encoding::Utf8Bom;
@@ -125,4 +130,29 @@ fn decode_prefix(
         Encoding::Windows1252 => prefix,
     };
     encoding::decode(usable, Some(encoding)).map(|(text, _)| text.into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_encodings_with_and_without_a_byte_order_mark() {
+        let cases: &[(&[u8], Encoding)] = &[
+            (b"\xFF\xFEi\0d\0", Encoding::Utf16Le),
+            (b"\xFE\xFF\0i\0d", Encoding::Utf16Be),
+            (b"i\0d\0,\0", Encoding::Utf16Le),
+            (b"\0i\0d\0,", Encoding::Utf16Be),
+            (b"\xEF\xBB\xBFid,name", Encoding::Utf8Bom),
+            (b"id,name\n", Encoding::Utf8),
+            (b"id,N\xE4he\n", Encoding::Windows1252),
+            // Only ASCII paired with zeros is UTF-16: a NUL in a text file is not.
+            (b"i\0\0\0", Encoding::Utf8),
+            (b"\0\0\0\0", Encoding::Utf8),
+            (b"", Encoding::Utf8),
+        ];
+        for (prefix, encoding) in cases {
+            assert_eq!(detect_encoding(prefix, true), *encoding, "{prefix:?}");
+        }
+    }
 }

@@ -126,6 +126,17 @@ fn utf16_export_gives_the_sample_decisions() {
         "customer_id=Tenant ID|user_principal_name=UserPrincipalName|offer=License|disabled_services=Disabled service plans",
     ];
     assert_inputs(&ws.summary(), &columns.map(|c| ("utf-16le", "tab", c)));
+
+    // Without byte-order marks, as some .NET and database tools write UTF-16.
+    for file in INPUT_FILES {
+        let path = ws.input().join(file);
+        let bytes = fs::read(&path).expect("read export");
+        let body = bytes.strip_prefix(b"\xFF\xFE").expect("a UTF-16 LE BOM");
+        fs::write(&path, body).expect("write export");
+    }
+    ws.run(&[]).assert_code(0);
+    assert_sample_decisions(&ws.out(), "utf16");
+    assert_inputs(&ws.summary(), &columns.map(|c| ("utf-16le", "tab", c)));
 }
 
 #[test]
