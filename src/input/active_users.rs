@@ -43,7 +43,8 @@ use crate::csvio::{
     RowProblems, delimiter_name, read_file, shown,
 };
 use crate::model::{
-    Channel, Customer, CustomerIdx, DisabledIdx, License, LicenseOffer, Subscription, UserIdx,
+    Channel, Customer, CustomerIdx, DisabledIdx, License, LicenseOffer, Subscription,
+    SubscriptionStatus, UserIdx,
 };
 
 /// The folder of exports, inside the input folder.
@@ -226,14 +227,15 @@ pub fn read(
     })
 }
 
-/// The customers without an export that hold a subscription of ours with an
-/// upgrade path: their upgrades are judged as if none of their users held a
+/// The customers without an export that hold an active subscription of ours with
+/// an upgrade path: their upgrades are judged as if none of their users held a
 /// license, which a forgotten export makes wrong (an export with only its header
 /// says "no licensed users" on purpose).
 pub fn without_export(exported: &[bool], subscriptions: &[Subscription], catalog: &Catalog) -> u64 {
     let mut counted = vec![false; exported.len()];
     for subscription in subscriptions {
-        let ours = subscription.channel == Channel::ThisPartner;
+        let ours = subscription.channel == Channel::ThisPartner
+            && subscription.status == SubscriptionStatus::Active;
         let upgradable = (subscription.offer).is_some_and(|o| !catalog.upgrade_path(o).is_empty());
         let customer = subscription.customer.0 as usize;
         if ours
