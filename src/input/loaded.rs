@@ -32,7 +32,7 @@ pub struct InputFileReport {
     /// The headers of the columns that were not read, in file order (none for
     /// the Graph JSON export, whose other members are not listed).
     pub ignored_columns: Vec<String>,
-    /// For `users/`: customers with a subscription of ours that can be upgraded
+    /// For `users/`: customers with an active subscription of ours to upgrade
     /// but no export (see `active_users::without_export`).
     pub customers_without_export: Option<u64>,
     /// For `admin_relationships.json`: the export's shape (`page`, `array`, `pages`).

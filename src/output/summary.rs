@@ -142,7 +142,7 @@ pub struct InputSummary {
     /// The headers of the columns that were not read: where to look when an
     /// optional column (`channel`, `end_date`, …) was spelt differently.
     pub ignored_columns: Vec<String>,
-    /// For `users/`: customers with a subscription of ours that can be upgraded
+    /// For `users/`: customers with an active subscription of ours to upgrade
     /// but no export.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customers_without_export: Option<u64>,
