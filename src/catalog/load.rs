@@ -156,17 +156,32 @@ fn read_offer(catalog: &mut Catalog, row: &CatalogRow<'_>) -> Result<Offer, Cata
     if id.is_empty() || name.is_empty() {
         return Err(row.invalid("offer_id and name are required"));
     }
+    // Digits only, as input quantities; 0 would block every upgrade to the offer
+    // with a "0-seat limit" (a path not written is the way to allow none).
     let max_quantity = match row.get(MAX_QUANTITY) {
         "" => None,
-        text => Some(text.parse::<u64>().map_err(|_| {
+        text => match text.bytes().all(|b| b.is_ascii_digit()) {
+            true => text.parse::<u64>().ok().filter(|&limit| limit > 0),
+            false => None,
+        }
+        .map(Some)
+        .ok_or_else(|| {
             row.invalid(format!(
-                "max_quantity: {} is not a non-negative integer",
+                "max_quantity: {} is not a positive integer (leave it empty for no limit)",
                 quoted(text)
             ))
-        })?),
+        })?,
     };
     let mut services = ServiceSet::EMPTY;
     for service in split_list(row.get(SERVICES)) {
+        // "*" (all services) belongs to relationships and roles: here it would
+        // become a service of that name, which no other offer provides.
+        if service == "*" {
+            return Err(row.invalid(
+                "services: \"*\" (all services) is allowed only in roles.csv and \
+                 admin_relationships.csv; list the offer's services",
+            ));
+        }
         services.insert(catalog.vocabulary.intern(service));
     }
     if services.is_empty() {

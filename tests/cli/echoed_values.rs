@@ -92,7 +92,8 @@ fn catalog_values_in_catalog_errors_are_escaped() {
     assert_eq!(
         run.stderr_lines(),
         [format!(
-            "catalog: {}:3: max_quantity: \"1\\n0\" is not a non-negative integer",
+            "catalog: {}:3: max_quantity: \"1\\n0\" is not a positive integer (leave it empty \
+             for no limit)",
             offers.display()
         )
         .as_str()]

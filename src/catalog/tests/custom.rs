@@ -76,7 +76,35 @@ fn rejected_catalogs_name_file_line_and_cause() {
             None,
             None,
             None,
-            "offers.csv:2: max_quantity: \"ten\" is not a non-negative integer",
+            "offers.csv:2: max_quantity: \"ten\" is not a positive integer (leave it empty for \
+             no limit)",
+        ),
+        (
+            "a,Alpha,,,0,X,\n",
+            "",
+            None,
+            None,
+            None,
+            "offers.csv:2: max_quantity: \"0\" is not a positive integer (leave it empty for \
+             no limit)",
+        ),
+        (
+            "a,Alpha,,,+5,X,\n",
+            "",
+            None,
+            None,
+            None,
+            "offers.csv:2: max_quantity: \"+5\" is not a positive integer (leave it empty for \
+             no limit)",
+        ),
+        (
+            "a,Alpha,,,,X;*,\n",
+            "",
+            None,
+            None,
+            None,
+            "offers.csv:2: services: \"*\" (all services) is allowed only in roles.csv and \
+             admin_relationships.csv; list the offer's services",
         ),
         (
             "a,Alpha,,,,X,\n",
