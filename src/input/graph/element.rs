@@ -135,6 +135,12 @@ fn date(
     problems: &mut Vec<ElementProblem>,
 ) -> Option<String> {
     let mut value = string(raw, member, problems)?;
+    // Graph writes null for "no date"; an empty string would pass as no bound.
+    if value.trim().is_empty() {
+        let message = "expected an ISO 8601 date-time or null, found an empty string";
+        problems.push(ElementProblem::new(member, message.to_owned()));
+        return None;
+    }
     if value.starts_with("/Date(") {
         let message = format!(
             "expected an ISO 8601 date-time such as 2026-01-15T10:00:00Z, found \"{}\", \

@@ -248,6 +248,17 @@ fn wrong_and_flattened_members_are_problems() {
             },
         ),
         (
+            r#"{"status":"active","endDateTime":" "}"#,
+            Want {
+                status: Some("active"),
+                problems: &[
+                    "endDateTime: expected an ISO 8601 date-time or null, found an \
+                    empty string",
+                ],
+                ..Want::default()
+            },
+        ),
+        (
             r#"{"status":"active","status":"expired"}"#,
             Want {
                 problems: &["duplicate field `status`"],
