@@ -195,3 +195,27 @@ fn a_fifo_catalog_file_is_refused() {
     );
     assert_eq!(run.stderr_lines(), [expected.as_str()]);
 }
+
+/// A FIFO or device in the previous report set is not opened: the run would block
+/// on it while holding the lock, or read `/dev/zero` until memory runs out.
+#[test]
+fn a_fifo_or_device_in_the_previous_set_is_an_unusable_baseline() {
+    let ws = valid_workspace();
+    let fifo_set = ws.path().join("fifo-set");
+    fs::create_dir(&fifo_set).expect("create set");
+    mkfifo(&fifo_set.join("summary.json"));
+    let zero_set = ws.path().join("zero-set");
+    fs::create_dir(&zero_set).expect("create set");
+    symlink("/dev/zero", zero_set.join("summary.json")).expect("symlink");
+    for set in [&fifo_set, &zero_set] {
+        let mut cmd = ws.command_with_out(&ws.out());
+        cmd.arg("--previous").arg(set).timeout(PATIENCE);
+        let run = outcome(&mut cmd);
+        run.assert_code(0);
+        run.assert_stderr_line(&format!(
+            "upgrade-recon: warning: the previous report set cannot be used ({}: not a \
+             regular file); changes.csv lists no changes",
+            set.join("summary.json").display()
+        ));
+    }
+}

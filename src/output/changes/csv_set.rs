@@ -127,6 +127,7 @@ impl Rows {
     fn open(report: &CsvReport, blocked: bool) -> Result<Rows, SetError> {
         let path = &report.path;
         let fail = |problem: String| SetError::new(path, problem);
+        regular(path).map_err(fail)?;
         let file = File::open(path).map_err(|e| fail(io_problem(&e)))?;
         let mut buffered = BufReader::with_capacity(
             1 << 20,
@@ -271,6 +272,22 @@ impl Rows {
 }
 
 /// An I/O error as a problem: "missing" for a file that is not there.
+/// Reads `path` whole if it is a regular file (symlinks followed): a FIFO would
+/// block the run, holding its lock, and a device such as `/dev/zero` never end.
+pub fn read_regular(path: &Path) -> Result<Vec<u8>, String> {
+    regular(path)?;
+    std::fs::read(path).map_err(|e| io_problem(&e))
+}
+
+/// `Ok` when `path` is a regular file; see [`read_regular`].
+pub fn regular(path: &Path) -> Result<(), String> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => Ok(()),
+        Ok(_) => Err("not a regular file".to_owned()),
+        Err(error) => Err(io_problem(&error)),
+    }
+}
+
 pub fn io_problem(error: &io::Error) -> String {
     if error.kind() == io::ErrorKind::NotFound {
         "missing".to_owned()

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 pub use merge::{CHANGES_HEADER, Change, ChangeCounts, Comparison, write_header};
 pub use record::{RECORD_FILE, Record};
 
-use self::csv_set::{CsvReport, exists, io_problem};
+use self::csv_set::{CsvReport, exists, read_regular};
 use crate::model::Filter;
 use crate::output::rows::RowSink;
 
@@ -98,7 +98,7 @@ impl SetSummary {
 /// eligible and blocked reports (checked against `summary.json` where it lists them).
 pub fn read_set(dir: &Path) -> Result<ReportSet, SetError> {
     let path = dir.join(SUMMARY);
-    let text = std::fs::read(&path).map_err(|e| SetError::new(&path, io_problem(&e)))?;
+    let text = read_regular(&path).map_err(|p| SetError::new(&path, p))?;
     let summary: SetSummary = serde_json::from_slice(&text)
         .map_err(|e| SetError::new(&path, format!("not the summary of a report set: {e}")))?;
     let filter = summary.filter.as_ref().map(|f| Filter {
@@ -111,7 +111,7 @@ pub fn read_set(dir: &Path) -> Result<ReportSet, SetError> {
         Some(listed) => {
             let (bytes, xxh3) = listed.ok_or_else(|| unlisted(RECORD_FILE))?;
             let path = dir.join(RECORD_FILE);
-            let content = std::fs::read(&path).map_err(|e| SetError::new(&path, io_problem(&e)))?;
+            let content = read_regular(&path).map_err(|p| SetError::new(&path, p))?;
             if content.len() as u64 != bytes || xxhash_rust::xxh3::xxh3_64(&content) != xxh3 {
                 return Err(SetError::new(
                     &path,
