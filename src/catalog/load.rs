@@ -160,17 +160,17 @@ fn read_offer(catalog: &mut Catalog, row: &CatalogRow<'_>) -> Result<Offer, Cata
     // with a "0-seat limit" (a path not written is the way to allow none).
     let max_quantity = match row.get(MAX_QUANTITY) {
         "" => None,
-        text => match text.bytes().all(|b| b.is_ascii_digit()) {
-            true => text.parse::<u64>().ok().filter(|&limit| limit > 0),
-            false => None,
-        }
-        .map(Some)
-        .ok_or_else(|| {
-            row.invalid(format!(
-                "max_quantity: {} is not a positive integer (leave it empty for no limit)",
-                quoted(text)
-            ))
-        })?,
+        text => Some(text)
+            .filter(|t| t.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|t| t.parse::<u64>().ok())
+            .filter(|&limit| limit > 0)
+            .map(Some)
+            .ok_or_else(|| {
+                row.invalid(format!(
+                    "max_quantity: {} is not a positive integer (leave it empty for no limit)",
+                    quoted(text)
+                ))
+            })?,
     };
     let mut services = ServiceSet::EMPTY;
     for service in split_list(row.get(SERVICES)) {

@@ -271,7 +271,6 @@ impl Rows {
     }
 }
 
-/// An I/O error as a problem: "missing" for a file that is not there.
 /// Reads `path` whole if it is a regular file (symlinks followed): a FIFO would
 /// block the run, holding its lock, and a device such as `/dev/zero` never end.
 pub fn read_regular(path: &Path) -> Result<Vec<u8>, String> {
@@ -288,6 +287,7 @@ pub fn regular(path: &Path) -> Result<(), String> {
     }
 }
 
+/// An I/O error as a problem: "missing" for a file that is not there.
 pub fn io_problem(error: &io::Error) -> String {
     if error.kind() == io::ErrorKind::NotFound {
         "missing".to_owned()
